@@ -1,0 +1,94 @@
+"""Floor 0: the array module (NumPy, or CuPy when the inputs live on a GPU), the default float
+dtype and the random generator shared by initialisers, dropout and shuffling."""
+
+from __future__ import annotations
+
+import random
+import sys
+from typing import Any
+
+import numpy as np
+
+_FLOATX = np.dtype("float32")  # Keras's default (keras.config.floatx())
+_RNG = np.random.default_rng()
+
+
+def get_array_module(*arrays: Any):
+    """Return the array module (``numpy`` or ``cupy``) that owns ``arrays``.
+
+    Ops never hard-code ``numpy``: they ask their inputs, so CuPy arrays run unchanged on a GPU.
+    CuPy is only looked up when an input's type comes from it, so importing it costs nothing.
+
+    Example:
+        >>> get_array_module(np.ones(3)).__name__
+        'numpy'
+    """
+    for a in arrays:
+        if type(a).__module__.startswith("cupy"):
+            return sys.modules["cupy"]
+    return np
+
+
+def floatx() -> str:
+    """The default float dtype name, ``'float32'`` as in Keras.
+
+    Example:
+        >>> floatx()
+        'float32'
+    """
+    return _FLOATX.name
+
+
+def set_floatx(dtype: str) -> None:
+    """Set the default float dtype (``'float16'``, ``'float32'`` or ``'float64'``).
+
+    Example:
+        >>> set_floatx("float64"); floatx()
+        'float64'
+        >>> set_floatx("float32")
+    """
+    global _FLOATX
+    d = np.dtype(dtype)
+    if d.kind != "f":
+        raise ValueError(
+            f"set_floatx expects a float dtype such as 'float32' or 'float64', got {dtype!r}."
+        )
+    _FLOATX = d
+
+
+def default_dtype() -> np.dtype:
+    """The default float dtype as a ``numpy.dtype``.
+
+    Example:
+        >>> default_dtype()
+        dtype('float32')
+    """
+    return _FLOATX
+
+
+def set_random_seed(seed: int) -> None:
+    """Seed every random source neurona uses: its generator, NumPy's global one and ``random``.
+
+    Like ``keras.utils.set_random_seed``: call it once at the top of a script for repeatable runs.
+
+    Example:
+        >>> set_random_seed(0); a = rng().normal()
+        >>> set_random_seed(0); a == rng().normal()
+        True
+    """
+    global _RNG
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"set_random_seed expects a non-negative int, got {seed!r}.")
+    _RNG = np.random.default_rng(int(seed))
+    np.random.seed(int(seed) % 2**32)
+    random.seed(int(seed))
+
+
+def rng() -> np.random.Generator:
+    """The shared ``numpy.random.Generator`` (reseeded by :func:`set_random_seed`).
+
+    Example:
+        >>> isinstance(rng(), np.random.Generator)
+        True
+    """
+    return _RNG

@@ -1,0 +1,33 @@
+"""The few exception types neurona raises, and one helper that writes their messages in the
+house form: where, what was expected, what was got, how to fix it."""
+
+from __future__ import annotations
+
+
+class ShapeError(ValueError):
+    """Shapes that do not fit together (a ``ValueError``, so ``except ValueError`` catches it).
+
+    Example:
+        >>> issubclass(ShapeError, ValueError)
+        True
+    """
+
+
+class NotDifferentiableError(RuntimeError):
+    """Raised when a backward pass reaches an op that has no gradient (step, sign, comparisons).
+
+    Example:
+        >>> issubclass(NotDifferentiableError, RuntimeError)
+        True
+    """
+
+
+def message(where: str, expected: str, got: str, fix: str = "") -> str:
+    """Format an error message: ``"where: expected …, got …. fix"``.
+
+    Example:
+        >>> message("matmul", "a (n, k) and a (k, m) array", "(2, 3) and (4, 5)", "Transpose one.")
+        'matmul: expected a (n, k) and a (k, m) array, got (2, 3) and (4, 5). Transpose one.'
+    """
+    text = f"{where}: expected {expected}, got {got}."
+    return f"{text} {fix}" if fix else text

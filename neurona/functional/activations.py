@@ -1,0 +1,3 @@
+"""Floor 2: activation functions."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Floor 2: inverted dropout."""
+
+__all__: list[str] = []
