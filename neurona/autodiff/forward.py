@@ -9,7 +9,8 @@ output* with respect to *all inputs*, which is why training (one loss, many weig
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from neurona.autodiff.graph import _State, no_grad
 from neurona.autodiff.tensor import Tensor, as_array

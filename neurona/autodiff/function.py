@@ -130,7 +130,7 @@ class Function:
 
     def fill_zero_grads(self, grads_out: list) -> list:
         """For several outputs: zeros for the outputs no path reached."""
-        if None not in grads_out:
+        if all(g is not None for g in grads_out):
             return grads_out
         shapes = self.output_shapes
         like = next(g for g in grads_out if g is not None)

@@ -7,8 +7,8 @@ and reports the worst element, so a wrong backward or jvp rule is caught and loc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
 
 import numpy as np
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from neurona.autodiff.graph import enable_grad
 from neurona.autodiff.tensor import Tensor, as_array

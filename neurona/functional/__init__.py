@@ -8,4 +8,6 @@ from neurona.functional.dropout import *  # noqa: F403
 from neurona.functional.elementwise import *  # noqa: F403
 from neurona.functional.linalg import *  # noqa: F403
 from neurona.functional.reduction import *  # noqa: F403
+from neurona.functional.selection import *  # noqa: F403
 from neurona.functional.shape import *  # noqa: F403
+from neurona.functional.unary import *  # noqa: F403

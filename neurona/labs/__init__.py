@@ -1,0 +1,1 @@
+"""Side: the course labs as short, readable scripts; ``neurona lab NAME`` runs them."""
