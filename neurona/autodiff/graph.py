@@ -107,8 +107,8 @@ def topological_order(root_fn) -> list:
 
 def _accumulate_leaf(t, g) -> None:
     """``t.grad += g`` without touching ``g`` (it may be shared with another input)."""
-    if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
+    if g.dtype != t.data.dtype or g.ndim == 0:  # 0-d ops give NumPy scalars: keep arrays
+        g = get_array_module(g).asarray(g, dtype=t.data.dtype)
     t.grad = g if t.grad is None else t.grad + g
 
 

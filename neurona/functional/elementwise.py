@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from neurona.autodiff.function import Function
 from neurona.backend import get_array_module
 from neurona.functional._broadcast import shape_of, unbroadcast
@@ -116,7 +118,9 @@ def _log(x):
 
 
 def _quiet(xp):
-    return xp.errstate(divide="ignore", invalid="ignore")
+    # NOTE: CuPy has no errstate (GPU arithmetic never warns); NumPy's is harmless there.
+    errstate = getattr(xp, "errstate", np.errstate)
+    return errstate(divide="ignore", invalid="ignore")
 
 
 class Neg(Function):
