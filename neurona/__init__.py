@@ -29,7 +29,7 @@ from neurona.backend import floatx, set_floatx
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"autodiff", "backend", "errors", "functional", "utils"}
+_SUBMODULES = {"autodiff", "backend", "classic", "datasets", "errors", "functional", "utils"}
 
 __all__ = ["Function", "Tensor", "enable_grad", "floatx", "grad", "gradcheck", "is_grad_enabled",
            "jvp", "no_grad", "set_floatx", "tensor", "value_and_grad", *sorted(_SUBMODULES)]

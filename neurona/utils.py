@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from neurona.backend import set_random_seed
+from neurona.datasets.preprocessing import to_categorical
 
-__all__ = ["set_random_seed"]
+__all__ = ["set_random_seed", "to_categorical"]
