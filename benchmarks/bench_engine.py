@@ -5,8 +5,11 @@
 2. A 4-layer MLP 784-256-256-256-10 (ReLU) forward + backward on a 256×784 float32 batch:
    neurona's fused dense nodes, neurona's unfused ops (x @ W + b, relu), and torch.nn.Linear.
 
-Run: .venv/bin/python benchmarks/bench_engine.py [--repeats 30]
-A ratio below 1 means neurona is faster.
+Run: .venv/bin/python benchmarks/bench_engine.py [--repeats 30] [--threads 1]
+A ratio below 1 means neurona is faster. ``--threads N`` sets both libraries' BLAS/intra-op
+threads (NumPy's through threadpoolctl): on a 2-core machine with anything else running,
+multi-threaded BLAS collapses (seen here: a 256×784×256 float32 product took 32 ms with two
+threads under load vs 1.4 ms with one), so compare at a fixed thread count.
 """
 
 from __future__ import annotations
@@ -116,8 +119,15 @@ def mlp_torch(torch, weights, x):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--threads", type=int, default=0, help="BLAS threads (0: library default)")
     args = parser.parse_args()
     import torch
+
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads)
+        torch.set_num_threads(args.threads)
 
     print(f"torch {torch.__version__} threads={torch.get_num_threads()}, numpy {np.__version__}")
     n_ops = 200

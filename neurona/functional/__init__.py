@@ -7,6 +7,7 @@ from neurona.functional.comparison import *  # noqa: F403
 from neurona.functional.dropout import *  # noqa: F403
 from neurona.functional.elementwise import *  # noqa: F403
 from neurona.functional.linalg import *  # noqa: F403
+from neurona.functional.losses import *  # noqa: F403
 from neurona.functional.normalization import *  # noqa: F403
 from neurona.functional.reduction import *  # noqa: F403
 from neurona.functional.selection import *  # noqa: F403

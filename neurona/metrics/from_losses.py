@@ -1,0 +1,125 @@
+"""Floor 3: metrics that are the running mean of a loss function (Keras 3's ``MeanSquaredError``,
+``MeanAbsoluteError`` and the cross-entropies as metrics): the same formula as in
+``neurona.losses``, averaged over every sample seen instead of over one batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neurona.losses import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    mean_absolute_error,
+    mean_squared_error,
+    sparse_categorical_crossentropy,
+)
+from neurona.metrics.metric import MeanMetricWrapper
+
+__all__ = [
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+]
+
+
+class MeanSquaredError(MeanMetricWrapper):
+    """Mean squared error over every sample seen, (1/n) Σᵢ (1/k) Σ_c (ŷ − y)² (course E6).
+
+    Example:
+        >>> MeanSquaredError()([[0, 1], [0, 0]], [[1, 1], [0, 0]])
+        0.25
+    """
+
+    def __init__(self, name: str = "mean_squared_error", dtype: Any = None) -> None:
+        super().__init__(mean_squared_error, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(MeanMetricWrapper):
+    """Mean absolute error over every sample seen, (1/n) Σᵢ (1/k) Σ_c |ŷ − y|.
+
+    Example:
+        >>> MeanAbsoluteError()([[0, 1], [0, 0]], [[1, 1], [0, 0]])
+        0.25
+    """
+
+    def __init__(self, name: str = "mean_absolute_error", dtype: Any = None) -> None:
+        super().__init__(mean_absolute_error, name=name, dtype=dtype)
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """Binary cross-entropy over every sample seen; see ``neurona.losses.binary_crossentropy``.
+
+    Example:
+        >>> round(BinaryCrossentropy()([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]), 3)
+        0.815
+    """
+
+    def __init__(
+        self,
+        name: str = "binary_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0,
+    ) -> None:
+        super().__init__(
+            binary_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """Categorical cross-entropy over every sample seen (one-hot labels).
+
+    Example:
+        >>> round(CategoricalCrossentropy()([[0, 1, 0], [0, 0, 1]],
+        ...                                 [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]), 4)
+        1.1769
+    """
+
+    def __init__(
+        self,
+        name: str = "categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """Categorical cross-entropy over every sample seen, for integer labels.
+
+    Example:
+        >>> round(SparseCategoricalCrossentropy()([1, 2], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]), 4)
+        1.1769
+    """
+
+    def __init__(
+        self,
+        name: str = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        ignore_class: int | None = None,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            sparse_categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
