@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import neurona.functional as F
+from neurona.errors import did_you_mean
 
 elu = F.elu
 exponential = F.exponential
@@ -65,6 +66,7 @@ def _unknown(identifier: Any) -> ValueError:
     names = ", ".join(sorted(ALL_OBJECTS_DICT))
     return ValueError(
         f"Unknown activation {identifier!r}: expected one of {names}, None (linear) or a callable."
+        + did_you_mean(identifier, ALL_OBJECTS_DICT)
     )
 
 

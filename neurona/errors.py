@@ -3,6 +3,9 @@ house form: where, what was expected, what was got, how to fix it."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class ShapeError(ValueError):
     """Shapes that do not fit together (a ``ValueError``, so ``except ValueError`` catches it).
@@ -31,3 +34,14 @@ def message(where: str, expected: str, got: str, fix: str = "") -> str:
     """
     text = f"{where}: expected {expected}, got {got}."
     return f"{text} {fix}" if fix else text
+
+
+def did_you_mean(name: object, valid: Iterable[str]) -> str:
+    """A hint naming the closest valid spelling, or ``""`` when none is close.
+
+    Example:
+        >>> did_you_mean("adamm", ["adam", "sgd"])
+        " Did you mean 'adam'?"
+    """
+    close = difflib.get_close_matches(str(name), list(valid), n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""

@@ -6,12 +6,12 @@ unless ``bias_regularizer`` is set (Keras's rule, and the course's: "biases unre
 
 from __future__ import annotations
 
-import difflib
 import math
 from typing import Any
 
 from neurona import functional as F
 from neurona.autodiff import Tensor
+from neurona.errors import did_you_mean
 
 
 def _factor(where: str, name: str, value: Any) -> float:
@@ -136,8 +136,7 @@ def _lookup(name: str) -> type:
     if name in _BY_NAME:
         return _BY_NAME[name]
     valid = ["l1", "l1l2", "l2"]
-    close = difflib.get_close_matches(name, valid, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, valid)
     raise ValueError(f"regularizers.get: expected one of {valid} (or 'L1', 'L2', 'L1L2'), got "
                      f"{name!r}.{hint}")
 

@@ -6,11 +6,11 @@ Each one is called as ``init(shape, dtype=None)`` and returns a NumPy array (flo
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import numpy as np
 
+from neurona.errors import did_you_mean
 from neurona.initializers.constant import (
     Constant,
     Identity,
@@ -58,8 +58,7 @@ def _lookup(name: str) -> type:
     if name in _BY_NAME:
         return _BY_NAME[name]
     valid = sorted(n for n in _BY_NAME if n.islower())
-    close = difflib.get_close_matches(name, valid, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, valid)
     raise ValueError(f"initializers.get: expected one of {valid} (or a class name such as "
                      f"'GlorotUniform'), got {name!r}.{hint}")
 

@@ -4,9 +4,10 @@ from the file."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
+
+from neurona.errors import did_you_mean
 
 __all__ = ["snake_case", "unique_name", "reset_layer_names", "register_layer",
            "get_layer_class"]
@@ -85,8 +86,7 @@ def get_layer_class(name: str) -> type:
     """
     if name in _REGISTRY:
         return _REGISTRY[name]
-    close = difflib.get_close_matches(name, list(_REGISTRY), n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, _REGISTRY)
     raise ValueError(f"get_layer_class: no layer class is registered as {name!r}.{hint} Custom "
                      "layers must be registered with @neurona.layers.register_layer before "
                      "loading a model that uses them.")

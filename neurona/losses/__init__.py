@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from neurona.errors import did_you_mean
 from neurona.losses.hinge import (
     CategoricalHinge,
     Hinge,
@@ -151,7 +152,8 @@ def deserialize(config: str | dict, custom_objects: dict | None = None) -> Loss 
 def _lookup(name: str, known: dict) -> Any:
     if name not in known:
         names = ", ".join(sorted(known, key=str.lower))
-        raise ValueError(f"Unknown loss {name!r}: expected one of {names}.")
+        hint = did_you_mean(name, known)
+        raise ValueError(f"Unknown loss {name!r}: expected one of {names}.{hint}")
     return known[name]
 
 

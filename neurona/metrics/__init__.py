@@ -8,6 +8,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from neurona.errors import did_you_mean
 from neurona.metrics.accuracy import (
     Accuracy,
     BinaryAccuracy,
@@ -83,7 +84,8 @@ def _lookup(name: str, known: dict) -> Any:
     if name not in known:
         names = ", ".join(sorted(known, key=str.lower))
         raise ValueError(
-            f"Unknown metric {name!r}: expected one of {names}. ('accuracy' in compile() is "
+            f"Unknown metric {name!r}: expected one of {names}.{did_you_mean(name, known)} "
+            "('accuracy' in compile() is "
             "resolved from the loss and shapes, see resolve_accuracy.)"
         )
     return known[name]

@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
+from neurona.errors import did_you_mean
 from neurona.optimizers import schedules
 from neurona.optimizers.adagrad import Adadelta, Adagrad
 from neurona.optimizers.adam import Adam, AdamW, Nadam
@@ -36,8 +36,7 @@ def serialize(optimizer: Optimizer) -> dict:
 def _lookup(name: Any) -> type:
     cls = _BY_NAME.get(str(name).lower())
     if cls is None:
-        close = difflib.get_close_matches(str(name).lower(), list(_BY_NAME), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(str(name).lower(), _BY_NAME)
         raise ValueError(f"optimizers.get: expected one of {sorted(_BY_NAME)} (any case), got "
                          f"{name!r}.{hint}")
     return cls

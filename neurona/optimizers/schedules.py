@@ -6,9 +6,10 @@ An optimiser given ``learning_rate=schedule`` uses α = schedule(iterations) at 
 
 from __future__ import annotations
 
-import difflib
 import math
 from typing import Any
+
+from neurona.errors import did_you_mean
 
 
 class LearningRateSchedule:
@@ -176,8 +177,7 @@ def deserialize(config: dict) -> LearningRateSchedule:
     """
     name = config.get("class_name") if isinstance(config, dict) else None
     if name not in _BY_NAME:
-        close = difflib.get_close_matches(str(name), list(_BY_NAME), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(name, _BY_NAME)
         raise ValueError(f"schedules.deserialize: expected a dict whose class_name is one of "
                          f"{sorted(_BY_NAME)}, got {config!r}.{hint}")
     return _BY_NAME[name].from_config(dict(config.get("config") or {}))
