@@ -30,7 +30,8 @@ from neurona.backend import floatx, set_floatx
 __version__ = "0.1.0"
 
 _SUBMODULES = {"activations", "autodiff", "backend", "classic", "datasets", "errors", "functional",
-               "initializers", "layers", "losses", "metrics", "optimizers", "regularizers",
+               "initializers", "layers", "losses", "metrics", "models", "optimizers",
+               "regularizers",
                "utils"}
 
 __all__ = ["Function", "Tensor", "enable_grad", "floatx", "grad", "gradcheck", "is_grad_enabled",
