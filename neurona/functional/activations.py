@@ -354,6 +354,8 @@ def hard_tanh(x: Any):
 def linear(x: Any):
     """Identity (course A17), Keras's ``'linear'``: f(x) = x, f'(x) = 1; returns ``x`` itself.
 
+    NOTE: PyTorch's ``F.linear`` is the affine map x Wᵀ + b; here that is :func:`dense`.
+
     Example:
         >>> import neurona as nr
         >>> linear(nr.tensor([2.0]))
