@@ -14,6 +14,9 @@ import numpy as np
 import neurona as nr
 from neurona import functional as F
 
+NAME = "xor-autodiff"
+DESCRIPTION = "a 2-4-1 network learns XOR with the bare autodiff engine (the demo)"
+
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
 Y = np.array([[0], [1], [1], [0]], dtype=np.float32)
 
