@@ -92,3 +92,79 @@ def get_layer_class(name: str) -> type:
                      "loading a model that uses them.")
 
 
+
+
+# ----- Keras 3's registration API (keras.saving.register_keras_serializable & co.) -------------
+_CUSTOM_OBJECTS: dict[str, object] = {}
+
+
+def register_keras_serializable(package: str = "Custom", name: str | None = None):
+    """Register a custom class or function as ``'package>name'`` so that saved models find it.
+
+    Keras 3's decorator (``keras.saving.register_keras_serializable``). A ``Layer`` subclass
+    joins the layer registry (``get_layer_class``); anything else (a loss, a metric, an
+    activation function, an optimiser) joins the custom objects that ``load_model`` consults.
+    Loading looks names up here and never runs code stored in a file.
+
+    Args:
+        package: the prefix, default 'Custom' (Keras's default).
+        name: default the object's ``__name__``.
+
+    Example:
+        >>> from neurona.layers import Layer
+        >>> @register_keras_serializable(package="Course")
+        ... class Halve(Layer):
+        ...     def call(self, x):
+        ...         return x * 0.5
+        >>> get_registered_name(Halve), get_layer_class("Course>Halve") is Halve
+        ('Course>Halve', True)
+    """
+    if not isinstance(package, str) or ">" in package:
+        raise ValueError(f"register_keras_serializable: expected package to be a string without "
+                         f"'>', got {package!r}.")
+
+    def add(obj: object) -> object:
+        from neurona.layers.layer import Layer
+
+        key = f"{package}>{name or getattr(obj, '__name__', '')}"
+        if isinstance(obj, type) and issubclass(obj, Layer):
+            _REGISTRY[key] = obj
+        elif callable(obj):
+            _CUSTOM_OBJECTS[key] = obj
+        else:
+            raise TypeError(f"register_keras_serializable: expected a class or a function, got "
+                            f"{obj!r}.")
+        return obj
+
+    return add
+
+
+def get_registered_name(obj: object) -> str:
+    """The name ``obj`` is registered under ('Custom>MyLayer', 'Dense'), else its ``__name__``.
+
+    Example:
+        >>> from neurona.layers import Dense
+        >>> get_registered_name(Dense)
+        'Dense'
+    """
+    keys = [key for registry in (_REGISTRY, _CUSTOM_OBJECTS)
+            for key, value in registry.items() if value is obj]
+    keys.sort(key=lambda key: ">" not in key)  # an explicit 'package>name' wins
+    return keys[0] if keys else getattr(obj, "__name__", type(obj).__name__)
+
+
+def get_registered_object(name: str, custom_objects: dict | None = None) -> object | None:
+    """The object registered as ``name``: ``custom_objects`` first, then the registered custom
+    objects, then the layer classes; None when nothing has that name (as Keras).
+
+    Example:
+        >>> get_registered_object("Dense").__name__, get_registered_object("nothing") is None
+        ('Dense', True)
+    """
+    for registry in (custom_objects or {}, _CUSTOM_OBJECTS, _REGISTRY):
+        if name in registry:
+            return registry[name]
+    return None
+
+
+__all__ += ["register_keras_serializable", "get_registered_name", "get_registered_object"]

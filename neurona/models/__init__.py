@@ -14,3 +14,14 @@ from neurona.models.summary import summary
 from neurona.models.training import TrainingMixin
 
 __all__ = ["Callback", "History", "Sequential", "TrainingMixin", "summary"]
+
+from neurona.layers._naming import (  # noqa: E402  (saving, appended)
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from neurona.models.saving import load_model, save_model  # noqa: E402
+from neurona.models.serialization import ModelFileError  # noqa: E402
+
+__all__ += ["ModelFileError", "get_registered_name", "get_registered_object", "load_model",
+            "register_keras_serializable", "save_model"]

@@ -11,6 +11,14 @@ import numpy as np
 from neurona.autodiff import Tensor
 from neurona.layers import InputLayer, Layer
 from neurona.layers._naming import unique_name
+from neurona.models.saving import load_weights, save_model, save_weights
+from neurona.models.serialization import (
+    ModelFileError,
+    compile_config,
+    compile_from_config,
+    deserialize_layer,
+    serialize_layer,
+)
 from neurona.models.summary import summary as _summary
 from neurona.models.training import TrainingMixin
 
@@ -229,6 +237,113 @@ class Sequential(TrainingMixin):
             Non-trainable params: 0
         """
         _summary(self, line_length=line_length, print_fn=print_fn)
+
+    # ----- config and files ----------------------------------------------------------------
+    def get_config(self) -> dict:
+        """Keras's Sequential config: name, trainable, each layer (a leading Input included) as
+        class_name + config, and the build input shape once built.
+
+        Example:
+            >>> from neurona import layers
+            >>> config = Sequential([layers.Input((3,)), layers.Dense(2)]).get_config()
+            >>> [entry["class_name"] for entry in config["layers"]], config["build_input_shape"]
+            (['InputLayer', 'Dense'], [None, 3])
+        """
+        entries = [] if self._input_layer is None else [serialize_layer(self._input_layer)]
+        entries += [serialize_layer(layer) for layer in self._layers]
+        config = {"name": self.name, "trainable": self.trainable, "layers": entries}
+        if self.built:
+            config["build_input_shape"] = list(self._build_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
+        """A new model with fresh weights from ``get_config()``'s dict; layer classes come from
+        ``custom_objects`` or the layer registry, never from code named in the config.
+
+        Example:
+            >>> from neurona import layers
+            >>> model = Sequential([layers.Input((3,)), layers.Dense(2, activation="tanh")])
+            >>> copy = Sequential.from_config(model.get_config())
+            >>> copy.get_config() == model.get_config(), copy.count_params()
+            (True, 8)
+        """
+        if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+            raise ModelFileError(f"Sequential.from_config: expected a dict with a 'layers' list "
+                                 f"(from get_config()), got {type(config).__name__} with keys "
+                                 f"{sorted(config) if isinstance(config, dict) else None}.")
+        layers = [deserialize_layer(entry, custom_objects, f"Sequential.from_config: layer {i}")
+                  for i, entry in enumerate(config["layers"])]
+        try:
+            model = cls(layers, trainable=bool(config.get("trainable", True)),
+                        name=config.get("name"))
+            shape = config.get("build_input_shape")
+            if shape is not None and not model.built:
+                model.build(tuple(shape))
+        except (TypeError, ValueError) as error:
+            raise ModelFileError(f"Sequential.from_config: the saved layers do not fit together "
+                                 f"({error}).") from None
+        return model
+
+    def get_compile_config(self) -> dict | None:
+        """What ``compile`` was given, as identifiers and configs (None before compile).
+
+        Example:
+            >>> from neurona import layers
+            >>> model = Sequential([layers.Input((2,)), layers.Dense(1)])
+            >>> model.compile(optimizer="sgd", loss="mae"); model.get_compile_config()["loss"]
+            'mae'
+        """
+        return compile_config(self)
+
+    def compile_from_config(self, config: dict) -> None:
+        """Compile with the settings ``get_compile_config`` returned (Keras 3's method).
+
+        Example:
+            >>> from neurona import layers
+            >>> a = Sequential([layers.Input((2,)), layers.Dense(1)]); a.compile("adam", "mse")
+            >>> b = Sequential([layers.Input((2,)), layers.Dense(1)])
+            >>> b.compile_from_config(a.get_compile_config()); type(b.optimizer).__name__
+            'Adam'
+        """
+        compile_from_config(self, config, where=f"Sequential '{self.name}'.compile_from_config")
+
+    def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        """Save the whole model to a '.neurona' file (see ``neurona.models.saving``).
+
+        Example:
+            >>> import os, tempfile
+            >>> from neurona import layers, models
+            >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
+            >>> path = os.path.join(tempfile.mkdtemp(), "m.neurona"); model.save(path)
+            >>> models.load_model(path).count_params()
+            8
+        """
+        save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
+        """Save the weights alone to a '.weights.npz' file.
+
+        Example:
+            >>> import os, tempfile
+            >>> from neurona import layers
+            >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
+            >>> path = os.path.join(tempfile.mkdtemp(), "m.weights.npz")
+            >>> model.save_weights(path); model.load_weights(path)
+        """
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, **kwargs: Any) -> None:
+        """Load weights from a '.weights.npz' or a '.neurona' file, matched by key and shape.
+
+        Example:
+            >>> import os, tempfile
+            >>> from neurona import layers
+            >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
+            >>> path = os.path.join(tempfile.mkdtemp(), "m.weights.npz")
+            >>> model.save_weights(path); model.load_weights(path)
+        """
+        load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, built={self.built}>"

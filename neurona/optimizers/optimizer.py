@@ -297,6 +297,72 @@ class Optimizer:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, learning_rate={self._learning_rate!r})"
 
+    # ----- state (saving and resuming) --------------------------------------------------
+    # Per-update scalars that some optimisers keep besides their slots (Nadam's running Π).
+    _STATE_SCALARS = ("_u_product",)
+
+    def get_state(self, variables: list) -> dict:
+        """The state needed to resume training, as named NumPy arrays (copies):
+        'iterations', then '{i}/{slot}' for each slot of ``variables[i]`` (e.g. '0/momentum',
+        '0/velocity' for Adam) and any per-update scalar. Keras 3 keeps the same in
+        ``optimizer.variables``.
+
+        Example:
+            >>> from neurona.optimizers import Adam
+            >>> x = np.array([1.0]); opt = Adam(); opt.apply([np.array([0.5])], [x])
+            >>> sorted(opt.get_state([x])), int(opt.get_state([x])["iterations"])
+            (['0/momentum', '0/velocity', 'iterations'], 1)
+        """
+        where = f"{type(self).__name__}.get_state"
+        state = {"iterations": np.array(self._iterations, dtype=np.int64)}
+        for i, v in enumerate(variables):
+            for slot, value in self._slots(v, _array_of(v, where)).items():
+                state[f"{i}/{slot}"] = np.array(value, copy=True)
+        for attr in self._STATE_SCALARS:
+            if hasattr(self, attr):
+                state[attr] = np.array(getattr(self, attr), dtype=np.float64)
+        return state
+
+    def set_state(self, variables: list, state: dict) -> None:
+        """Restore what ``get_state(variables)`` returned (same variables in the same order),
+        so that the next update is the one the saved optimiser would have made.
+
+        Raises:
+            ValueError: when the names or shapes do not match these variables (the message
+                lists the differences).
+
+        Example:
+            >>> from neurona.optimizers import Adam
+            >>> x = np.array([1.0]); opt = Adam(); opt.apply([np.array([0.5])], [x])
+            >>> y = x.copy(); new = Adam(); new.set_state([y], opt.get_state([x]))
+            >>> opt.apply([np.array([0.5])], [x]); new.apply([np.array([0.5])], [y]); x == y
+            array([ True])
+        """
+        where = f"{type(self).__name__}.set_state"
+        self.build(variables)
+        expected = {"iterations": ()}
+        for i, v in enumerate(variables):
+            for slot, value in self._slots(v, _array_of(v, where)).items():
+                expected[f"{i}/{slot}"] = np.shape(value)
+        expected.update({attr: () for attr in self._STATE_SCALARS if hasattr(self, attr)})
+        got = {key: np.shape(value) for key, value in state.items()}
+        if got != expected:
+            missing = sorted(set(expected) - set(got))
+            extra = sorted(set(got) - set(expected))
+            shapes = sorted(k for k in set(got) & set(expected) if got[k] != expected[k])
+            raise ValueError(f"{where}: the state does not fit these {len(variables)} variables: "
+                             f"missing {missing}, unexpected {extra}, wrong shapes "
+                             f"{[(k, got[k], expected[k]) for k in shapes]}. Pass the variables "
+                             "in the order get_state was given, to the same kind of optimiser.")
+        for i, v in enumerate(variables):
+            slots = self._slots(v, _array_of(v, where))
+            for slot in slots:
+                slots[slot][...] = state[f"{i}/{slot}"]
+        for attr in self._STATE_SCALARS:
+            if hasattr(self, attr):
+                setattr(self, attr, float(state[attr]))
+        self.iterations = int(state["iterations"])
+
 
 def _array_of(variable: Any, where: str) -> Any:
     """The array an update writes into: a Tensor's ``.data``, or the array itself."""

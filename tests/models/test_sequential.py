@@ -99,3 +99,36 @@ def test_trainable_false_freezes_every_layer():
     model = course_model()
     model.trainable = False
     assert model.trainable_weights == [] and len(model.non_trainable_weights) == 4
+
+
+def test_get_config_lists_the_input_and_every_layer_and_from_config_rebuilds_it():
+    model = Sequential([layers.Input((28, 28)), layers.Flatten(),
+                        layers.Dense(8, activation="relu", name="hidden"),
+                        layers.Dense(10, activation="softmax")])
+    config = model.get_config()
+    assert [e["class_name"] for e in config["layers"]] == ["InputLayer", "Flatten", "Dense",
+                                                            "Dense"]
+    assert config["build_input_shape"] == [None, 28, 28]
+    assert config["layers"][2]["config"]["activation"] == "relu"
+    copy = Sequential.from_config(config)
+    assert copy.get_config() == config
+    assert copy.count_params() == model.count_params() == 784 * 8 + 8 + 8 * 10 + 10
+    assert copy.layers[1].name == "hidden" and copy.layers[1] is not model.layers[1]
+
+
+def test_from_config_of_a_lazily_built_model_builds_from_the_saved_shape():
+    model = Sequential([layers.Dense(3), layers.Dense(1)])
+    assert "build_input_shape" not in model.get_config()
+    model(np.ones((2, 5)))
+    copy = Sequential.from_config(model.get_config())
+    assert copy.built and copy.input_shape == (None, 5) and copy.count_params() == 22
+
+
+def test_from_config_errors_are_clear():
+    from neurona.models import ModelFileError
+
+    with pytest.raises(ModelFileError, match="expected a dict with a 'layers' list"):
+        Sequential.from_config({"name": "m"})
+    with pytest.raises(ModelFileError, match="layer 0: .*no layer class is registered as "
+                                             "'Dnese'. Did you mean 'Dense'"):
+        Sequential.from_config({"layers": [{"class_name": "Dnese", "config": {}}]})

@@ -1,0 +1,250 @@
+"""Floor 5: models as JSON-friendly dicts: each layer by its registered class name and config, the
+compile settings (optimiser, loss, metrics) by identifier, and the way back, looking classes up
+by name only (never importing or running code named in a file)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+from neurona import losses, metrics, optimizers
+from neurona.layers import InputLayer, Layer
+from neurona.layers._naming import get_layer_class, get_registered_name, get_registered_object
+
+__all__ = ["ModelFileError", "serialize_layer", "deserialize_layer", "check_json",
+           "compile_config", "compile_from_config"]
+
+
+class ModelFileError(ValueError):
+    """A model file (or config) that neurona cannot read: not a zip, truncated, tampered with,
+    from another library, or naming classes that are not registered. A ``ValueError``.
+
+    Example:
+        >>> issubclass(ModelFileError, ValueError)
+        True
+    """
+
+
+def serialize_layer(layer: Layer) -> dict:
+    """A layer as Keras 3 writes it: module, class_name, config, registered_name, build_config.
+
+    ``class_name`` is the class's ``__name__``; ``registered_name`` is the name it is registered
+    under when that differs ('Custom>MyLayer' from ``register_keras_serializable``), and loading
+    looks that one up first. A class that is not registered is written anyway, with a warning:
+    it must come back through ``custom_objects``.
+
+    Example:
+        >>> from neurona import layers
+        >>> entry = serialize_layer(layers.Dense(2, name="out"))
+        >>> entry["class_name"], entry["config"]["units"], "build_config" in entry
+        ('Dense', 2, False)
+    """
+    if not isinstance(layer, Layer):
+        raise TypeError(f"serialize_layer: expected a Layer, got {layer!r}.")
+    cls = type(layer)
+    registered = get_registered_name(cls)
+    if get_registered_object(registered) is not cls:
+        warnings.warn(f"{cls.__name__} '{layer.name}': the class is not registered, so "
+                      f"load_model will need custom_objects={{{cls.__name__!r}: "
+                      f"{cls.__name__}}}. Decorate it with @register_keras_serializable() to "
+                      "load it by name.", UserWarning, stacklevel=3)
+    entry = {"module": cls.__module__, "class_name": cls.__name__,
+             "config": layer.get_config(),
+             "registered_name": None if registered == cls.__name__ else registered}
+    shape = getattr(layer, "_build_input_shape", None)
+    if layer.built and shape is not None and not isinstance(layer, InputLayer):
+        entry["build_config"] = {"input_shape": list(shape)}
+    check_json(entry["config"], f"{cls.__name__} '{layer.name}'")
+    return entry
+
+
+def deserialize_layer(entry: Any, custom_objects: dict | None = None,
+                      where: str = "deserialize_layer") -> Layer:
+    """A new, unbuilt layer from :func:`serialize_layer`'s dict: the class comes from
+    ``custom_objects`` or the layer registry, then ``cls.from_config(config)``.
+
+    Raises:
+        ModelFileError: a malformed entry, an unknown class, or a config the class rejects.
+
+    Example:
+        >>> from neurona import layers
+        >>> layer = deserialize_layer(serialize_layer(layers.Dense(2, activation="relu")))
+        >>> type(layer).__name__, layer.units, layer.built
+        ('Dense', 2, False)
+    """
+    if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str) \
+            or not isinstance(entry.get("config"), dict):
+        raise ModelFileError(f"{where}: expected a layer entry {{'class_name': str, 'config': "
+                             f"dict, ...}}, got {_short(entry)}. The file was not written by "
+                             "neurona or was edited by hand.")
+    name = entry.get("registered_name") or entry["class_name"]
+    cls = get_registered_object(name, custom_objects)
+    if not (isinstance(cls, type) and issubclass(cls, Layer)):
+        try:
+            cls = get_layer_class(name)
+        except ValueError as error:
+            raise ModelFileError(f"{where}: {error} Or pass custom_objects={{{name!r}: "
+                                 "TheClass}} to load_model.") from None
+    try:
+        return cls.from_config(dict(entry["config"]))
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f"{where}: {cls.__name__}.from_config rejected the saved config "
+                             f"({error}). The file does not match this version of the layer; "
+                             "re-save it or fix the config.") from None
+
+
+def check_json(value: Any, where: str, path: str = "config") -> None:
+    """Raise a clear TypeError when ``value`` holds something JSON cannot store (a function, a
+    constraint, an array), naming the key: configs are saved as JSON, never pickled.
+
+    Example:
+        >>> check_json({"units": 3, "shape": (None, 2)}, "Dense 'd'")  # fine: returns None
+        >>> try:
+        ...     check_json({"kernel_constraint": abs}, "Dense 'd'")
+        ... except TypeError as error:
+        ...     print(str(error)[:51])
+        Dense 'd': config['kernel_constraint'] is <built-in
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where}: {path} has a non-string key {key!r}; JSON keys must be "
+                                "strings.")
+            check_json(item, where, f"{path}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            check_json(item, where, f"{path}[{i}]")
+    elif value is not None and not isinstance(value, (str, bool, int, float)):
+        raise TypeError(f"{where}: {path} is {value!r} (a "
+                        f"{type(value).__name__}), which cannot be saved as JSON. Use a "
+                        "registered name or a serialisable object (one with get_config), or "
+                        "leave it at None.")
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, default=repr) if not isinstance(value, str) else repr(value)
+    return text if len(text) < 120 else text[:117] + "..."
+
+
+# ----- compile settings ---------------------------------------------------------------------
+def _function_name(fn: Any, known: dict) -> str:
+    name = getattr(fn, "__name__", None)
+    if not name or name == "<lambda>":
+        raise TypeError(f"saving: the function {fn!r} has no name to save. Use a def with a "
+                        "name (and pass it through custom_objects when loading) or a built-in "
+                        "identifier such as 'mse'.")
+    registered = get_registered_name(fn)
+    return registered if known.get(name) is not fn else name
+
+
+def _serialize_loss(loss: Any) -> Any:
+    if type(loss) is losses.LossFunctionWrapper:  # subclasses (BinaryCrossentropy…) save by class
+        fn = _function_name(loss.fn, losses.ALL_OBJECTS_DICT)
+        if losses.ALL_OBJECTS_DICT.get(loss.name) is loss.fn and loss.get_config() == \
+                {"name": loss.name, "reduction": "sum_over_batch_size"}:
+            return loss.name  # compile(loss="mse") comes back as compile(loss="mse")
+        return {"class_name": "LossFunctionWrapper", "config": {"fn": fn, **loss.get_config()}}
+    if isinstance(loss, losses.Loss):
+        return {"class_name": get_registered_name(type(loss)), "config": loss.get_config()}
+    return _function_name(loss, losses.ALL_OBJECTS_DICT)
+
+
+def _serialize_metric(spec: Any) -> Any:
+    if isinstance(spec, str):
+        return spec
+    if isinstance(spec, metrics.Metric):
+        return {"class_name": get_registered_name(type(spec)), "config": spec.get_config()}
+    if isinstance(spec, dict):
+        return spec
+    return _function_name(spec, metrics.ALL_OBJECTS_DICT)
+
+
+def compile_config(model: Any) -> dict | None:
+    """The settings of ``model.compile``: optimiser (class_name + config), loss and metrics as
+    identifiers (names or class_name + config); None for a model that was not compiled.
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((2,)), layers.Dense(1)])
+        >>> model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        >>> config = compile_config(model)
+        >>> config["optimizer"]["class_name"], config["loss"], config["metrics"]
+        ('Adam', 'mse', ['mae'])
+    """
+    if not getattr(model, "compiled", False):
+        return None
+    optimizer = model.optimizer
+    config = {"optimizer": {"class_name": get_registered_name(type(optimizer)),
+                            "config": optimizer.get_config()},
+              "loss": _serialize_loss(model.loss),
+              "metrics": [_serialize_metric(spec) for spec in model._metric_specs]}
+    check_json(config, f"model '{model.name}' compile settings")
+    return config
+
+
+def _lookup(kind: str, name: Any, custom_objects: dict | None, known: dict, where: str) -> Any:
+    obj = get_registered_object(name, custom_objects) if isinstance(name, str) else None
+    obj = obj if obj is not None else known.get(name) if isinstance(name, str) else None
+    if obj is None:
+        raise ModelFileError(f"{where}: unknown {kind} {name!r}. Pass it through "
+                             f"custom_objects={{{name!r}: ...}}, or load with compile=False and "
+                             "compile the model yourself.")
+    return obj
+
+
+def _from_entry(kind: str, entry: Any, custom_objects: dict | None, known: dict,
+                where: str) -> Any:
+    """A name → the object (a class → an instance); a {'class_name', 'config'} dict → an
+    instance from ``from_config``."""
+    if isinstance(entry, str):
+        obj = _lookup(kind, entry, custom_objects, known, where)
+        return obj() if isinstance(obj, type) else obj
+    if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
+        raise ModelFileError(f"{where}: expected the {kind} as a name or a dict with "
+                             f"'class_name' and 'config', got {_short(entry)}.")
+    config = dict(entry["config"])
+    if entry.get("class_name") == "LossFunctionWrapper":
+        fn = _lookup(kind, config.pop("fn", None), custom_objects, known, where)
+        return losses.LossFunctionWrapper(fn, **config)
+    cls = _lookup(kind, entry.get("class_name"), custom_objects, known, where)
+    try:
+        return cls.from_config(config)
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f"{where}: the saved {kind} config does not fit "
+                             f"{getattr(cls, '__name__', cls)} ({error}).") from None
+
+
+def compile_from_config(model: Any, config: dict, custom_objects: dict | None = None,
+                        where: str = "compile_from_config") -> None:
+    """Call ``model.compile`` with the settings :func:`compile_config` returned.
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((2,)), layers.Dense(1)])
+        >>> compile_from_config(model, {"optimizer": {"class_name": "SGD", "config":
+        ...     {"learning_rate": 0.5}}, "loss": "mae", "metrics": []})
+        >>> model.optimizer.learning_rate, model.loss.name
+        (0.5, 'mae')
+    """
+    if not isinstance(config, dict) or set(config) != {"optimizer", "loss", "metrics"} \
+            or not isinstance(config["metrics"], list):
+        raise ModelFileError(f"{where}: expected the compile settings {{'optimizer', 'loss', "
+                             f"'metrics': [...]}}, got {_short(config)}.")
+    known_optimizers = {cls.__name__: cls for cls in vars(optimizers).values()
+                        if isinstance(cls, type) and issubclass(cls, optimizers.Optimizer)}
+    optimizer = _from_entry("optimizer", config["optimizer"], custom_objects, known_optimizers,
+                            where)
+    if not isinstance(optimizer, optimizers.Optimizer):
+        raise ModelFileError(f"{where}: expected an optimizer, got {optimizer!r}.")
+    # Built-in names go back to compile as names, which resolves them as it did the first time.
+    loss = config["loss"]
+    if not (isinstance(loss, str) and loss in losses.ALL_OBJECTS_DICT):
+        loss = _from_entry("loss", loss, custom_objects, losses.ALL_OBJECTS_DICT, where)
+    names = {"accuracy", "acc", *metrics.ALL_OBJECTS_DICT}
+    specs = [spec if isinstance(spec, str) and spec in names
+             else _from_entry("metric", spec, custom_objects, metrics.ALL_OBJECTS_DICT, where)
+             for spec in config["metrics"]]
+    model.compile(optimizer=optimizer, loss=loss, metrics=specs)
