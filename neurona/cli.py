@@ -1,52 +1,201 @@
-"""Side: the ``neurona`` command (argparse). ``neurona demo`` trains a small network on XOR with
-the autodiff engine and prints the loss falling and the four predictions."""
+"""Side: the ``neurona`` command (argparse).
+
+    neurona demo                 a 2-8-1 network learns XOR with the autodiff engine (offline)
+    neurona labs                 the course labs, one line each
+    neurona lab NAME [--epochs N] [--out DIR] [--seed S] [--fast]
+    neurona info                 versions, optional extras, BLAS, where the data sets are
+
+Exit codes: 0 done, 1 a lab failed (or the demo did not solve XOR), 2 bad arguments.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import sys
+import traceback
+from pathlib import Path
+
+__all__ = ["build_parser", "info_lines", "main"]
+
+DEMO_FOLDER = Path("neurona-reports") / "demo"
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> int:
     from neurona.labs import xor_autodiff
 
-    print("neurona demo: a 2-4-1 network learns XOR with reverse-mode autodiff")
-    result = xor_autodiff.run(epochs=args.epochs, seed=args.seed,
-                              report_every=max(args.epochs // 10, 1))
-    print("\n x1 x2 | target | prediction")
-    for (x1, x2), y, p in zip(xor_autodiff.X, xor_autodiff.Y, result.predictions):
-        print(f"  {int(x1)}  {int(x2)} |   {int(y[0])}    |   {p[0]:.3f}")
-    solved = ((result.predictions > 0.5).astype(int) == xor_autodiff.Y).all()
-    print(f"\nloss {result.losses[0]:.4f} -> {result.losses[-1]:.4f}; XOR solved: {bool(solved)}")
-    return 0 if solved else 1
+    print("neurona demo: the xor-autodiff lab (`neurona labs` lists the others)")
+    results = xor_autodiff.run(epochs=args.epochs, out=args.out or DEMO_FOLDER, seed=args.seed,
+                               fast=args.fast)
+    return 0 if results["solved"] else 1
+
+
+def _labs(args: argparse.Namespace) -> int:
+    from neurona import labs
+
+    available = labs.available()
+    width = max(map(len, available), default=0)
+    print("The course labs (run one with: neurona lab NAME [--fast]):")
+    for name, description in available.items():
+        print(f"  {name:<{width}}  {description}")
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from neurona import labs
+
+    try:
+        lab = labs.get(args.name)
+    except ValueError as error:
+        _err(f"neurona lab: {error}")
+        return 2
+    try:
+        lab.run(epochs=args.epochs, out=args.out, seed=args.seed, fast=args.fast)
+    except FileNotFoundError as error:  # the loaders' messages say where to put the files
+        _err(f"neurona lab {args.name}: missing data: {error}")
+        return 1
+    except ImportError as error:  # an optional extra; the message says what to install
+        _err(f"neurona lab {args.name}: missing package: {error}")
+        return 1
+    except Exception:  # a bug in the lab: show where, but keep the exit code of a failure
+        traceback.print_exc()
+        _err(f"neurona lab {args.name}: failed (the traceback above says where).")
+        return 1
+    return 0
+
+
+# the optional extras of pyproject.toml and the distributions each one brings
+_EXTRAS = {"plot": ("matplotlib",), "fast": ("threadpoolctl",), "progress": ("tqdm",),
+           "data": ("scikit-learn", "pandas"), "oracles": ("torch", "keras", "jax")}
+
+
+def _version(distribution: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _blas_lines() -> list[str]:
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return ["  (install threadpoolctl to see the BLAS: pip install \"neurona[fast]\")"]
+    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    return [f"  {p.get('internal_api')} {p.get('version')}, {p.get('num_threads')} threads"
+            f" ({p.get('threading_layer', '?')} threading), {p.get('filepath')}"
+            for p in pools] or ["  no BLAS library found by threadpoolctl"]
+
+
+def info_lines() -> list[str]:
+    """What ``neurona info`` prints: versions, extras, BLAS, dtype and the data sets found.
+
+    Example:
+        >>> lines = info_lines()
+        >>> lines[0].startswith("neurona ") and any("float dtype" in line for line in lines)
+        True
+    """
+    import shutil
+    from importlib.util import find_spec
+
+    import numpy as np
+
+    import neurona
+    from neurona.datasets import cache_dir, find_dataset
+
+    lines = [f"neurona {neurona.__version__} ({Path(neurona.__file__).parent})",
+             f"Python {platform.python_version()} ({platform.python_implementation()}, "
+             f"{platform.system()} {platform.machine()})",
+             f"NumPy {np.__version__}", f"float dtype: {neurona.floatx()}",
+             "array module: NumPy" + (" (CuPy found: used for arrays on a GPU)"
+                                      if find_spec("cupy") else " (CuPy not installed: CPU only)"),
+             "optional extras:"]
+    for extra, distributions in _EXTRAS.items():
+        found = [f"{d} {_version(d)}" if _version(d) else f"{d} missing" for d in distributions]
+        lines.append(f"  {extra:<9} {', '.join(found)}")
+    dot = shutil.which("dot")
+    lines.append(f"  graphviz  {dot or 'missing (graphs are drawn with matplotlib instead)'}")
+    lines.append("BLAS:")
+    lines += _blas_lines()
+    lines.append("data sets:")
+    for name in ("fashion-mnist", "mnist"):
+        files = find_dataset(name)
+        where = (str(Path(next(iter(files.values()))).parent) if files else
+                 f"not found: put its 4 IDX files in $NEURONA_DATA/{name}/ or {cache_dir()}/"
+                 f"{name}/" + (" (or apt install dataset-fashion-mnist)"
+                               if name == "fashion-mnist" else ""))
+        lines.append(f"  {name:<14}{where}")
+    return lines
+
+
+def _info(args: argparse.Namespace) -> int:
+    for line in info_lines():
+        print(line)
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``neurona`` command.
 
     Example:
-        >>> build_parser().parse_args(["demo", "--epochs", "10"]).epochs
-        10
+        >>> args = build_parser().parse_args(["lab", "perceptron", "--fast", "--seed", "3"])
+        >>> args.name, args.fast, args.seed, args.epochs
+        ('perceptron', True, 3, None)
     """
-    parser = argparse.ArgumentParser(prog="neurona", description=__doc__)
-    sub = parser.add_subparsers(dest="command")
-    demo = sub.add_parser("demo", help="train a small network on XOR and print the result")
-    demo.add_argument("--epochs", type=int, default=2000, help="gradient steps (default 2000)")
-    demo.add_argument("--seed", type=int, default=1, help="seed of the initial weights")
+    parser = argparse.ArgumentParser(prog="neurona", description="The neural networks of the "
+                                     "course: a demo, the course labs and installation info.",
+                                     epilog="Exit codes: 0 done, 1 a lab failed, 2 bad arguments.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = sub.add_parser("demo", help="a 2-8-1 network learns XOR with the autodiff engine")
+    demo.add_argument("--epochs", type=_positive, default=None,
+                      help="gradient steps (default 1000)")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
+    demo.add_argument("--out", default=None, help=f"report folder (default {DEMO_FOLDER})")
+    demo.add_argument("--fast", action="store_true", help="fewer epochs (300)")
     demo.set_defaults(handler=_demo)
+    labs = sub.add_parser("labs", help="list the course labs")
+    labs.set_defaults(handler=_labs)
+    lab = sub.add_parser("lab", help="run one lab and write its report folder")
+    lab.add_argument("name", metavar="NAME", help="a lab name (see: neurona labs)")
+    lab.add_argument("--epochs", type=_positive, default=None, help="epochs (the lab's default)")
+    lab.add_argument("--out", default=None, help="report folder (default neurona-reports/NAME)")
+    lab.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    lab.add_argument("--fast", action="store_true", help="a few seconds: fewer epochs or data")
+    lab.set_defaults(handler=_lab)
+    info = sub.add_parser("info", help="versions, extras, BLAS and where the data sets are")
+    info.set_defaults(handler=_info)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``neurona`` command; with no sub-command it runs ``demo``.
+    """Run the ``neurona`` command and return its exit code; with no sub-command, ``demo``.
 
     Example:
-        >>> main(["demo", "--epochs", "1500"])  # doctest: +ELLIPSIS
-        neurona demo: ...
+        >>> main(["labs"])  # doctest: +ELLIPSIS
+        The course labs (run one with: neurona lab NAME [--fast]):
+        ...
         0
     """
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         args = parser.parse_args(["demo"])
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:  # `neurona demo | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

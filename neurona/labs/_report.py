@@ -111,9 +111,6 @@ class Report:
             return None
         target = self.path(name)
         figure.savefig(target, dpi=100, bbox_inches="tight")
-        import matplotlib.pyplot as plt
-
-        plt.close(figure)
         self.files.append(target)
         return target
 
