@@ -3,6 +3,7 @@ dtype and the random generator shared by initialisers, dropout and shuffling."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
 from typing import Any
@@ -92,3 +93,34 @@ def rng() -> np.random.Generator:
         True
     """
     return _RNG
+
+
+_BLAS_CONTROLLER: Any = None  # a threadpoolctl.ThreadpoolController, made on first use
+
+
+@contextlib.contextmanager
+def blas_threads(n: int | None):
+    """Run the block with at most ``n`` BLAS threads (NumPy's matrix products), then restore.
+
+    Uses threadpoolctl (the optional extra ``neurona[fast]``); without it, or with n None, the
+    block runs unchanged. One thread is faster for small matrix products, where starting
+    threads costs more than it saves (``fit`` chooses by the batch size).
+
+    Example:
+        >>> with blas_threads(1):
+        ...     float((np.ones((64, 64)) @ np.ones((64, 64)))[0, 0])
+        64.0
+    """
+    global _BLAS_CONTROLLER
+    if n is None:
+        yield
+        return
+    if _BLAS_CONTROLLER is None:
+        try:
+            from threadpoolctl import ThreadpoolController  # optional extra 'fast'
+        except ImportError:
+            yield
+            return
+        _BLAS_CONTROLLER = ThreadpoolController()  # lists the loaded BLAS libraries once
+    with _BLAS_CONTROLLER.limit(limits=int(n), user_api="blas"):
+        yield

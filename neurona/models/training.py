@@ -4,16 +4,30 @@
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import Any
 
 import numpy as np
 
 from neurona import losses, metrics, optimizers
 from neurona.autodiff import Tensor, no_grad
-from neurona.backend import rng
-from neurona.models.callbacks import Callback, History
+from neurona.backend import blas_threads
+from neurona.callbacks import CallbackList, History
+from neurona.models.data import (
+    BatchPlan,
+    batches,
+    check_inputs,
+    class_weight_to_sample_weight,
+    should_validate,
+    split_validation,
+    unpack_validation_data,
+)
+from neurona.models.threads import choose_blas_threads
 
 __all__ = ["TrainingMixin"]
+
+_FIT_OPTIONS = {"validation_steps", "validation_batch_size", "validation_freq", "steps_per_epoch"}
 
 
 def _resolve_loss(loss: Any) -> losses.Loss:
@@ -24,6 +38,20 @@ def _resolve_loss(loss: Any) -> losses.Loss:
     if isinstance(fn, losses.Loss):
         return fn
     return losses.LossFunctionWrapper(fn, name=loss if isinstance(loss, str) else None)
+
+
+_SILENT = CallbackList()  # no callbacks at all: evaluate/predict skip building a list
+
+
+def _callback_list(callbacks: Any, model: Any, verbose: int, steps: int) -> CallbackList:
+    if not callbacks and not verbose:
+        return _SILENT
+    return CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
+                        epochs=1, steps=steps)
+
+
+def _verbosity(verbose: Any) -> int:
+    return 1 if verbose == "auto" else int(verbose)
 
 
 class TrainingMixin:
@@ -95,6 +123,13 @@ class TrainingMixin:
         """'loss' then the names of the compiled metrics (once they are built)."""
         return ["loss"] + [m.name for m in (getattr(self, "_metrics", None) or [])]
 
+    def _logs(self, loss: float) -> dict:
+        """{'loss': …, metric: …}: the epoch's running values."""
+        logs = {"loss": loss}
+        for metric in self._metrics:
+            logs[metric.name] = float(metric.result())
+        return logs
+
     # ----- one batch -------------------------------------------------------------------------
     def _check_compiled(self, where: str) -> None:
         if not getattr(self, "compiled", False):
@@ -120,22 +155,35 @@ class TrainingMixin:
             layer.apply_constraints()
         return float(value.item()), y_pred
 
-    def _update_metrics(self, tracker: Any, value: float, y_b, y_pred, w_b) -> dict:
-        tracker.update_state(value, sample_weight=len(y_b))
-        for metric in self._metrics:
-            metric.update_state(y_b, y_pred.data, sample_weight=w_b)
-        return {"loss": tracker.result(), **{m.name: float(m.result()) for m in self._metrics}}
+    def _blas_threads(self, batch_size: int, n_samples: int) -> int | None:
+        n_params = sum(w.data.size for w in self.weights)
+        return choose_blas_threads(batch_size, n_params, n_samples)
 
-    # ----- fit / evaluate / predict ------------------------------------------------------------
+    # ----- fit ---------------------------------------------------------------------------------
     def fit(self, x: Any = None, y: Any = None, batch_size: int | None = 32, epochs: int = 1,
             verbose: Any = "auto", callbacks: list | None = None, validation_split: float = 0.0,
-            validation_data: Any = None, shuffle: bool = True, sample_weight: Any = None,
-            initial_epoch: int = 0, **kwargs: Any) -> History:
+            validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
+            sample_weight: Any = None, initial_epoch: int = 0, **kwargs: Any) -> History:
         """Train for ``epochs`` passes over (x, y) by mini-batch gradient descent.
 
         Each epoch draws a new order of the samples (``shuffle=True``), gathers each batch by
         index, takes one optimiser step per batch, then evaluates ``validation_data`` (or the
         last ``validation_split`` fraction of x, y, taken before shuffling, as Keras).
+
+        Args (beyond Keras's usual x, y, batch_size, epochs, shuffle, initial_epoch):
+            verbose: "auto" or 1 a progress bar (one line per epoch when the output is not a
+                terminal), 2 one line per epoch, 0 silent.
+            callbacks: ``neurona.callbacks`` objects (History is always added).
+            validation_split / validation_data: the held-out data, evaluated after each epoch.
+            class_weight: {class: weight}; each sample's loss is weighted by its class's weight
+                (times ``sample_weight`` when both are given, as Keras 2; Keras 3 refuses both).
+            sample_weight: one weight per sample.
+            keyword-only, as Keras: steps_per_epoch, validation_steps, validation_batch_size,
+                validation_freq (an int n: every n-th epoch; or a list of 1-based epochs).
+        x, y may be NumPy arrays, lists or pandas DataFrames/Series (converted once). A NaN or
+        infinite batch loss gives a warning naming the epoch and batch (training goes on; add
+        ``callbacks.TerminateOnNaN()`` to stop). BLAS threads follow the batch size (see
+        ``neurona.models.threads``; the environment variable NEURONA_BLAS_THREADS overrides).
 
         Returns:
             a ``History``: ``history.history`` maps 'loss', each metric and 'val_…' to one
@@ -143,7 +191,8 @@ class TrainingMixin:
 
         Raises:
             RuntimeError: before ``compile``.
-            ValueError: x and y of different lengths, or NaN in x, y or sample_weight.
+            ValueError: x and y of different lengths, or NaN/inf in x, y or sample_weight.
+            TypeError: an unknown keyword argument.
 
         Example:
             >>> from neurona import layers
@@ -155,72 +204,123 @@ class TrainingMixin:
             >>> sorted(h.history), len(h.history["loss"])
             (['accuracy', 'loss', 'val_accuracy', 'val_loss'], 2)
         """
+        unknown = set(kwargs) - _FIT_OPTIONS
+        if unknown:
+            raise TypeError(f"fit: unexpected keyword argument(s) {sorted(unknown)}; Keras's "
+                            f"fit also accepts {sorted(_FIT_OPTIONS)}.")
         self._check_compiled("fit")
         x, y, sample_weight = check_inputs("fit", x, y, sample_weight)
         if validation_data is None and validation_split:
             (x, y, sample_weight), validation_data = split_validation(
                 x, y, sample_weight, validation_split)
+        if class_weight is not None:  # the training part only, as Keras
+            weights = class_weight_to_sample_weight(y, class_weight)
+            sample_weight = weights if sample_weight is None else sample_weight * weights
         if validation_data is not None:
-            validation_data = check_inputs("fit (validation_data)", *_unpack(validation_data))
+            validation_data = check_inputs("fit (validation_data)",
+                                           *unpack_validation_data(validation_data))
         if not self.built:
             self.build((None, *x.shape[1:]))
         self._build_metrics(y)
-        verbose = 1 if verbose == "auto" else int(verbose)
         batch_size = batch_size or 32
-        history = History()
-        callbacks = [history, *(callbacks or [])]
-        steps = -(-len(x) // batch_size)
-        for callback in callbacks:
-            _check_callback(callback)
-            callback.set_model(self)
-            callback.set_params({"epochs": epochs, "steps": steps, "verbose": verbose})
+        plan = BatchPlan(len(x), batch_size, shuffle, kwargs.get("steps_per_epoch"))
+        verbose = _verbosity(verbose)
+        callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
+                                 model=self, verbose=verbose, epochs=epochs, steps=plan.steps)
+        validation = None
+        if validation_data is not None:
+            should_validate(0, kwargs.get("validation_freq", 1))  # a bad value fails early
+            validation = (*validation_data, kwargs.get("validation_batch_size") or batch_size,
+                          callbacks, kwargs.get("validation_steps"))
         self.stop_training = False
-        _hook(callbacks, "on_train_begin")
-        tracker = metrics.Mean(name="loss")
+        with blas_threads(self._blas_threads(batch_size, len(x) * (epochs - initial_epoch))):
+            logs = self._fit_loop(x, y, sample_weight, plan, epochs, initial_epoch, callbacks,
+                                  validation, kwargs.get("validation_freq", 1))
+        callbacks.on_train_end(logs)
+        return callbacks.history
+
+    def _fit_loop(self, x, y, sample_weight, plan, epochs, initial_epoch, callbacks, validation,
+                  validation_freq) -> dict | None:
+        """The epochs of fit; the per-batch path builds no logs unless a callback reads them."""
+        batch_begin = callbacks.has("on_train_batch_begin")
+        batch_end = callbacks.has("on_train_batch_end")
+        train_step, tracked = self._train_step, self._metrics
+        logs, reported = None, False  # one warning per fit for a NaN/inf loss
+        callbacks.on_train_begin()
         for epoch in range(initial_epoch, epochs):
-            _hook(callbacks, "on_epoch_begin", epoch)
-            tracker.reset_state()
-            for metric in self._metrics:
+            for metric in tracked:
                 metric.reset_state()
-            logs: dict = {}
-            order = rng().permutation(len(x)) if shuffle else None
-            for step, index in enumerate(batches(len(x), batch_size, order)):
-                _hook(callbacks, "on_train_batch_begin", step)
+            callbacks.on_epoch_begin(epoch)
+            loss_sum, seen = 0.0, 0
+            for step, index in enumerate(plan.epoch()):
+                if batch_begin:
+                    callbacks.on_train_batch_begin(step)
+                x_b, y_b = x[index], y[index]
                 w_b = None if sample_weight is None else sample_weight[index]
-                value, y_pred = self._train_step(x[index], y[index], w_b)
-                logs = self._update_metrics(tracker, value, y[index], y_pred, w_b)
-                _hook(callbacks, "on_train_batch_end", step, dict(logs))
-            if validation_data is not None:
-                val_logs = self._run_evaluation(*validation_data, batch_size)
+                value, y_pred = train_step(x_b, y_b, w_b)
+                n = len(y_b)
+                loss_sum += value * n
+                seen += n
+                for metric in tracked:
+                    metric.update_state(y_b, y_pred.data, sample_weight=w_b)
+                if not reported and not math.isfinite(value):
+                    reported = True
+                    warnings.warn(f"fit: the loss is {value} at epoch {epoch + 1}, batch "
+                                  f"{step + 1}: training has diverged. Lower the learning "
+                                  "rate, scale the inputs, or add callbacks.TerminateOnNaN() "
+                                  "to stop at once.", stacklevel=3)
+                if batch_end:
+                    callbacks.on_train_batch_end(step, self._logs(loss_sum / seen))
+                if self.stop_training:
+                    break
+            logs = self._logs(loss_sum / seen if seen else float("nan"))
+            if validation is not None and should_validate(epoch, validation_freq):
+                val_logs = self._run_evaluation(*validation)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
-            if verbose:
-                print(f"Epoch {epoch + 1}/{epochs} - " + _format(logs))
-            _hook(callbacks, "on_epoch_end", epoch, logs)
+            callbacks.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
-        _hook(callbacks, "on_train_end", logs if epochs > initial_epoch else None)
-        self.history = history
-        return history
+        return logs
 
+    # ----- evaluate / predict ------------------------------------------------------------------
     def _run_evaluation(self, x: np.ndarray, y: np.ndarray, sample_weight: Any,
-                        batch_size: int) -> dict:
+                        batch_size: int, callbacks: CallbackList | None = None,
+                        steps: int | None = None) -> dict:
         self._build_metrics(y)
-        tracker = metrics.Mean(name="loss")
+        callbacks = callbacks or CallbackList()
+        batch_begin = callbacks.has("on_test_batch_begin")
+        batch_end = callbacks.has("on_test_batch_end")
         for metric in self._metrics:
             metric.reset_state()
-        logs = {"loss": 0.0, **{m.name: 0.0 for m in self._metrics}}
+        callbacks.on_test_begin()
+        loss_sum, seen = 0.0, 0
         with no_grad():
-            for index in batches(len(x), batch_size, None):
+            for step, index in enumerate(batches(len(x), batch_size, None)):
+                if steps is not None and step >= steps:
+                    break
+                if batch_begin:
+                    callbacks.on_test_batch_begin(step)
+                x_b, y_b = x[index], y[index]
                 w_b = None if sample_weight is None else sample_weight[index]
-                y_pred = self(x[index], training=False)
-                value = float(self._total_loss(y[index], y_pred, w_b).item())
-                logs = self._update_metrics(tracker, value, y[index], y_pred, w_b)
+                y_pred = self(x_b, training=False)
+                loss_sum += float(self._total_loss(y_b, y_pred, w_b).item()) * len(y_b)
+                seen += len(y_b)
+                for metric in self._metrics:
+                    metric.update_state(y_b, y_pred.data, sample_weight=w_b)
+                if batch_end:
+                    callbacks.on_test_batch_end(step, self._logs(loss_sum / seen))
+        logs = self._logs(loss_sum / seen if seen else 0.0)
+        callbacks.on_test_end(logs)
         return logs
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = 32,
-                 verbose: Any = "auto", sample_weight: Any = None, return_dict: bool = False,
+                 verbose: Any = "auto", sample_weight: Any = None, steps: int | None = None,
+                 callbacks: list | None = None, return_dict: bool = False,
                  **kwargs: Any) -> Any:
         """The loss (penalties included) and metrics over (x, y), batch by batch, no training.
+
+        Callbacks get on_test_begin / on_test_batch_begin / on_test_batch_end / on_test_end;
+        ``steps`` stops after that many batches.
 
         Returns:
             as Keras: the loss alone (a float) without metrics, else [loss, *metrics]; a dict
@@ -238,18 +338,25 @@ class TrainingMixin:
         x, y, sample_weight = check_inputs("evaluate", x, y, sample_weight)
         if not self.built:
             self.build((None, *x.shape[1:]))
-        logs = self._run_evaluation(x, y, sample_weight, batch_size or 32)
-        verbose = 1 if verbose == "auto" else int(verbose)
-        if verbose:
-            print(_format(logs))
+        batch_size = batch_size or 32
+        verbose = _verbosity(verbose)
+        n_steps = -(-len(x) // batch_size) if steps is None else min(steps, -(-len(x) //
+                                                                                batch_size))
+        callbacks = _callback_list(callbacks, self, verbose, n_steps)
+        with blas_threads(self._blas_threads(batch_size, len(x))):
+            logs = self._run_evaluation(x, y, sample_weight, batch_size, callbacks, steps)
         if return_dict:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
     def predict(self, x: Any, batch_size: int | None = 32, verbose: Any = "auto",
+                steps: int | None = None, callbacks: list | None = None,
                 **kwargs: Any) -> np.ndarray:
         """The model's outputs for x, batch by batch under ``no_grad``, as a NumPy array.
+
+        Callbacks get on_predict_begin / on_predict_batch_begin / on_predict_batch_end (logs
+        {'outputs': the batch's outputs}) / on_predict_end. A bar shows on a terminal only.
 
         Example:
             >>> from neurona import layers
@@ -259,110 +366,25 @@ class TrainingMixin:
             (5, 2)
         """
         x, _, _ = check_inputs("predict", x, None, None)
+        batch_size = batch_size or 32
+        verbose = _verbosity(verbose)
+        n_steps = -(-len(x) // batch_size) if steps is None else steps
+        callbacks = _callback_list(callbacks, self, verbose, n_steps)
+        batch_begin = callbacks.has("on_predict_batch_begin")
+        batch_end = callbacks.has("on_predict_batch_end")
         outputs = []
-        with no_grad():
-            for index in batches(len(x), batch_size or 32, None):
+        callbacks.on_predict_begin()
+        threads = self._blas_threads(batch_size, len(x)) if self.built else None
+        with no_grad(), blas_threads(threads):
+            for step, index in enumerate(batches(len(x), batch_size, None)):
+                if step >= n_steps:
+                    break
+                if batch_begin:
+                    callbacks.on_predict_batch_begin(step)
                 outputs.append(np.asarray(self(x[index], training=False).numpy()))
+                if batch_end:
+                    callbacks.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        callbacks.on_predict_end()
         if not outputs:
             return np.zeros((0, *(self.output_shape or (None,))[1:]), dtype="float32")
         return np.concatenate(outputs, axis=0)
-
-
-def _unpack(validation_data: Any) -> tuple:
-    data = tuple(validation_data)
-    if len(data) == 2:
-        return (*data, None)
-    if len(data) == 3:
-        return data
-    raise ValueError(f"fit: expected validation_data to be (x_val, y_val) or (x_val, y_val, "
-                     f"sample_weight_val), got a tuple of length {len(data)}.")
-
-
-def _check_callback(callback: Any) -> None:
-    if not isinstance(callback, Callback) and not hasattr(callback, "on_epoch_end"):
-        raise TypeError(f"fit: expected callbacks to be a list of Callback objects, got "
-                        f"{callback!r}.")
-
-
-def _hook(callbacks: list, name: str, *args: Any) -> None:
-    for callback in callbacks:
-        method = getattr(callback, name, None)
-        if method is not None:
-            method(*args)
-
-
-def _format(logs: dict) -> str:
-    return " - ".join(f"{key}: {value:.4f}" for key, value in logs.items())
-
-
-# ----- data -----------------------------------------------------------------------------------
-def check_inputs(where: str, x: Any, y: Any, sample_weight: Any) -> tuple:
-    """x, y and sample_weight as arrays of one length, free of NaN (ValueError naming the
-    argument otherwise); y and sample_weight may be None.
-
-    Example:
-        >>> [a.shape for a in check_inputs("fit", [[1.0], [2.0]], [0, 1], None)[:2]]
-        [(2, 1), (2,)]
-    """
-    if x is None:
-        raise ValueError(f"{where}: expected x, the input data, got None.")
-    if y is None and where != "predict":
-        raise ValueError(f"{where}: expected y, the targets, got None.")
-    arrays = []
-    for name, value in (("x", x), ("y", y), ("sample_weight", sample_weight)):
-        if value is None:
-            arrays.append(None)
-            continue
-        value = np.asarray(getattr(value, "data", value) if isinstance(value, Tensor) else value)
-        if value.dtype == object:
-            raise TypeError(f"{where}: expected {name} to be numbers (an array or a list of equal "
-                            "rows), got ragged or non-numeric data.")
-        if value.ndim == 0:
-            raise ValueError(f"{where}: expected {name} to have one row per sample, got a scalar.")
-        if np.issubdtype(value.dtype, np.floating) and np.isnan(value).any():
-            raise ValueError(f"{where}: {name} contains NaN ({int(np.isnan(value).sum())} values)."
-                             f" Remove or impute the missing values before training.")
-        arrays.append(value)
-    lengths = {name: len(a) for name, a in zip(("x", "y", "sample_weight"), arrays)
-               if a is not None}
-    if len(set(lengths.values())) > 1:
-        got = ", ".join(f"{name} has {n}" for name, n in lengths.items())
-        raise ValueError(f"{where}: x and y must have the same number of samples; {got}. Check "
-                         "that labels and inputs match.")
-    return tuple(arrays)
-
-
-def split_validation(x: np.ndarray, y: np.ndarray, sample_weight: Any, fraction: float) -> tuple:
-    """Keras's validation_split: the last ``fraction`` of the samples (before shuffling) is held
-    out. Returns (x, y, sample_weight) to train on and the held-out triple.
-
-    Example:
-        >>> train, held = split_validation(np.arange(10), np.arange(10), None, 0.2)
-        >>> train[0].tolist(), held[0].tolist()
-        ([0, 1, 2, 3, 4, 5, 6, 7], [8, 9])
-    """
-    if not 0.0 < fraction < 1.0:
-        raise ValueError(f"fit: expected validation_split in (0, 1), got {fraction}.")
-    n_train = int(len(x) * (1.0 - fraction))
-    if n_train in (0, len(x)):
-        raise ValueError(f"fit: validation_split={fraction} leaves no samples to train on or to "
-                         f"validate on with {len(x)} samples.")
-
-    def part(a, s):
-        return None if a is None else a[s]
-    head, tail = slice(0, n_train), slice(n_train, None)
-    return ((x[head], y[head], part(sample_weight, head)),
-            (x[tail], y[tail], part(sample_weight, tail)))
-
-
-def batches(n: int, batch_size: int, order: np.ndarray | None):
-    """The index of each batch: slices in order, or chunks of a permutation ``order``.
-
-    Example:
-        >>> [b.tolist() for b in batches(5, 2, np.array([4, 3, 2, 1, 0]))]
-        [[4, 3], [2, 1], [0]]
-    """
-    if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"expected batch_size to be a positive int, got {batch_size!r}.")
-    for start in range(0, n, batch_size):
-        yield slice(start, start + batch_size) if order is None else order[start:start + batch_size]

@@ -1,0 +1,212 @@
+"""Floor 5: the data side of ``fit``/``evaluate``/``predict``: inputs checked and converted once
+(arrays, lists, pandas), the validation split, class weights, and the index of each batch."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from neurona.autodiff import Tensor
+from neurona.backend import default_dtype, rng
+
+__all__ = ["BatchPlan", "batches", "check_inputs", "class_weight_to_sample_weight",
+           "should_validate", "split_validation", "unpack_validation_data"]
+
+
+def _as_array(value: Any) -> np.ndarray:
+    """One conversion per fit: a Tensor's data, a pandas DataFrame/Series via ``to_numpy()``."""
+    if isinstance(value, Tensor):
+        return np.asarray(value.data)
+    if type(value).__module__.startswith("pandas") and hasattr(value, "to_numpy"):
+        return value.to_numpy()
+    return np.asarray(value)
+
+
+def check_inputs(where: str, x: Any, y: Any, sample_weight: Any) -> tuple:
+    """x, y and sample_weight as arrays of one length, free of NaN and inf (an error naming the
+    argument otherwise); y and sample_weight may be None. Lists, Tensors and pandas
+    DataFrames/Series are converted once.
+
+    Example:
+        >>> [a.shape for a in check_inputs("fit", [[1.0], [2.0]], [0, 1], None)[:2]]
+        [(2, 1), (2,)]
+    """
+    if x is None:
+        raise ValueError(f"{where}: expected x, the input data, got None.")
+    if y is None and where != "predict":
+        raise ValueError(f"{where}: expected y, the targets, got None.")
+    arrays = []
+    for name, value in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+        if value is None:
+            arrays.append(None)
+            continue
+        value = _as_array(value)
+        if value.dtype == object:
+            raise TypeError(f"{where}: expected {name} to be numbers (an array, a list of equal "
+                            "rows or a numeric DataFrame), got ragged or non-numeric data.")
+        if value.ndim == 0:
+            raise ValueError(f"{where}: expected {name} to have one row per sample, got a scalar.")
+        if value.dtype.kind in "fc" and not np.isfinite(value).all():
+            n_nan, n_inf = int(np.isnan(value).sum()), int(np.isinf(value).sum())
+            what = f"NaN ({n_nan} values)" if n_nan else f"inf ({n_inf} values)"
+            raise ValueError(f"{where}: {name} contains {what}. Remove or impute the missing "
+                             "or infinite values before training.")
+        arrays.append(value)
+    lengths = {name: len(a) for name, a in zip(("x", "y", "sample_weight"), arrays)
+               if a is not None}
+    if len(set(lengths.values())) > 1:
+        got = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise ValueError(f"{where}: x and y must have the same number of samples; {got}. Check "
+                         "that labels and inputs match.")
+    return tuple(arrays)
+
+
+def unpack_validation_data(validation_data: Any) -> tuple:
+    """(x_val, y_val) or (x_val, y_val, sample_weight_val) as a triple.
+
+    Example:
+        >>> unpack_validation_data(([1.0], [2.0]))
+        ([1.0], [2.0], None)
+    """
+    data = tuple(validation_data)
+    if len(data) == 2:
+        return (*data, None)
+    if len(data) == 3:
+        return data
+    raise ValueError(f"fit: expected validation_data to be (x_val, y_val) or (x_val, y_val, "
+                     f"sample_weight_val), got a tuple of length {len(data)}.")
+
+
+def class_weight_to_sample_weight(y: np.ndarray, class_weight: dict) -> np.ndarray:
+    """Keras's ``class_weight``: each sample weighs class_weight[its class] (1 for a class not
+    listed). The class is y itself for integer labels, argmax(y) for one-hot rows, round(y)
+    for a single 0/1 column.
+
+    Example:
+        >>> class_weight_to_sample_weight(np.array([0, 1, 1, 2]), {1: 5.0})
+        array([1., 5., 5., 1.], dtype=float32)
+        >>> class_weight_to_sample_weight(np.eye(3)[[2, 0]], {0: 0.5, 2: 3.0})
+        array([3. , 0.5], dtype=float32)
+    """
+    if not isinstance(class_weight, dict):
+        raise TypeError(f"fit: expected class_weight to be a dict {{class index: weight}}, e.g. "
+                        f"{{0: 1.0, 1: 5.0}}, got {type(class_weight).__name__}.")
+    labels = y
+    if labels.ndim == 2:
+        labels = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
+    elif labels.ndim > 2:
+        raise ValueError(f"fit: class_weight needs one class per sample (y of shape (n,), (n, 1) "
+                         f"or one-hot (n, classes)), got y of shape {y.shape}. Pass "
+                         "sample_weight instead.")
+    labels = np.round(labels).astype(np.int64)
+    weights = np.ones(len(labels), dtype=default_dtype())
+    for cls, weight in class_weight.items():
+        weights[labels == int(cls)] = weight
+    return weights
+
+
+def should_validate(epoch: int, validation_freq: Any) -> bool:
+    """Keras's validation_freq: an int n validates after every n-th epoch (1-based), a list
+    names the epochs. ``epoch`` is 0-based, as in the callbacks.
+
+    Example:
+        >>> [should_validate(e, 2) for e in range(4)], should_validate(0, [1, 5])
+        ([False, True, False, True], True)
+    """
+    if isinstance(validation_freq, (int, np.integer)) and not isinstance(validation_freq, bool) \
+            and validation_freq > 0:
+        return (epoch + 1) % validation_freq == 0
+    if isinstance(validation_freq, (list, tuple, set)):
+        return epoch + 1 in validation_freq
+    raise ValueError(f"fit: expected validation_freq to be a positive int or a list of epochs "
+                     f"(1-based), got {validation_freq!r}.")
+
+
+def split_validation(x: np.ndarray, y: np.ndarray, sample_weight: Any, fraction: float) -> tuple:
+    """Keras's validation_split: the last ``fraction`` of the samples (before shuffling) is held
+    out. Returns (x, y, sample_weight) to train on and the held-out triple.
+
+    Example:
+        >>> train, held = split_validation(np.arange(10), np.arange(10), None, 0.2)
+        >>> train[0].tolist(), held[0].tolist()
+        ([0, 1, 2, 3, 4, 5, 6, 7], [8, 9])
+    """
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"fit: expected validation_split in (0, 1), got {fraction}.")
+    n_train = int(len(x) * (1.0 - fraction))
+    if n_train in (0, len(x)):
+        raise ValueError(f"fit: validation_split={fraction} leaves no samples to train on or to "
+                         f"validate on with {len(x)} samples.")
+
+    def part(a, s):
+        return None if a is None else a[s]
+    head, tail = slice(0, n_train), slice(n_train, None)
+    return ((x[head], y[head], part(sample_weight, head)),
+            (x[tail], y[tail], part(sample_weight, tail)))
+
+
+def batches(n: int, batch_size: int, order: np.ndarray | None):
+    """The index of each batch: slices in order, or chunks of a permutation ``order``.
+
+    Example:
+        >>> [b.tolist() for b in batches(5, 2, np.array([4, 3, 2, 1, 0]))]
+        [[4, 3], [2, 1], [0]]
+    """
+    if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+        raise ValueError(f"expected batch_size to be a positive int, got {batch_size!r}.")
+    for start in range(0, n, batch_size):
+        yield slice(start, start + batch_size) if order is None else order[start:start + batch_size]
+
+
+class BatchPlan:
+    """The batches of each epoch of ``fit``: a new permutation per pass over the data when
+    ``shuffle``, and with ``steps_per_epoch`` Keras 3's rule: an epoch is that many batches,
+    the next epoch goes on where the last one stopped, a new pass starts when the data is used
+    up, and an epoch that runs out of data ends early (with a warning).
+
+    Example:
+        >>> plan = BatchPlan(8, batch_size=2, shuffle=False, steps_per_epoch=2)
+        >>> plan.steps, [[b.start for b in plan.epoch()] for _ in range(3)]
+        (2, [[0, 2], [4, 6], [0, 2]])
+    """
+
+    def __init__(self, n: int, batch_size: int, shuffle: bool = True,
+                 steps_per_epoch: int | None = None) -> None:
+        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError(f"fit: expected batch_size to be a positive int, got "
+                             f"{batch_size!r}.")
+        if steps_per_epoch is not None and (not isinstance(steps_per_epoch, (int, np.integer))
+                                            or steps_per_epoch <= 0):
+            raise ValueError(f"fit: expected steps_per_epoch to be a positive int or None, got "
+                             f"{steps_per_epoch!r}.")
+        self.n, self.batch_size, self.shuffle = n, int(batch_size), shuffle
+        self.num_batches = -(-n // self.batch_size)
+        self.steps_per_epoch = steps_per_epoch
+        self.steps = steps_per_epoch or self.num_batches
+        self._pass: Any = None  # the current pass over the data (steps_per_epoch only)
+        self._seen = 0
+
+    def _new_pass(self):
+        return batches(self.n, self.batch_size, rng().permutation(self.n) if self.shuffle
+                       else None)
+
+    def epoch(self):
+        """The index (a slice or an index array) of each batch of the next epoch."""
+        if self.steps_per_epoch is None:
+            yield from self._new_pass()
+            return
+        if self._pass is None:
+            self._pass, self._seen = self._new_pass(), 0
+        for _ in range(self.steps_per_epoch):
+            if self._seen >= self.num_batches:
+                warnings.warn(f"fit: the data ran out after {self.num_batches} batches, before "
+                              f"steps_per_epoch={self.steps_per_epoch}; the epoch ends early. "
+                              "Choose steps_per_epoch that divides the number of batches.",
+                              stacklevel=3)
+                break
+            self._seen += 1
+            yield next(self._pass)
+        if self._seen >= self.num_batches:  # Keras 3: a fresh pass once this one is used up
+            self._pass = None
