@@ -85,15 +85,19 @@ class Function:
     def apply(cls, *args: Any, **params: Any):
         """Run ``forward`` on the arrays inside ``args`` and record the node when needed."""
         fn = cls()
-        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+        arrays, needs = [], []
+        for a in args:  # one pass: the arrays for forward, and which inputs carry a gradient
+            if isinstance(a, Tensor):
+                arrays.append(a.data)
+                needs.append(a.requires_grad)
+            else:
+                arrays.append(a)
+                needs.append(False)
         out = fn.forward(*arrays, **params)
-        requires = False
-        if _State.grad_enabled and cls.tracked:
-            needs = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])
-            requires = True in needs
-            if requires:
-                fn.inputs = args
-                fn.needs_input_grad = needs
+        requires = _State.grad_enabled and cls.tracked and True in needs
+        if requires:
+            fn.inputs = args
+            fn.needs_input_grad = tuple(needs)
         if type(out) is tuple:
             fn.n_outputs = len(out)
             fn.output_shapes = [o.shape for o in out]

@@ -89,19 +89,21 @@ def topological_order(root_fn) -> list:
     """
     order, visited = [], set()
     stack = [(root_fn, False)]
+    pop, push = stack.pop, stack.append
     while stack:
-        fn, expanded = stack.pop()
+        fn, expanded = pop()
         if expanded:
             order.append(fn)
             continue
         if fn in visited:
             continue
         visited.add(fn)
-        stack.append((fn, True))
-        for t in fn.parents():
-            producer = t._ctx
-            if producer is not None and producer not in visited:
-                stack.append((producer, False))
+        push((fn, True))
+        for t, need in zip(fn.inputs, fn.needs_input_grad):  # fn.parents(), inlined
+            if need:
+                producer = t._ctx
+                if producer is not None and producer not in visited:
+                    push((producer, False))
     return order
 
 
@@ -122,7 +124,7 @@ def _seed_gradient(root, grad):
                 f"got a tensor of shape {root.shape}. Reduce it first (e.g. loss.mean() or "
                 f".sum()), or pass grad= an array of shape {root.shape} (∂L/∂output)."
             )
-        return xp.ones_like(root.data)
+        return xp.asarray(1, dtype=root.data.dtype).reshape(root.data.shape)  # 1, no wrapper
     grad = grad.data if hasattr(grad, "requires_grad") else xp.asarray(grad, dtype=root.dtype)
     if grad.shape != root.shape:
         raise ValueError(
@@ -186,14 +188,18 @@ def _run_node(fn, grads_out: list, pending: dict) -> None:
     for t, g, needed in zip(fn.inputs, grads_in, fn.needs_input_grad):
         if not needed or g is None:
             continue
-        if g.shape != t.data.shape:
+        data = t.data
+        if g.shape != data.shape:
             raise RuntimeError(
                 f"internal error in {type(fn).__name__}.backward: expected a gradient of shape "
-                f"{t.data.shape} for its input, got {g.shape}. Please report this bug."
+                f"{data.shape} for its input, got {g.shape}. Please report this bug."
             )
         producer = t._ctx
         if producer is None:
-            _accumulate_leaf(t, g)
+            if t.grad is None and g.dtype == data.dtype and g.ndim:
+                t.grad = g  # the common case of _accumulate_leaf, inlined
+            else:
+                _accumulate_leaf(t, g)
             continue
         if t._retains_grad:
             _accumulate_leaf(t, g)

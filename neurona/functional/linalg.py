@@ -104,10 +104,11 @@ def _operand(a: Any) -> Any:
 
 
 class Dense(Function):
-    """a = f(z), z = x W + b, for f in (identity, relu, sigmoid, tanh), applied in place.
-    backward, with δ = ∂L/∂a ⊙ f'(z) and f' read from the saved output a:
+    """a = f(z), z = x W + b, for f in (identity, relu, sigmoid, tanh, softmax over the units),
+    applied in place.  backward, with δ = ∂L/∂a ⊙ f'(z) and f' read from the saved output a
+    (softmax: δ = a ⊙ (∂L/∂a − Σ_units ∂L/∂a ⊙ a)):
         ∂L/∂W = xᵀ δ     ∂L/∂b = Σ_rows δ     ∂L/∂x = δ Wᵀ (only when x needs it).
-    jvp: ȧ = f'(z) ⊙ (ẋ W + x Ẇ + ḃ)."""
+    jvp: ȧ = f'(z) ⊙ (ẋ W + x Ẇ + ḃ) (the same δ formula: softmax's Jacobian is symmetric)."""
 
     def forward(self, x, W, b=None, activation=None):
         xp = get_array_module(x, W)
@@ -128,6 +129,10 @@ class Dense(Function):
             xp.reciprocal(z, out=z)
         elif activation == "tanh":
             xp.tanh(z, out=z)
+        elif activation == "softmax":  # as F.softmax: e^{z − max} / Σ e^{z − max}, in place
+            z -= z.max(axis=1, keepdims=True)
+            xp.exp(z, out=z)
+            z /= z.sum(axis=1, keepdims=True)
         self.save_for_backward(x2, W, z, activation, x.shape)
         return z if x.ndim == 2 else z.reshape(x.shape[:-1] + (W.shape[1],))
 
@@ -142,6 +147,8 @@ class Dense(Function):
         elif activation == "tanh":
             delta = a * a
             get_array_module(a).subtract(1, delta, out=delta)  # tanh' = 1 − a²
+        elif activation == "softmax":  # J g = a ⊙ (g − Σ g a), J symmetric
+            return a * (grad_a - (grad_a * a).sum(axis=1, keepdims=True))
         else:
             return grad_a  # identity: δ = ∂L/∂a
         delta *= grad_a

@@ -224,13 +224,17 @@ class CategoricalCrossEntropy(Function):
 class MeanPowerError(Function):
     """L = mean_c |ŷ_c − y_c|ᵖ along ``axis`` for p = 2 (MSE) or p = 1 (MAE), with broadcasting.
     With d = ŷ − y and k the size of the axis:  backward: ∂L/∂ŷ = g · 2d / k (p = 2) or
-    g · sign(d) / k (p = 1, sign(0) = 0), ∂L/∂y = −∂L/∂ŷ.  jvp: L̇ = Σ_c (∂L/∂ŷ_c)(ẏ̂_c − ẏ_c)."""
+    g · sign(d) / k (p = 1, sign(0) = 0), ∂L/∂y = −∂L/∂ŷ.  jvp: L̇ = Σ_c (∂L/∂ŷ_c)(ẏ̂_c − ẏ_c).
+    ``mean=True`` also averages over the samples (n of them): g/n replaces g."""
 
-    def forward(self, y, y_pred, axis=-1, power=2):
+    def forward(self, y, y_pred, axis=-1, power=2, mean=False):
         xp = get_array_module(y_pred)
         d = y_pred - xp.asarray(y, dtype=y_pred.dtype)
         self.save_for_backward(shape_of(y), shape_of(y_pred), d, axis, power)
-        return (d * d if power == 2 else xp.abs(d)).sum(axis=axis) / d.shape[axis]
+        values = (d * d if power == 2 else xp.abs(d)).sum(axis=axis) / d.shape[axis]
+        self.n = values.size if mean else 0  # mean=True: the batch mean, = values.mean()
+        return xp.asarray(xp.add.reduce(values, axis=None) / values.dtype.type(self.n)) if (
+            self.n) else values
 
     def _dd(self):
         d, axis, power = self.saved[2:]
@@ -239,14 +243,16 @@ class MeanPowerError(Function):
 
     def backward(self, grad_out):
         y_shape, pred_shape, d, axis, _ = self.saved
-        grad_d = _unsqueeze(grad_out, axis) * self._dd()
+        g = grad_out / self.n if self.n else _unsqueeze(grad_out, axis)
+        grad_d = g * self._dd()
         need_y, need_pred = self.needs_input_grad
         return (unbroadcast(-grad_d, y_shape) if need_y else None), (
             unbroadcast(grad_d, pred_shape) if need_pred else None
         )
 
     def jvp(self, y_dot, pred_dot):
-        return (self._dd() * (pred_dot - y_dot)).sum(axis=self.saved[3])
+        values = (self._dd() * (pred_dot - y_dot)).sum(axis=self.saved[3])
+        return get_array_module(values).asarray(values.mean()) if self.n else values
 
 
 class Hinge(Function):
@@ -343,14 +349,15 @@ def categorical_cross_entropy(y_true: Any, y_pred: Any, axis: int = -1, epsilon:
     return CategoricalCrossEntropy.apply(y_true, y_pred, axis=axis, epsilon=epsilon)
 
 
-def mse(y_true: Any, y_pred: Any, axis: int = -1):
+def mse(y_true: Any, y_pred: Any, axis: int = -1, mean: bool = False):
     """Mean squared error per sample, one node: mean_c (ŷ_c − y_c)²;  ∂L/∂ŷ = 2(ŷ − y)/k.
+    ``mean=True``: the mean over the samples too, in the same node (Keras's batch loss).
 
     Example:
         >>> mse(np.array([[1.0, 0.0]]), nr.tensor([[0.0, 0.0]]))
         tensor([0.5])
     """
-    return MeanPowerError.apply(y_true, y_pred, axis=axis, power=2)
+    return MeanPowerError.apply(y_true, y_pred, axis=axis, power=2, mean=mean)
 
 
 def mae(y_true: Any, y_pred: Any, axis: int = -1):

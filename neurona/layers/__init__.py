@@ -8,16 +8,47 @@ weights + config + one call into ``neurona.functional``; all build lazily on the
 """
 
 from neurona.layers.activation import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
+from neurona.layers.conv import Conv1D, Conv2D, Convolution1D, Convolution2D
 from neurona.layers.dense import Dense
 from neurona.layers.dropout import Dropout
 from neurona.layers.embedding import Embedding
 from neurona.layers.input import Input, InputLayer
 from neurona.layers.layer import Layer, get_layer_class, register_layer, reset_layer_names
 from neurona.layers.normalization import BatchNormalization, LayerNormalization
+from neurona.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AvgPool1D,
+    AvgPool2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
 from neurona.layers.reshaping import Flatten, Reshape
+from neurona.layers.spatial import UpSampling2D, ZeroPadding2D
 from neurona.layers.units import RBF, Maxout
 
 __all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Embedding", "Flatten",
            "Input", "InputLayer", "Layer", "LayerNormalization", "LeakyReLU", "Maxout", "PReLU",
            "RBF", "ReLU", "Reshape", "Softmax", "get_layer_class", "register_layer",
            "reset_layer_names"]
+__all__ += ["AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "Conv1D", "Conv2D",
+            "Convolution1D", "Convolution2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+            "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D",
+            "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
+            "MaxPooling2D", "UpSampling2D", "ZeroPadding2D"]
+from neurona.layers.gru import GRU  # noqa: E402
+from neurona.layers.lstm import LSTM  # noqa: E402
+from neurona.layers.simple_rnn import SimpleRNN  # noqa: E402
+from neurona.layers.wrappers import Bidirectional, TimeDistributed  # noqa: E402
+
+__all__ += ["Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed"]

@@ -8,9 +8,14 @@ from typing import Any
 from neurona import activations, initializers, regularizers
 from neurona import functional as F
 from neurona.autodiff import Tensor
+from neurona.functional import linalg
 from neurona.layers.layer import Layer, serialize_object
 
 __all__ = ["Dense"]
+
+# activations the Dense node applies itself; softmax too (over the units), so that a loss can
+# see the layer's node and fuse with it (see neurona.losses.probabilistic)
+_IN_NODE = (*linalg._FUSED, "softmax")
 
 
 def check_units(cls: str, name: str, value: Any) -> int:
@@ -68,7 +73,7 @@ class Dense(Layer):
     W is ``kernel`` (d_in, units) — Keras's layout; the slides' W x with column vectors uses our
     Wᵀ, and PyTorch's ``Linear.weight`` is Wᵀ too. b is ``bias`` (units,), f is ``activation``
     (the identity when None). The whole forward is one node (``F.dense``) with the course's
-    backpropagation as its hand-written backward.
+    backpropagation as its hand-written backward (relu, sigmoid, tanh and softmax inside it).
 
     Args:
         units: number of output units, a positive int.
@@ -120,6 +125,8 @@ class Dense(Layer):
 
     def call(self, x: Tensor) -> Tensor:
         self._check_last_axis(x, self.kernel.shape[0])
+        if self._fused in _IN_NODE:  # the node itself: kernel and bias fit by construction
+            return linalg.Dense.apply(x, self.kernel, self.bias, activation=self._fused)
         return F.dense(x, self.kernel, self.bias, activation=self._fused)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:

@@ -87,7 +87,8 @@ def class_indices(where: str, y_true: Any, y_pred: Tensor, axis: int = -1) -> np
 
 def check_range(where: str, labels: np.ndarray, k: int) -> None:
     """Raise if a class label is outside 0 … k − 1."""
-    if labels.size and (labels.min() < 0 or labels.max() >= k):
+    if labels.size and (np.minimum.reduce(labels, axis=None) < 0
+                        or np.maximum.reduce(labels, axis=None) >= k):  # .min(), no wrapper
         raise ValueError(
             f"{where}: expected class labels in 0 … {k - 1} (y_pred has {k} classes), got labels "
             f"from {labels.min()} to {labels.max()}. Check the number of units of the last layer."

@@ -166,11 +166,20 @@ class Loss:
         self.dtype = dtype
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
+        if sample_weight is None and self.reduction in ("sum_over_batch_size", "mean"):
+            fused = self._fused_mean(y_true, y_pred)
+            if fused is not None:
+                return fused
         y_pred = as_prediction(y_pred)
         values = self.call(y_true, y_pred)
         return reduce_weighted_values(
             values, sample_weight, self._loss_mask(y_true, y_pred), self.reduction
         )
+
+    def _fused_mean(self, y_true: Any, y_pred: Any) -> Tensor | None:
+        """The batch mean as one node when a kernel computes it with the same numbers (fewer
+        nodes, less Python per training step); None computes values, then reduces them."""
+        return None
 
     def _loss_mask(self, y_true: Any, y_pred: Tensor) -> Any:
         """Entries that count (None: all); SparseCategoricalCrossentropy's ignore_class uses it."""
@@ -217,6 +226,11 @@ class LossFunctionWrapper(Loss):
         )
         self.fn = fn
         self._fn_kwargs = kwargs
+
+    def _fused_mean(self, y_true: Any, y_pred: Any) -> Tensor | None:
+        """The function's ``fused_mean`` companion (same arguments; a scalar or None), if any."""
+        fused = getattr(self.fn, "fused_mean", None)
+        return None if fused is None else fused(y_true, y_pred, **self._fn_kwargs)
 
     def call(self, y_true: Any, y_pred: Tensor) -> Tensor:
         """Apply the wrapped function (which matches ranks and checks shapes itself)."""

@@ -11,6 +11,12 @@ import numpy as np
 import neurona.functional as F
 from neurona.autodiff.tensor import Tensor
 from neurona.functional import losses as kernels
+from neurona.functional.fused_losses import (
+    dense_softmax_cross_entropy,
+    softmax_output_cross_entropy,
+)
+from neurona.functional.linalg import Dense as DenseNode
+from neurona.functional.softmax import Softmax
 from neurona.losses._labels import check_range, class_indices, prepare
 from neurona.losses.loss import LossFunctionWrapper, as_prediction
 
@@ -97,6 +103,10 @@ def categorical_crossentropy(
     y_true, y_pred = prepare("categorical_crossentropy", y_true, y_pred, categorical=True)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
+    if not from_logits:
+        fused = _fused(y_true, y_pred, False, False, axis, mean=False)
+        if fused is not None:
+            return fused
     if from_logits:
         return kernels.softmax_cross_entropy(y_true, y_pred, axis=axis)
     return kernels.categorical_cross_entropy(y_true, y_pred, axis=axis)
@@ -132,12 +142,74 @@ def sparse_categorical_crossentropy(
         valid = labels != ignore_class
         labels = np.where(valid, labels, 0)
     check_range(where, labels, y_pred.shape[axis])
+    fused = None if from_logits or valid is not None else _fused(labels, y_pred, True, False,
+                                                                 axis, mean=False)
+    if fused is not None:
+        return fused
     if from_logits:
         values = kernels.sparse_softmax_cross_entropy(labels, y_pred, axis=axis)
     else:
         one_hot = kernels._one_hot(labels, y_pred.shape[axis], axis, y_pred.dtype)
         values = kernels.categorical_cross_entropy(one_hot, y_pred, axis=axis)
     return values if valid is None else values * valid.astype(y_pred.dtype)
+
+
+def _fused(y, y_pred: Tensor, sparse: bool, from_logits: bool, axis: int, mean: bool):
+    """The cross-entropy as one node when that gives the same numbers, else None. Probabilities
+    fuse when y_pred = softmax(z) over the last axis is a node whose output nothing else
+    differentiates: a Dense node with activation="softmax" (then one node from the layer's
+    x, W, b: ``dense_softmax_cross_entropy``) or a softmax node (one node from z:
+    ``softmax_output_cross_entropy``); or when y_pred needs no gradient at all (evaluation).
+    Labels must be constants (no gradient through y_true)."""
+    if isinstance(y, Tensor) or not y_pred.size or axis % y_pred.ndim != y_pred.ndim - 1:
+        return None
+    if from_logits:
+        return softmax_output_cross_entropy(y, y_pred, None, sparse, True, mean, checked=True)
+    if not y_pred.requires_grad:
+        if y_pred.tangent is not None:  # forward mode through y_pred itself
+            return None
+        return softmax_output_cross_entropy(y, None, y_pred.data, sparse, False, mean,
+                                            checked=True)
+    ctx = y_pred._ctx
+    if ctx is None or ctx.released or y_pred._retains_grad:
+        return None
+    if type(ctx) is DenseNode and ctx.saved[3] == "softmax":
+        return dense_softmax_cross_entropy(y, *ctx.inputs, y_pred.data, sparse, mean,
+                                           checked=True)
+    if type(ctx) is not Softmax or ctx.saved[1] % y_pred.ndim != y_pred.ndim - 1:
+        return None
+    return softmax_output_cross_entropy(y, ctx.inputs[0], y_pred.data, sparse, False, mean,
+                                        checked=True)
+
+
+def _categorical_mean(y_true: Any, y_pred: Any, from_logits: bool = False,
+                      label_smoothing: float = 0.0, axis: int = -1):
+    """categorical_crossentropy averaged over the batch as one node, or None (see ``_fused``)."""
+    _check_axis("categorical_crossentropy", axis)
+    y_pred = as_prediction(y_pred)
+    if not y_pred.shape or y_pred.shape[-1] == 1:
+        return None  # the per-sample function warns
+    y_true, y_pred = prepare("categorical_crossentropy", y_true, y_pred, categorical=True)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
+    return _fused(y_true, y_pred, False, from_logits, axis, mean=True)
+
+
+def _sparse_mean(y_true: Any, y_pred: Any, from_logits: bool = False,
+                 ignore_class: int | None = None, axis: int = -1):
+    """sparse_categorical_crossentropy averaged over the batch as one node, or None."""
+    if ignore_class is not None:
+        return None
+    where = "sparse_categorical_crossentropy"
+    y_pred = as_prediction(y_pred)
+    labels = class_indices(where, y_true, y_pred, axis)
+    check_range(where, labels, y_pred.shape[axis])
+    return _fused(labels, y_pred, True, from_logits, axis, mean=True)
+
+
+# Loss objects with the default reduction call these first (see LossFunctionWrapper)
+categorical_crossentropy.fused_mean = _categorical_mean
+sparse_categorical_crossentropy.fused_mean = _sparse_mean
 
 
 def kl_divergence(y_true: Any, y_pred: Any) -> Tensor:

@@ -39,6 +39,15 @@ def mean_squared_error(y_true: Any, y_pred: Any) -> Tensor:
     return kernels.mse(y_true, y_pred)
 
 
+def _mse_mean(y_true: Any, y_pred: Any) -> Tensor:
+    """mean_squared_error averaged over the batch in the same node (one node, not two)."""
+    y_true, y_pred = prepare("mean_squared_error", y_true, y_pred)
+    return kernels.mse(y_true, y_pred, mean=True)
+
+
+mean_squared_error.fused_mean = _mse_mean  # Loss objects with the default reduction use it
+
+
 def mean_absolute_error(y_true: Any, y_pred: Any) -> Tensor:
     """Mean absolute error per sample (course L4, Keras's 'mae').
 

@@ -93,7 +93,24 @@ def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> np.ndarray:
     return (y_true == y_pred.argmax(axis=-1)).astype(np.float32)
 
 
-class Accuracy(MeanMetricWrapper):
+class _CountingMean(MeanMetricWrapper):
+    """A mean of 0/1 values per sample: without sample weights, count the ones (the same total
+    and count as ``Mean.update_state``, without its general reshaping and float64 copies; fit
+    calls this once per batch)."""
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        if sample_weight is None:
+            values = self._fn(y_true, y_pred, **self._fn_kwargs)
+            if values.ndim == 2 and values.shape[1] == 1:
+                values = values[:, 0]
+            if values.ndim == 1:
+                self.total += float(np.count_nonzero(values))
+                self.count += values.shape[0]
+                return
+        super().update_state(y_true, y_pred, sample_weight=sample_weight)
+
+
+class Accuracy(_CountingMean):
     """How often predictions equal labels exactly (Keras 3's ``Accuracy``).
 
     Example:
@@ -105,7 +122,7 @@ class Accuracy(MeanMetricWrapper):
         super().__init__(accuracy, name=name, dtype=dtype)
 
 
-class BinaryAccuracy(MeanMetricWrapper):
+class BinaryAccuracy(_CountingMean):
     """How often the thresholded prediction matches a 0/1 label (Keras 3's ``BinaryAccuracy``).
 
     Example:
@@ -120,7 +137,7 @@ class BinaryAccuracy(MeanMetricWrapper):
         self.threshold = threshold
 
 
-class CategoricalAccuracy(MeanMetricWrapper):
+class CategoricalAccuracy(_CountingMean):
     """How often argmax(y_pred) is the one-hot label's class (Keras 3's ``CategoricalAccuracy``).
 
     Example:
@@ -132,7 +149,7 @@ class CategoricalAccuracy(MeanMetricWrapper):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
 
-class SparseCategoricalAccuracy(MeanMetricWrapper):
+class SparseCategoricalAccuracy(_CountingMean):
     """How often argmax(y_pred) is the integer label (Keras 3's ``SparseCategoricalAccuracy``).
 
     Example:

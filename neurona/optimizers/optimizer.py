@@ -250,7 +250,7 @@ class Optimizer:
     def _scratch(self, x: Any, k: int = 0) -> Any:
         """A reusable work array shaped like ``x`` (updates run one variable at a time, so one
         buffer per shape and dtype serves them all: no allocation per step)."""
-        key = (x.shape, x.dtype.str, type(x), k)
+        key = (x.shape, x.dtype, type(x), k)  # the dtype object hashes faster than its .str
         buf = self._scratch_buffers.get(key)
         if buf is None:
             buf = self._scratch_buffers[key] = np.empty_like(x)

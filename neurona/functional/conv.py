@@ -1,0 +1,183 @@
+"""Floor 2: convolution of channels-last images and sequences as one node: im2col (the windows
+as rows) + one matrix product, the dense layer's node applied to every window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from neurona.autodiff.function import Function
+from neurona.backend import get_array_module
+from neurona.functional import _windows as win
+from neurona.functional.linalg import _FUSED, Dense, _activation_function, _operand
+
+__all__ = ["conv1d", "conv2d"]
+
+
+class Conv(Function):
+    """a = f(z),  z[b, p, q, :] = Σ_{i,j,c} x[b, s_h·p + d_h·i, s_w·q + d_w·j, c] W[i, j, c, :] + b
+
+    computed as  X = im2col(x) (n·oh·ow, kh·kw·c_in),  z = X W₂ + b,  W₂ = W reshaped to
+    (kh·kw·c_in, filters): the ``Dense`` node on every window, f fused as there.
+    backward, with δ = ∂L/∂a ⊙ f'(z):   ∂L/∂W₂ = Xᵀ δ    ∂L/∂b = Σ_rows δ
+                                          ∂L/∂x = col2im(δ W₂ᵀ)  (each window's share added back)
+    jvp: ȧ = f'(z) ⊙ (im2col(ẋ) W₂ + X Ẇ₂ + ḃ).
+
+    A 3-D x (n, steps, c_in) with a 3-D kernel (k, c_in, filters) is a 1-D convolution, run as an
+    image of height 1."""
+
+    def forward(self, x, W, b=None, strides=(1, 1), pads=((0, 0), (0, 0)), dilation=(1, 1),
+                activation=None):
+        one_d = x.ndim == 3
+        if one_d:  # (n, steps, c) → (n, 1, steps, c); kernel (k, c, f) → (1, k, c, f)
+            x, W = x[:, None], W[None]
+        x_pad = win.pad_image(x, pads)
+        kernel, filters = W.shape[:2], W.shape[3]
+        out = tuple((n - (k - 1) * d - 1) // s + 1
+                    for n, k, d, s in zip(x_pad.shape[1:3], kernel, dilation, strides))
+        cols = win.im2col(x_pad, kernel, out, strides, dilation)  # (n·oh·ow, kh·kw·c)
+        self.dense = Dense()
+        z = self.dense.forward(cols, W.reshape(-1, filters), b, activation)  # (n·oh·ow, f)
+        self.plan = (x_pad.shape, kernel, out, strides, dilation, pads, W.shape, one_d)
+        out_shape = (x.shape[0], *out, filters)
+        return z.reshape(out_shape[:1] + out_shape[2:] if one_d else out_shape)
+
+    def backward(self, grad_out):
+        x_pad_shape, kernel, out, strides, dilation, pads, W_shape, one_d = self.plan
+        need_x, need_W, need_b = self.needs_input_grad
+        cols, W2, a = self.dense.saved[:3]  # the dense node's X, W₂ and output a
+        delta = self.dense._delta(a, grad_out.reshape(a.shape))  # (n·oh·ow, f)
+        xp = get_array_module(delta)
+        grad_W = None
+        if need_W:  # Xᵀ δ, (kh·kw·c, f)
+            grad_W = xp.dot(cols.T, delta).reshape(W_shape[1:] if one_d else W_shape)
+        grad_b = delta.sum(axis=0) if need_b else None
+        grad_x = None
+        if need_x:  # δ W₂ᵀ, offset-major: (kh·kw, n·oh·ow, c) = δ (kh·kw, f, c)
+            W3 = W2.reshape(kernel[0] * kernel[1], x_pad_shape[3], W_shape[-1])
+            cols_grad = xp.matmul(delta, W3.transpose(0, 2, 1))
+            grad_x = win.col2im(cols_grad, x_pad_shape, kernel, out, strides, dilation)
+            grad_x = win.crop_image(grad_x, pads)
+            grad_x = grad_x[:, 0] if one_d else grad_x
+        return grad_x, grad_W, grad_b
+
+    def release(self) -> None:
+        super().release()
+        self.dense = None  # its saved X (the im2col buffer) is the node's largest array
+
+    def jvp(self, x_dot, W_dot, b_dot=None):
+        x_pad_shape, kernel, out, strides, dilation, pads, W_shape, one_d = self.plan
+        if one_d:
+            x_dot, W_dot = x_dot[:, None], W_dot[None]
+        cols_dot = win.im2col(win.pad_image(x_dot, pads), kernel, out, strides, dilation)
+        a_dot = self.dense.jvp(cols_dot, W_dot.reshape(-1, W_shape[3]), b_dot)
+        return a_dot.reshape((x_pad_shape[0], *out[one_d:], W_shape[3]))
+
+
+def _check(where: str, x_shape: tuple, W_shape: tuple, b_shape: tuple | None, ndim: int) -> None:
+    """Raise the house error for inputs, kernel or bias of the wrong shape."""
+    layout = "(batch, height, width, channels)" if ndim == 4 else "(batch, steps, channels)"
+    k_layout = "(kh, kw, in_channels, filters)" if ndim == 4 else "(k, in_channels, filters)"
+    if len(x_shape) != ndim:
+        raise ValueError(f"{where}: expected x of shape {layout} (channels last), got shape "
+                         f"{x_shape}.")
+    if len(W_shape) != ndim:
+        raise ValueError(f"{where}: expected a kernel of shape {k_layout} (Keras's layout), got "
+                         f"shape {W_shape}. PyTorch's (filters, in_channels, kh, kw) is "
+                         "weight.permute(2, 3, 1, 0).")
+    if W_shape[-2] != x_shape[-1]:
+        raise ValueError(f"{where}: the kernel {W_shape} expects {W_shape[-2]} input channels, "
+                         f"got x of shape {x_shape} with {x_shape[-1]}. Check the channels axis "
+                         "(last) or the kernel's in_channels.")
+    if b_shape is not None and b_shape != (W_shape[-1],):
+        raise ValueError(f"{where}: expected a bias of shape ({W_shape[-1]},), one per filter, "
+                         f"got shape {b_shape}.")
+
+
+def _convolve(where: str, x: Any, kernel: Any, bias: Any, strides: Any, padding: str,
+              dilation_rate: Any, activation: Any, n: int):
+    x, W = _operand(x), _operand(kernel)
+    b = None if bias is None else _operand(bias)
+    _check(where, tuple(x.shape), tuple(W.shape), None if b is None else tuple(b.shape), n + 2)
+    allowed = ("valid", "same", "causal") if n == 1 else ("valid", "same")
+    padding = win.check_padding(where, padding, allowed)
+    strides = win.int_tuple(where, "strides", strides, n)
+    dilation = win.int_tuple(where, "dilation_rate", dilation_rate, n)
+    size, k = tuple(x.shape[1:-1]), tuple(W.shape[:n])
+    _, pads = win.plan(where, size, k, strides, dilation, padding)
+    if n == 1:  # the 1-D case runs as an image of height 1
+        strides, dilation, pads = (1, *strides), (1, *dilation), ((0, 0), *pads)
+    fused = activation in _FUSED
+    z = Conv.apply(x, W, b, strides=strides, pads=pads, dilation=dilation,
+                   activation=(None if activation == "linear" else activation) if fused else None)
+    return z if fused else _activation_function(activation)(z)
+
+
+def conv2d(x: Any, kernel: Any, bias: Any = None, strides: int | tuple[int, int] = 1,
+           padding: str = "valid", dilation_rate: int | tuple[int, int] = 1,
+           activation: str | Callable | None = None):
+    """2-D convolution (cross-correlation, as in every deep-learning library) of channels-last
+    images, bias and activation in the same node.
+
+        z[b, p, q, :] = Σ_{i, j, c} x[b, s_h·p + d_h·i, s_w·q + d_w·j, c] W[i, j, c, :] + b
+        a = f(z)
+        ∂L/∂W = im2col(x)ᵀ δ   ∂L/∂b = Σ δ   ∂L/∂x = col2im(δ W₂ᵀ)   (δ = ∂L/∂a ⊙ f'(z))
+
+    Computed as im2col (every window a row) and one matrix product with the kernel reshaped to
+    (kh·kw·c_in, filters). ``padding='same'`` pads like Keras/TensorFlow: output ⌈in/s⌉, with the
+    odd extra pixel at the bottom/right (PyTorch's ``padding='same'`` allows stride 1 only).
+
+    Args:
+        x: images (batch, height, width, in_channels).
+        kernel: (kh, kw, in_channels, filters), Keras's layout; PyTorch's Conv2d.weight
+            (filters, in_channels, kh, kw) is ``kernel.transpose(3, 2, 0, 1)``.
+        bias: (filters,) or None.
+        strides: step of the window, an int or (s_h, s_w).
+        padding: 'valid' (no padding) or 'same'.
+        dilation_rate: spacing d of the kernel's taps, an int or (d_h, d_w).
+        activation: None, a name such as 'relu' (fused for relu/sigmoid/tanh) or a callable.
+
+    Shape:
+        output: (batch, out_h, out_w, filters); valid: out = ⌊(in − (k − 1)·d − 1)/s⌋ + 1,
+        same: out = ⌈in/s⌉.
+
+    Raises:
+        ValueError: for shapes that do not fit, unknown padding, or an empty output.
+
+    Example:
+        >>> import numpy as np, neurona as nr
+        >>> x = nr.tensor(np.arange(16.0).reshape(1, 4, 4, 1))
+        >>> conv2d(x, np.ones((2, 2, 1, 1)), strides=2)[0, :, :, 0]  # sums of 2×2 blocks
+        tensor([[10., 18.],
+                [42., 50.]], dtype=float64)
+    """
+    return _convolve("conv2d", x, kernel, bias, strides, padding, dilation_rate, activation, 2)
+
+
+def conv1d(x: Any, kernel: Any, bias: Any = None, strides: int = 1, padding: str = "valid",
+           dilation_rate: int = 1, activation: str | Callable | None = None):
+    """1-D convolution of channels-last sequences (batch, steps, channels), one node.
+
+        z[b, t, :] = Σ_{i, c} x[b, s·t + d·i, c] W[i, c, :] + b,    a = f(z)
+
+    The same node as ``conv2d`` on an image of height 1. ``padding='causal'`` (Keras's Conv1D)
+    pads (k − 1)·d zeros at the start, so that z[t] sees only x[≤ t].
+
+    Args:
+        x: sequences (batch, steps, in_channels).
+        kernel: (k, in_channels, filters), Keras's layout; PyTorch's Conv1d.weight is
+            ``kernel.transpose(2, 1, 0)``.
+        bias: (filters,) or None.
+        strides, dilation_rate: ints (or 1-tuples).
+        padding: 'valid', 'same' or 'causal'.
+        activation: None, a name such as 'relu', or a callable.
+
+    Shape:
+        output: (batch, out_steps, filters).
+
+    Example:
+        >>> import numpy as np, neurona as nr
+        >>> conv1d(nr.tensor(np.array([[[1.0], [2.0], [3.0]]])), np.ones((2, 1, 1)))[0, :, 0]
+        tensor([3., 5.], dtype=float64)
+    """
+    return _convolve("conv1d", x, kernel, bias, strides, padding, dilation_rate, activation, 1)
