@@ -159,6 +159,8 @@ def backward(root, grad=None, retain_graph: bool = False) -> None:
     if root_fn is None:  # the root is itself a leaf
         _accumulate_leaf(root, grad)
         return
+    if root._retains_grad:  # as PyTorch: the root's own .grad is the seed (1 for a scalar)
+        _accumulate_leaf(root, grad)
     order = topological_order(root_fn)
     pending = {root_fn: [None] * root_fn.n_outputs}
     pending[root_fn][root._index] = grad

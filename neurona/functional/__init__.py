@@ -7,6 +7,7 @@ from neurona.functional.comparison import *  # noqa: F403
 from neurona.functional.conv import *  # noqa: F403
 from neurona.functional.dropout import *  # noqa: F403
 from neurona.functional.elementwise import *  # noqa: F403
+from neurona.functional.fused_losses import *  # noqa: F403
 from neurona.functional.gru import *  # noqa: F403
 from neurona.functional.linalg import *  # noqa: F403
 from neurona.functional.losses import *  # noqa: F403

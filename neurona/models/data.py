@@ -48,7 +48,10 @@ def check_inputs(where: str, x: Any, y: Any, sample_weight: Any) -> tuple:
                             "rows or a numeric DataFrame), got ragged or non-numeric data.")
         if value.ndim == 0:
             raise ValueError(f"{where}: expected {name} to have one row per sample, got a scalar.")
-        if value.dtype.kind in "fc" and not np.isfinite(value).all():
+        # the sum carries any NaN/inf through without a temporary array; only when it is not
+        # finite (or overflowed) does the exact element check run
+        if value.dtype.kind in "fc" and not np.isfinite(np.add.reduce(value, axis=None)) \
+                and not np.isfinite(value).all():
             n_nan, n_inf = int(np.isnan(value).sum()), int(np.isinf(value).sum())
             what = f"NaN ({n_nan} values)" if n_nan else f"inf ({n_inf} values)"
             raise ValueError(f"{where}: {name} contains {what}. Remove or impute the missing "

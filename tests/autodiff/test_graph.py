@@ -139,3 +139,12 @@ def test_float64_inputs_keep_float64_gradients():
     x = nr.tensor(np.array([1.0, 2.0]), requires_grad=True)
     F.exp(x).backward(np.ones(2))
     assert x.grad.dtype == np.float64
+
+
+def test_retain_grad_on_the_root_gives_the_seed_like_pytorch():
+    x = nr.tensor([2.0, 3.0], requires_grad=True)
+    e = (x * x).sum()
+    e.retain_grad()
+    e.backward()
+    assert float(e.grad) == 1.0
+    np.testing.assert_allclose(x.grad, [4.0, 6.0])
