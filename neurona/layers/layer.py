@@ -178,6 +178,18 @@ class Layer:
         """The layer's computation on a tensor (identity in the base class)."""
         return inputs
 
+    # ----- fit's tape-free step (neurona.models.chain) ------------------------------------
+    def _chain_ready(self) -> bool:
+        """Whether ``_chain_forward`` computes exactly what ``call`` records on the tape (False
+        here: a layer runs on the tape unless its class says otherwise)."""
+        return False
+
+    def _chain_forward(self, x: Any, training: bool, need_x: bool) -> tuple:
+        """The layer's training forward on arrays, for ``fit``: (output, node, weights), where
+        ``node.backward(∂L/∂output)`` returns ∂L/∂x (None unless ``need_x``) and then ∂L/∂w for
+        each of ``weights`` (None for a frozen one); node None means the identity."""
+        raise NotImplementedError(f"{type(self).__name__} has no tape-free training step.")
+
     def _to_tensor(self, inputs: Any) -> Tensor:
         """Tensors pass through; arrays, lists and DataFrames become tensors of self.dtype."""
         if isinstance(inputs, Tensor):

@@ -11,18 +11,19 @@ from typing import Any
 import numpy as np
 
 from neurona import losses, metrics, optimizers
-from neurona.autodiff import Tensor, no_grad
+from neurona.autodiff import Tensor
 from neurona.backend import blas_threads
 from neurona.callbacks import CallbackList, History
+from neurona.models.chain import LayerChain
 from neurona.models.data import (
     BatchPlan,
-    batches,
     check_inputs,
     class_weight_to_sample_weight,
     should_validate,
     split_validation,
     unpack_validation_data,
 )
+from neurona.models.evaluation import EvaluationMixin, verbosity
 from neurona.models.threads import choose_blas_threads
 
 __all__ = ["TrainingMixin"]
@@ -40,21 +41,7 @@ def _resolve_loss(loss: Any) -> losses.Loss:
     return losses.LossFunctionWrapper(fn, name=loss if isinstance(loss, str) else None)
 
 
-_SILENT = CallbackList()  # no callbacks at all: evaluate/predict skip building a list
-
-
-def _callback_list(callbacks: Any, model: Any, verbose: int, steps: int) -> CallbackList:
-    if not callbacks and not verbose:
-        return _SILENT
-    return CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
-                        epochs=1, steps=steps)
-
-
-def _verbosity(verbose: Any) -> int:
-    return 1 if verbose == "auto" else int(verbose)
-
-
-class TrainingMixin:
+class TrainingMixin(EvaluationMixin):
     """compile / fit / evaluate / predict for a model that has ``__call__(x, training)``,
     ``layers``, ``trainable_weights``, ``losses`` and ``output_shape`` (``Sequential``).
 
@@ -74,6 +61,9 @@ class TrainingMixin:
         >>> list(history.history)
         ['loss']
     """
+
+    _chain: LayerChain | None = None  # fit's tape-free step, while fit runs
+    _use_chain = True  # False: every step on the tape (the reference the chain is tested against)
 
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
                 **kwargs: Any) -> None:
@@ -143,7 +133,14 @@ class TrainingMixin:
             value = value + penalty
         return value
 
-    def _train_step(self, x_b: np.ndarray, y_b: np.ndarray, w_b: Any) -> tuple[float, Tensor]:
+    def _train_step(self, x_b: np.ndarray, y_b: np.ndarray, w_b: Any) -> tuple[float, Any]:
+        """One optimiser step on a batch: (the loss, the model's output array). Inside ``fit``
+        the layers that can run on arrays do (``neurona.models.chain``), else the tape."""
+        if self._chain is not None:
+            return self._chain.step(x_b, y_b, w_b)
+        return self._tape_step(x_b, y_b, w_b)
+
+    def _tape_step(self, x_b: np.ndarray, y_b: np.ndarray, w_b: Any) -> tuple[float, Any]:
         weights = self.trainable_weights
         for w in weights:
             w.grad = None
@@ -153,7 +150,7 @@ class TrainingMixin:
         self.optimizer.apply([w.grad for w in weights], weights)
         for layer in self.layers:
             layer.apply_constraints()
-        return float(value.item()), y_pred
+        return float(value.item()), y_pred.data
 
     def _blas_threads(self, batch_size: int, n_samples: int) -> int | None:
         n_params = sum(w.data.size for w in self.weights)
@@ -224,7 +221,7 @@ class TrainingMixin:
         self._build_metrics(y)
         batch_size = batch_size or 32
         plan = BatchPlan(len(x), batch_size, shuffle, kwargs.get("steps_per_epoch"))
-        verbose = _verbosity(verbose)
+        verbose = verbosity(verbose)
         callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
                                  model=self, verbose=verbose, epochs=epochs, steps=plan.steps)
         validation = None
@@ -233,9 +230,13 @@ class TrainingMixin:
             validation = (*validation_data, kwargs.get("validation_batch_size") or batch_size,
                           callbacks, kwargs.get("validation_steps"))
         self.stop_training = False
-        with blas_threads(self._blas_threads(batch_size, len(x) * (epochs - initial_epoch))):
-            logs = self._fit_loop(x, y, sample_weight, plan, epochs, initial_epoch, callbacks,
-                                  validation, kwargs.get("validation_freq", 1))
+        self._chain = LayerChain.for_fit(self, x, y, batch_size) if self._use_chain else None
+        try:
+            with blas_threads(self._blas_threads(batch_size, len(x) * (epochs - initial_epoch))):
+                logs = self._fit_loop(x, y, sample_weight, plan, epochs, initial_epoch,
+                                      callbacks, validation, kwargs.get("validation_freq", 1))
+        finally:
+            self._chain = None
         callbacks.on_train_end(logs)
         return callbacks.history
 
@@ -262,7 +263,7 @@ class TrainingMixin:
                 loss_sum += value * n
                 seen += n
                 for metric in tracked:
-                    metric.update_state(y_b, y_pred.data, sample_weight=w_b)
+                    metric.update_state(y_b, y_pred, sample_weight=w_b)
                 if not reported and not math.isfinite(value):
                     reported = True
                     warnings.warn(f"fit: the loss is {value} at epoch {epoch + 1}, batch "
@@ -281,110 +282,3 @@ class TrainingMixin:
             if self.stop_training:
                 break
         return logs
-
-    # ----- evaluate / predict ------------------------------------------------------------------
-    def _run_evaluation(self, x: np.ndarray, y: np.ndarray, sample_weight: Any,
-                        batch_size: int, callbacks: CallbackList | None = None,
-                        steps: int | None = None) -> dict:
-        self._build_metrics(y)
-        callbacks = callbacks or CallbackList()
-        batch_begin = callbacks.has("on_test_batch_begin")
-        batch_end = callbacks.has("on_test_batch_end")
-        for metric in self._metrics:
-            metric.reset_state()
-        callbacks.on_test_begin()
-        loss_sum, seen = 0.0, 0
-        with no_grad():
-            for step, index in enumerate(batches(len(x), batch_size, None)):
-                if steps is not None and step >= steps:
-                    break
-                if batch_begin:
-                    callbacks.on_test_batch_begin(step)
-                x_b, y_b = x[index], y[index]
-                w_b = None if sample_weight is None else sample_weight[index]
-                y_pred = self(x_b, training=False)
-                loss_sum += float(self._total_loss(y_b, y_pred, w_b).item()) * len(y_b)
-                seen += len(y_b)
-                for metric in self._metrics:
-                    metric.update_state(y_b, y_pred.data, sample_weight=w_b)
-                if batch_end:
-                    callbacks.on_test_batch_end(step, self._logs(loss_sum / seen))
-        logs = self._logs(loss_sum / seen if seen else 0.0)
-        callbacks.on_test_end(logs)
-        return logs
-
-    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = 32,
-                 verbose: Any = "auto", sample_weight: Any = None, steps: int | None = None,
-                 callbacks: list | None = None, return_dict: bool = False,
-                 **kwargs: Any) -> Any:
-        """The loss (penalties included) and metrics over (x, y), batch by batch, no training.
-
-        Callbacks get on_test_begin / on_test_batch_begin / on_test_batch_end / on_test_end;
-        ``steps`` stops after that many batches.
-
-        Returns:
-            as Keras: the loss alone (a float) without metrics, else [loss, *metrics]; a dict
-            {'loss': …, metric names: …} with ``return_dict=True``.
-
-        Example:
-            >>> from neurona import layers
-            >>> from neurona.models import Sequential
-            >>> model = Sequential([layers.Input((1,)), layers.Dense(1, kernel_initializer="ones")])
-            >>> model.compile(loss="mse", metrics=["mae"])
-            >>> model.evaluate(np.ones((4, 1)), np.zeros((4, 1)), verbose=0)
-            [1.0, 1.0]
-        """
-        self._check_compiled("evaluate")
-        x, y, sample_weight = check_inputs("evaluate", x, y, sample_weight)
-        if not self.built:
-            self.build((None, *x.shape[1:]))
-        batch_size = batch_size or 32
-        verbose = _verbosity(verbose)
-        n_steps = -(-len(x) // batch_size) if steps is None else min(steps, -(-len(x) //
-                                                                                batch_size))
-        callbacks = _callback_list(callbacks, self, verbose, n_steps)
-        with blas_threads(self._blas_threads(batch_size, len(x))):
-            logs = self._run_evaluation(x, y, sample_weight, batch_size, callbacks, steps)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
-
-    def predict(self, x: Any, batch_size: int | None = 32, verbose: Any = "auto",
-                steps: int | None = None, callbacks: list | None = None,
-                **kwargs: Any) -> np.ndarray:
-        """The model's outputs for x, batch by batch under ``no_grad``, as a NumPy array.
-
-        Callbacks get on_predict_begin / on_predict_batch_begin / on_predict_batch_end (logs
-        {'outputs': the batch's outputs}) / on_predict_end. A bar shows on a terminal only.
-
-        Example:
-            >>> from neurona import layers
-            >>> from neurona.models import Sequential
-            >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
-            >>> model.predict(np.ones((5, 3)), verbose=0).shape
-            (5, 2)
-        """
-        x, _, _ = check_inputs("predict", x, None, None)
-        batch_size = batch_size or 32
-        verbose = _verbosity(verbose)
-        n_steps = -(-len(x) // batch_size) if steps is None else steps
-        callbacks = _callback_list(callbacks, self, verbose, n_steps)
-        batch_begin = callbacks.has("on_predict_batch_begin")
-        batch_end = callbacks.has("on_predict_batch_end")
-        outputs = []
-        callbacks.on_predict_begin()
-        threads = self._blas_threads(batch_size, len(x)) if self.built else None
-        with no_grad(), blas_threads(threads):
-            for step, index in enumerate(batches(len(x), batch_size, None)):
-                if step >= n_steps:
-                    break
-                if batch_begin:
-                    callbacks.on_predict_batch_begin(step)
-                outputs.append(np.asarray(self(x[index], training=False).numpy()))
-                if batch_end:
-                    callbacks.on_predict_batch_end(step, {"outputs": outputs[-1]})
-        callbacks.on_predict_end()
-        if not outputs:
-            return np.zeros((0, *(self.output_shape or (None,))[1:]), dtype="float32")
-        return np.concatenate(outputs, axis=0)
