@@ -20,6 +20,7 @@ and something to train; otherwise every step runs on the tape (``TrainingMixin._
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from neurona.autodiff.tensor import as_array
 from neurona.functional.fused_losses import DenseSoftmaxCrossEntropy
 from neurona.layers import Dense
 from neurona.losses.fused_head import softmax_cross_entropy_labels
+from neurona.models.data import check_batch_before_update
 
 __all__ = ["LayerChain"]
 
@@ -119,6 +121,8 @@ class LayerChain:
             for w, g in zip(weights, grads[1:]):
                 if g is not None:
                     w.grad = g if g.dtype == w.data.dtype else g.astype(w.data.dtype)
+        if not math.isfinite(value):
+            check_batch_before_update(x_b, y_b, w_b, value)
         weights = self.weights
         self.model.optimizer.apply([w.grad for w in weights], weights)
         for layer in self.constrained:

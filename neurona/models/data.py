@@ -11,8 +11,9 @@ import numpy as np
 from neurona.autodiff import Tensor
 from neurona.backend import default_dtype, rng
 
-__all__ = ["BatchPlan", "batches", "check_inputs", "class_weight_to_sample_weight",
-           "should_validate", "split_validation", "unpack_validation_data"]
+__all__ = ["BatchPlan", "batches", "check_batch_before_update", "check_inputs",
+           "class_weight_to_sample_weight", "should_validate", "split_validation",
+           "unpack_validation_data"]
 
 
 def _as_array(value: Any) -> np.ndarray:
@@ -24,10 +25,41 @@ def _as_array(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
-def check_inputs(where: str, x: Any, y: Any, sample_weight: Any) -> tuple:
+def _raise_if_not_finite(where: str, name: str, value: np.ndarray, context: str = "") -> None:
+    """The error for NaN/inf in an argument; nothing when ``value`` is finite. The sum carries
+    any NaN/inf through without a temporary array; only when it is not finite (or overflowed)
+    does the exact element check run."""
+    if value.dtype.kind in "fc" and not np.isfinite(np.add.reduce(value, axis=None)) \
+            and not np.isfinite(value).all():
+        n_nan, n_inf = int(np.isnan(value).sum()), int(np.isinf(value).sum())
+        what = f"NaN ({n_nan} values)" if n_nan else f"inf ({n_inf} values)"
+        raise ValueError(f"{where}: {name} contains {what}. Remove or impute the missing or "
+                         f"infinite values before training{context}.")
+
+
+def check_batch_before_update(x_b: np.ndarray, y_b: np.ndarray, w_b: Any, loss: float) -> None:
+    """fit's check of its training data, made lazily: when a batch's loss is NaN or inf, raise
+    the NaN/inf error if the batch's data hold one, before the optimiser uses that batch (a
+    full pass over x at the start of fit would cost as much as ~25 steps). Nothing happens when
+    the data are finite: the loss diverged, which fit reports with a warning.
+
+    Example:
+        >>> try:
+        ...     check_batch_before_update(np.ones((2, 1)), np.array([0, np.inf]), None, np.inf)
+        ... except ValueError as err:
+        ...     print(str(err)[:40])
+        fit: y contains inf (1 values). Remove o
+    """
+    context = f" (a batch's loss was {loss}; fit stopped before its update)"
+    for name, value in (("x", x_b), ("y", y_b), ("sample_weight", w_b)):
+        if value is not None:
+            _raise_if_not_finite("fit", name, value, context)
+
+
+def check_inputs(where: str, x: Any, y: Any, sample_weight: Any, finite: bool = True) -> tuple:
     """x, y and sample_weight as arrays of one length, free of NaN and inf (an error naming the
-    argument otherwise); y and sample_weight may be None. Lists, Tensors and pandas
-    DataFrames/Series are converted once.
+    argument otherwise; ``finite=False`` leaves that to :func:`check_batch`); y and
+    sample_weight may be None. Lists, Tensors and pandas DataFrames/Series are converted once.
 
     Example:
         >>> [a.shape for a in check_inputs("fit", [[1.0], [2.0]], [0, 1], None)[:2]]
@@ -48,14 +80,8 @@ def check_inputs(where: str, x: Any, y: Any, sample_weight: Any) -> tuple:
                             "rows or a numeric DataFrame), got ragged or non-numeric data.")
         if value.ndim == 0:
             raise ValueError(f"{where}: expected {name} to have one row per sample, got a scalar.")
-        # the sum carries any NaN/inf through without a temporary array; only when it is not
-        # finite (or overflowed) does the exact element check run
-        if value.dtype.kind in "fc" and not np.isfinite(np.add.reduce(value, axis=None)) \
-                and not np.isfinite(value).all():
-            n_nan, n_inf = int(np.isnan(value).sum()), int(np.isinf(value).sum())
-            what = f"NaN ({n_nan} values)" if n_nan else f"inf ({n_inf} values)"
-            raise ValueError(f"{where}: {name} contains {what}. Remove or impute the missing "
-                             "or infinite values before training.")
+        if finite:
+            _raise_if_not_finite(where, name, value)
         arrays.append(value)
     lengths = {name: len(a) for name, a in zip(("x", "y", "sample_weight"), arrays)
                if a is not None}

@@ -17,6 +17,7 @@ from neurona.callbacks import CallbackList, History
 from neurona.models.chain import LayerChain
 from neurona.models.data import (
     BatchPlan,
+    check_batch_before_update,
     check_inputs,
     class_weight_to_sample_weight,
     should_validate,
@@ -147,10 +148,13 @@ class TrainingMixin(EvaluationMixin):
         y_pred = self(x_b, training=True)
         value = self._total_loss(y_b, y_pred, w_b)
         value.backward()
+        loss = float(value.item())
+        if not math.isfinite(loss):
+            check_batch_before_update(x_b, y_b, w_b, loss)
         self.optimizer.apply([w.grad for w in weights], weights)
         for layer in self.layers:
             layer.apply_constraints()
-        return float(value.item()), y_pred.data
+        return loss, y_pred.data
 
     def _blas_threads(self, batch_size: int, n_samples: int) -> int | None:
         n_params = sum(w.data.size for w in self.weights)
@@ -178,9 +182,10 @@ class TrainingMixin(EvaluationMixin):
             keyword-only, as Keras: steps_per_epoch, validation_steps, validation_batch_size,
                 validation_freq (an int n: every n-th epoch; or a list of 1-based epochs).
         x, y may be NumPy arrays, lists or pandas DataFrames/Series (converted once). A NaN or
-        infinite batch loss gives a warning naming the epoch and batch (training goes on; add
-        ``callbacks.TerminateOnNaN()`` to stop). BLAS threads follow the batch size (see
-        ``neurona.models.threads``; the environment variable NEURONA_BLAS_THREADS overrides).
+        infinite batch loss from finite data (divergence) gives a warning naming the epoch and
+        batch (training goes on; add ``callbacks.TerminateOnNaN()`` to stop). BLAS threads
+        follow the batch size (see ``neurona.models.threads``; the environment variable
+        NEURONA_BLAS_THREADS overrides).
 
         Returns:
             a ``History``: ``history.history`` maps 'loss', each metric and 'val_…' to one
@@ -188,7 +193,8 @@ class TrainingMixin(EvaluationMixin):
 
         Raises:
             RuntimeError: before ``compile``.
-            ValueError: x and y of different lengths, or NaN/inf in x, y or sample_weight.
+            ValueError: x and y of different lengths; NaN/inf in x, y or sample_weight (found
+                at the first batch whose loss they make NaN/inf, before its update).
             TypeError: an unknown keyword argument.
 
         Example:
@@ -206,7 +212,9 @@ class TrainingMixin(EvaluationMixin):
             raise TypeError(f"fit: unexpected keyword argument(s) {sorted(unknown)}; Keras's "
                             f"fit also accepts {sorted(_FIT_OPTIONS)}.")
         self._check_compiled("fit")
-        x, y, sample_weight = check_inputs("fit", x, y, sample_weight)
+        # NaN/inf in the training data show in the loss: its batch is checked then (a full pass
+        # over x here would cost as much as ~25 steps)
+        x, y, sample_weight = check_inputs("fit", x, y, sample_weight, finite=False)
         if validation_data is None and validation_split:
             (x, y, sample_weight), validation_data = split_validation(
                 x, y, sample_weight, validation_split)
@@ -232,7 +240,9 @@ class TrainingMixin(EvaluationMixin):
         self.stop_training = False
         self._chain = LayerChain.for_fit(self, x, y, batch_size) if self._use_chain else None
         try:
-            with blas_threads(self._blas_threads(batch_size, len(x) * (epochs - initial_epoch))):
+            # NumPy's floating-point warnings are off: fit reports a NaN/inf loss itself
+            with np.errstate(invalid="ignore", over="ignore", divide="ignore"), \
+                    blas_threads(self._blas_threads(batch_size, len(x) * (epochs - initial_epoch))):
                 logs = self._fit_loop(x, y, sample_weight, plan, epochs, initial_epoch,
                                       callbacks, validation, kwargs.get("validation_freq", 1))
         finally:

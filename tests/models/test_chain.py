@@ -268,3 +268,22 @@ def test_callbacks_see_the_gradients_and_the_chain_ends_with_fit(rng):
     model.fit(x, y, batch_size=8, verbose=0, callbacks=[spy])
     assert seen == [[True] * 4] * 2
     assert model._chain is None  # outside fit, _train_step is the tape's
+
+
+@pytest.mark.parametrize("use_chain", [True, False])
+def test_nan_in_a_later_batch_stops_fit_before_its_update(rng, use_chain):
+    x, y = _data(rng, n=16)
+    x[12, 2] = np.nan  # in the second batch of 8
+    model = models.Sequential([layers.Input((6,)), layers.Dense(4, activation="relu"),
+                               layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    model._use_chain = use_chain
+    after_first = []
+    spy = callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: after_first.append(
+        model.get_weights()))
+    with pytest.raises(ValueError, match=r"fit: x contains NaN \(1 values\)\. .*its update"):
+        model.fit(x, y, batch_size=8, shuffle=False, verbose=0, callbacks=[spy])
+    assert len(after_first) == 1
+    for a, b in zip(after_first[0], model.get_weights()):
+        np.testing.assert_array_equal(a, b)  # the NaN batch changed nothing
+    assert all(np.isfinite(w).all() for w in model.get_weights())
