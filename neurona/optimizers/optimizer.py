@@ -100,7 +100,7 @@ class Optimizer:
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self.learning_rate = learning_rate
         self._iterations = 0
-        self._state: dict[int, tuple] = {}  # id(variable) → (variable, slots, shape)
+        self._state: dict[int, tuple] = {}  # id(variable) → (variable, slots, shape, array)
         self._scratch_buffers: dict[tuple, Any] = {}
         self._variables: list | None = None
         self._no_decay_ids: set[int] = set()
@@ -180,9 +180,11 @@ class Optimizer:
         if len(grads) != len(variables):
             raise ValueError(f"{type(self).__name__}.apply: expected one gradient per variable, "
                              f"got {len(grads)} gradients for {len(variables)} variables.")
-        pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
-        if pairs:
-            self._update([g for g, _ in pairs], [v for _, v in pairs])
+        if any(g is None for g in grads):
+            pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
+            grads, variables = [g for g, _ in pairs], [v for _, v in pairs]
+        if grads:
+            self._update(grads, variables)
         self._iterations += 1
 
     def step(self, variables: Any) -> None:
@@ -203,9 +205,20 @@ class Optimizer:
             v.grad = None
 
     def _update(self, grads: list, variables: list) -> None:
-        where = type(self).__name__
-        xs = [_array_of(v, where) for v in variables]
-        gs = [_grad_array(g, x, i, where) for i, (g, x) in enumerate(zip(grads, xs))]
+        xs, gs, slots = [], [], []
+        state = self._state
+        for i, (g, v) in enumerate(zip(grads, variables)):
+            x = v.data if isinstance(v, Tensor) else v
+            entry = state.get(id(v))
+            # the checks run once per variable array (again when its .data is replaced)
+            if entry is None or entry[3] is not x or entry[2] != x.shape:
+                x = _array_of(v, type(self).__name__)
+                entry = state[id(v)] = (v, self._slots(v, x), x.shape, x)
+            if type(g) is not type(x) or g.dtype is not x.dtype or g.shape != x.shape:
+                g = _grad_array(g, x, i, type(self).__name__)
+            xs.append(x)
+            gs.append(g)
+            slots.append(entry[1])
         if self.loss_scale_factor:
             gs = [g / self.loss_scale_factor for g in gs]
         gs = self._clip(gs)
@@ -215,8 +228,9 @@ class Optimizer:
                 if self._decays(v):
                     x *= 1.0 - lr * self.weight_decay
         self._prepare_step()
-        for v, x, g in zip(variables, xs, gs):
-            self.update_step(g, x, lr, self._slots(v, x))
+        update_step = self.update_step
+        for x, g, x_slots in zip(xs, gs, slots):
+            update_step(g, x, lr, x_slots)
 
     def _clip(self, gs: list) -> list:
         if self.clipnorm:
@@ -240,7 +254,7 @@ class Optimizer:
         entry = self._state.get(id(variable))
         if entry is None:
             # Holding the variable keeps its id from being reused by another object.
-            entry = self._state[id(variable)] = (variable, self.build_slots(x), x.shape)
+            entry = self._state[id(variable)] = (variable, self.build_slots(x), x.shape, x)
         elif entry[2] != x.shape:
             raise ValueError(f"{type(self).__name__}: a variable changed shape from {entry[2]} "
                              f"to {x.shape} since its first update. Use a new optimiser after "

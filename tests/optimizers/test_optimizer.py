@@ -193,3 +193,19 @@ def test_a_variable_that_changes_shape_is_reported():
     w.data = np.zeros(4)
     with pytest.raises(ValueError, match=r"changed shape from \(3,\) to \(4,\)"):
         opt.apply([np.ones(4)], [w])
+def test_a_replaced_data_array_is_updated_and_keeps_its_slots():
+    from neurona.optimizers import Adam
+
+    w = nr.tensor(np.ones(3, dtype="float32"), requires_grad=True)
+    reference = np.ones(3, dtype="float32")
+    ours, theirs = Adam(learning_rate=0.1), Adam(learning_rate=0.1)
+    grad = np.array([0.5, -1.0, 2.0])  # float64: cast to the variable's dtype
+    ours.apply([grad], [w])
+    theirs.apply([grad], [reference])
+    w.data = w.data.copy()  # a new array object for the same variable
+    ours.apply([grad], [w])
+    theirs.apply([grad], [reference])
+    np.testing.assert_array_equal(w.data, reference)
+    with pytest.raises(ValueError, match="changed shape"):
+        w.data = np.ones(4, dtype="float32")
+        ours.apply([np.ones(4)], [w])
