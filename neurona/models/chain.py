@@ -118,9 +118,7 @@ class LayerChain:
             if not isinstance(grads, tuple):
                 grads = (grads,)
             delta = grads[0]
-            for w, g in zip(weights, grads[1:]):
-                if g is not None:
-                    w.grad = g if g.dtype == w.data.dtype else g.astype(w.data.dtype)
+            _set_grads(weights, grads[1:])
         if not math.isfinite(value):
             check_batch_before_update(x_b, y_b, w_b, value)
         weights = self.weights
@@ -139,14 +137,11 @@ class LayerChain:
         sparse, labels = self.softmax_labels
         node = DenseSoftmaxCrossEntropy()
         node.needs_input_grad = (False, *dense_node.needs_input_grad)
-        kernel_b = weights[1]
-        value = node.forward(labels(y_b), x_in, kernel,
-                             None if kernel_b is None else kernel_b.data, p=p, sparse=sparse,
-                             mean=True, checked=True)
+        bias = weights[1]
+        value = node.forward(labels(y_b), x_in, kernel, None if bias is None else bias.data,
+                             p=p, sparse=sparse, mean=True, checked=True)
         _, delta, *grads = node.backward(self.seed)
-        for w, g in zip(weights, grads):
-            if g is not None:
-                w.grad = g
+        _set_grads(weights, grads)
         return float(value), delta, p
 
     def _tape_head(self, x: np.ndarray, body: int, y_b: np.ndarray, w_b: Any) -> tuple:
@@ -160,3 +155,10 @@ class LayerChain:
         value = self.model._total_loss(y_b, out, w_b)
         value.backward()
         return float(value.item()), leaf.grad, out.data
+
+
+def _set_grads(weights: tuple, grads: Any) -> None:
+    """w.grad = ∂L/∂w in w's dtype, for each weight that got a gradient (as the tape's leaves)."""
+    for w, g in zip(weights, grads):
+        if g is not None:
+            w.grad = g if g.dtype == w.data.dtype else g.astype(w.data.dtype)
