@@ -20,7 +20,6 @@ and something to train; otherwise every step runs on the tape (``TrainingMixin._
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -30,7 +29,6 @@ from neurona.autodiff.tensor import as_array
 from neurona.functional.fused_losses import DenseSoftmaxCrossEntropy
 from neurona.layers import Dense
 from neurona.losses.fused_head import softmax_cross_entropy_labels
-from neurona.models.data import check_batch_before_update
 
 __all__ = ["LayerChain"]
 
@@ -119,12 +117,7 @@ class LayerChain:
                 grads = (grads,)
             delta = grads[0]
             _set_grads(weights, grads[1:])
-        if not math.isfinite(value):
-            check_batch_before_update(x_b, y_b, w_b, value)
-        weights = self.weights
-        self.model.optimizer.apply([w.grad for w in weights], weights)
-        for layer in self.constrained:
-            layer.apply_constraints()
+        self.model._update_weights(self.weights, self.constrained, value, x_b, y_b, w_b)
         return value, y_pred
 
     def _softmax_head(self, x: np.ndarray, records: list, y_b: np.ndarray) -> tuple:

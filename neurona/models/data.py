@@ -58,7 +58,7 @@ def check_batch_before_update(x_b: np.ndarray, y_b: np.ndarray, w_b: Any, loss: 
 
 def check_inputs(where: str, x: Any, y: Any, sample_weight: Any, finite: bool = True) -> tuple:
     """x, y and sample_weight as arrays of one length, free of NaN and inf (an error naming the
-    argument otherwise; ``finite=False`` leaves that to :func:`check_batch`); y and
+    argument otherwise; ``finite=False`` leaves that to :func:`check_batch_before_update`); y and
     sample_weight may be None. Lists, Tensors and pandas DataFrames/Series are converted once.
 
     Example:

@@ -149,12 +149,18 @@ class TrainingMixin(EvaluationMixin):
         value = self._total_loss(y_b, y_pred, w_b)
         value.backward()
         loss = float(value.item())
+        self._update_weights(weights, self.layers, loss, x_b, y_b, w_b)
+        return loss, y_pred.data
+
+    def _update_weights(self, weights: list, layers: list, loss: float, x_b: np.ndarray,
+                        y_b: np.ndarray, w_b: Any) -> None:
+        """The end of a step, once every w.grad is set: the batch's data checked when its loss
+        is NaN/inf, then the optimiser's update and the constraints of ``layers``."""
         if not math.isfinite(loss):
             check_batch_before_update(x_b, y_b, w_b, loss)
         self.optimizer.apply([w.grad for w in weights], weights)
-        for layer in self.layers:
+        for layer in layers:
             layer.apply_constraints()
-        return loss, y_pred.data
 
     def _blas_threads(self, batch_size: int, n_samples: int) -> int | None:
         n_params = sum(w.data.size for w in self.weights)
