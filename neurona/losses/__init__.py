@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from neurona.errors import did_you_mean
+from neurona.losses.checked import checked_labels
 from neurona.losses.hinge import (
     CategoricalHinge,
     Hinge,
@@ -91,6 +92,7 @@ ALL_OBJECTS_DICT.update(
 
 __all__ = [obj.__name__ for obj in _CLASSES + _FUNCTIONS] + [
     "reduce_weighted_values",
+    "checked_labels",
     "get",
     "serialize",
     "deserialize",

@@ -14,7 +14,8 @@ from neurona.losses.loss import as_prediction, as_target, squeeze_or_expand_to_s
 __all__: list[str] = []  # private helpers of the loss functions
 
 
-def _data(y: Any) -> np.ndarray:
+def label_data(y: Any) -> np.ndarray:
+    """The labels as an array (a tensor's data, a pandas object's values)."""
     return np.asarray(y.data if isinstance(y, Tensor) else getattr(y, "values", y))
 
 
@@ -31,7 +32,7 @@ def prepare(where: str, y_true: Any, y_pred: Any, categorical: bool = False):
     shape = y_true.shape
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     if y_true.shape != y_pred.shape:
-        raise _mismatch(where, _data(y_true).reshape(shape), y_pred.shape, categorical)
+        raise _mismatch(where, label_data(y_true).reshape(shape), y_pred.shape, categorical)
     return y_true, y_pred
 
 
@@ -59,7 +60,7 @@ def _mismatch(where: str, y: np.ndarray, pred_shape: tuple, categorical: bool) -
 
 def class_indices(where: str, y_true: Any, y_pred: Tensor, axis: int = -1) -> np.ndarray:
     """Integer labels of shape y_pred.shape without ``axis`` (a trailing axis of size 1 dropped)."""
-    y = _data(y_true)
+    y = label_data(y_true)
     axis = axis % y_pred.ndim
     if y.ndim == y_pred.ndim and y.shape[axis] == 1:
         y = y.squeeze(axis)
@@ -87,8 +88,9 @@ def class_indices(where: str, y_true: Any, y_pred: Tensor, axis: int = -1) -> np
 
 def check_range(where: str, labels: np.ndarray, k: int) -> None:
     """Raise if a class label is outside 0 … k − 1."""
-    if labels.size and (np.minimum.reduce(labels, axis=None) < 0
-                        or np.maximum.reduce(labels, axis=None) >= k):  # .min(), no wrapper
+    if labels.size and (
+        np.minimum.reduce(labels, axis=None) < 0 or np.maximum.reduce(labels, axis=None) >= k
+    ):  # .min(), no wrapper
         raise ValueError(
             f"{where}: expected class labels in 0 … {k - 1} (y_pred has {k} classes), got labels "
             f"from {labels.min()} to {labels.max()}. Check the number of units of the last layer."

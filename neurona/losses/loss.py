@@ -149,6 +149,8 @@ class Loss:
         tensor(5.)
     """
 
+    _labels_checked = False  # True inside losses.checked_labels(self, ...): no per-batch checks
+
     def __init__(
         self,
         name: str | None = None,
@@ -228,9 +230,12 @@ class LossFunctionWrapper(Loss):
         self._fn_kwargs = kwargs
 
     def _fused_mean(self, y_true: Any, y_pred: Any) -> Tensor | None:
-        """The function's ``fused_mean`` companion (same arguments; a scalar or None), if any."""
+        """The function's ``fused_mean`` companion (same arguments, and ``checked``: whether
+        ``checked_labels`` made the label checks; a scalar or None), if any."""
         fused = getattr(self.fn, "fused_mean", None)
-        return None if fused is None else fused(y_true, y_pred, **self._fn_kwargs)
+        if fused is None:
+            return None
+        return fused(y_true, y_pred, checked=self._labels_checked, **self._fn_kwargs)
 
     def call(self, y_true: Any, y_pred: Tensor) -> Tensor:
         """Apply the wrapped function (which matches ranks and checks shapes itself)."""

@@ -17,8 +17,8 @@ from neurona.functional.fused_losses import (
 )
 from neurona.functional.linalg import Dense as DenseNode
 from neurona.functional.softmax import Softmax
-from neurona.losses._labels import check_range, class_indices, prepare
-from neurona.losses.loss import LossFunctionWrapper, as_prediction
+from neurona.losses._labels import check_range, class_indices, label_data, prepare
+from neurona.losses.loss import LossFunctionWrapper, as_prediction, as_target
 
 __all__ = [
     "binary_crossentropy",
@@ -142,8 +142,11 @@ def sparse_categorical_crossentropy(
         valid = labels != ignore_class
         labels = np.where(valid, labels, 0)
     check_range(where, labels, y_pred.shape[axis])
-    fused = None if from_logits or valid is not None else _fused(labels, y_pred, True, False,
-                                                                 axis, mean=False)
+    fused = (
+        None
+        if from_logits or valid is not None
+        else _fused(labels, y_pred, True, False, axis, mean=False)
+    )
     if fused is not None:
         return fused
     if from_logits:
@@ -168,42 +171,61 @@ def _fused(y, y_pred: Tensor, sparse: bool, from_logits: bool, axis: int, mean: 
     if not y_pred.requires_grad:
         if y_pred.tangent is not None:  # forward mode through y_pred itself
             return None
-        return softmax_output_cross_entropy(y, None, y_pred.data, sparse, False, mean,
-                                            checked=True)
+        return softmax_output_cross_entropy(y, None, y_pred.data, sparse, False, mean, checked=True)
     ctx = y_pred._ctx
     if ctx is None or ctx.released or y_pred._retains_grad:
         return None
     if type(ctx) is DenseNode and ctx.saved[3] == "softmax":
-        return dense_softmax_cross_entropy(y, *ctx.inputs, y_pred.data, sparse, mean,
-                                           checked=True)
+        return dense_softmax_cross_entropy(y, *ctx.inputs, y_pred.data, sparse, mean, checked=True)
     if type(ctx) is not Softmax or ctx.saved[1] % y_pred.ndim != y_pred.ndim - 1:
         return None
-    return softmax_output_cross_entropy(y, ctx.inputs[0], y_pred.data, sparse, False, mean,
-                                        checked=True)
+    return softmax_output_cross_entropy(
+        y, ctx.inputs[0], y_pred.data, sparse, False, mean, checked=True
+    )
 
 
-def _categorical_mean(y_true: Any, y_pred: Any, from_logits: bool = False,
-                      label_smoothing: float = 0.0, axis: int = -1):
-    """categorical_crossentropy averaged over the batch as one node, or None (see ``_fused``)."""
+def _categorical_mean(
+    y_true: Any,
+    y_pred: Any,
+    checked: bool = False,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+):
+    """categorical_crossentropy averaged over the batch as one node, or None (see ``_fused``).
+    ``checked``: y_true has y_pred's shape (``losses.checked_labels`` made sure)."""
     _check_axis("categorical_crossentropy", axis)
     y_pred = as_prediction(y_pred)
     if not y_pred.shape or y_pred.shape[-1] == 1:
         return None  # the per-sample function warns
-    y_true, y_pred = prepare("categorical_crossentropy", y_true, y_pred, categorical=True)
+    if checked:
+        y_true = as_target(y_true, y_pred.dtype)
+    else:
+        y_true, y_pred = prepare("categorical_crossentropy", y_true, y_pred, categorical=True)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
     return _fused(y_true, y_pred, False, from_logits, axis, mean=True)
 
 
-def _sparse_mean(y_true: Any, y_pred: Any, from_logits: bool = False,
-                 ignore_class: int | None = None, axis: int = -1):
-    """sparse_categorical_crossentropy averaged over the batch as one node, or None."""
+def _sparse_mean(
+    y_true: Any,
+    y_pred: Any,
+    checked: bool = False,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
+):
+    """sparse_categorical_crossentropy averaged over the batch as one node, or None.
+    ``checked``: the labels are whole numbers in range (``losses.checked_labels`` made sure)."""
     if ignore_class is not None:
         return None
-    where = "sparse_categorical_crossentropy"
     y_pred = as_prediction(y_pred)
-    labels = class_indices(where, y_true, y_pred, axis)
-    check_range(where, labels, y_pred.shape[axis])
+    if checked:
+        labels = label_data(y_true).astype(np.int64, copy=False)  # the node flattens them
+    else:
+        where = "sparse_categorical_crossentropy"
+        labels = class_indices(where, y_true, y_pred, axis)
+        check_range(where, labels, y_pred.shape[axis])
     return _fused(labels, y_pred, True, from_logits, axis, mean=True)
 
 
