@@ -99,7 +99,7 @@ def topological_order(root_fn) -> list:
             continue
         visited.add(fn)
         push((fn, True))
-        for t, need in zip(fn.inputs, fn.needs_input_grad):  # fn.parents(), inlined
+        for t, need in zip(fn.inputs, fn.needs_input_grad):  # the inputs that carry a gradient
             if need:
                 producer = t._ctx
                 if producer is not None and producer not in visited:
@@ -174,7 +174,8 @@ def backward(root, grad=None, retain_graph: bool = False) -> None:
 
 
 def _run_node(fn, grads_out: list, pending: dict) -> None:
-    """Apply one node's backward rule and route each input gradient to its producer or leaf."""
+    """Apply one node's backward rule; each input's gradient goes into its ``.grad`` (a leaf, or
+    a tensor that retains it) and on to the node that produced it."""
     if fn.released:
         raise RuntimeError(
             f"backward(): the graph through {type(fn).__name__} was already freed by an earlier "
@@ -190,23 +191,17 @@ def _run_node(fn, grads_out: list, pending: dict) -> None:
     for t, g, needed in zip(fn.inputs, grads_in, fn.needs_input_grad):
         if not needed or g is None:
             continue
-        data = t.data
-        if g.shape != data.shape:
+        if g.shape != t.data.shape:
             raise RuntimeError(
                 f"internal error in {type(fn).__name__}.backward: expected a gradient of shape "
-                f"{data.shape} for its input, got {g.shape}. Please report this bug."
+                f"{t.data.shape} for its input, got {g.shape}. Please report this bug."
             )
         producer = t._ctx
-        if producer is None:
-            if t.grad is None and g.dtype == data.dtype and g.ndim:
-                t.grad = g  # the common case of _accumulate_leaf, inlined
-            else:
-                _accumulate_leaf(t, g)
-            continue
-        if t._retains_grad:
+        if producer is None or t._retains_grad:
             _accumulate_leaf(t, g)
-        slots = pending.get(producer)
-        if slots is None:
-            slots = pending[producer] = [None] * producer.n_outputs
-        i = t._index
-        slots[i] = g if slots[i] is None else slots[i] + g
+        if producer is not None:
+            slots = pending.get(producer)
+            if slots is None:
+                slots = pending[producer] = [None] * producer.n_outputs
+            i = t._index
+            slots[i] = g if slots[i] is None else slots[i] + g

@@ -68,31 +68,49 @@ class Optimizer:
         (array([0.95, 2.1 ], dtype=float32), 1)
     """
 
-    def __init__(self, learning_rate: Any = 0.001, weight_decay: float | None = None,
-                 clipnorm: float | None = None, clipvalue: float | None = None,
-                 global_clipnorm: float | None = None, use_ema: bool = False,
-                 ema_momentum: float = 0.99, ema_overwrite_frequency: int | None = None,
-                 loss_scale_factor: float | None = None,
-                 gradient_accumulation_steps: int | None = None, name: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.pop("decay", None)  # Keras 3 ignores the Keras 2 argument too
         if kwargs:
-            raise ValueError(f"{type(self).__name__}: unknown argument(s) {sorted(kwargs)}. "
-                             "Check the spelling against the Keras 3 signature.")
+            raise ValueError(
+                f"{type(self).__name__}: unknown argument(s) {sorted(kwargs)}. "
+                "Check the spelling against the Keras 3 signature."
+            )
         self.name = name or _snake_case(type(self).__name__)
-        for arg, value in (("weight_decay", weight_decay), ("clipnorm", clipnorm),
-                           ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm),
-                           ("loss_scale_factor", loss_scale_factor)):
+        for arg, value in (
+            ("weight_decay", weight_decay),
+            ("clipnorm", clipnorm),
+            ("clipvalue", clipvalue),
+            ("global_clipnorm", global_clipnorm),
+            ("loss_scale_factor", loss_scale_factor),
+        ):
             if value is not None:
                 self._check(arg, value, low=0.0)
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
-            raise ValueError(f"{type(self).__name__}: expected at most one of clipnorm, clipvalue "
-                             f"and global_clipnorm, got clipnorm={clipnorm}, clipvalue="
-                             f"{clipvalue}, global_clipnorm={global_clipnorm}.")
+            raise ValueError(
+                f"{type(self).__name__}: expected at most one of clipnorm, clipvalue "
+                f"and global_clipnorm, got clipnorm={clipnorm}, clipvalue="
+                f"{clipvalue}, global_clipnorm={global_clipnorm}."
+            )
         if use_ema or gradient_accumulation_steps:
-            raise NotImplementedError(f"{type(self).__name__}: use_ema and "
-                                      "gradient_accumulation_steps are not supported yet; leave "
-                                      "them at False/None.")
+            raise NotImplementedError(
+                f"{type(self).__name__}: use_ema and "
+                "gradient_accumulation_steps are not supported yet; leave "
+                "them at False/None."
+            )
         self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
         self.global_clipnorm, self.loss_scale_factor = global_clipnorm, loss_scale_factor
         self.use_ema, self.ema_momentum = use_ema, ema_momentum
@@ -107,14 +125,22 @@ class Optimizer:
         self._no_decay_pattern: re.Pattern | None = None
 
     # ----- hyperparameters --------------------------------------------------------------
-    def _check(self, arg: str, value: Any, low: float = 0.0, high: float | None = None,
-               low_open: bool = False) -> float:
+    def _check(
+        self,
+        arg: str,
+        value: Any,
+        low: float = 0.0,
+        high: float | None = None,
+        low_open: bool = False,
+    ) -> float:
         """Validate a number against [low, high] (or (low, high]) with a generated message."""
         left = f"> {low}" if low_open else f"≥ {low}"
         want = f"{arg} {left}" + ("" if high is None else f" and ≤ {high}")
         if not isinstance(value, (int, float, np.floating, np.integer)) or isinstance(value, bool):
-            raise TypeError(f"{type(self).__name__}: expected {want} (a float), got "
-                            f"{arg}={value!r} of type {type(value).__name__}.")
+            raise TypeError(
+                f"{type(self).__name__}: expected {want} (a float), got "
+                f"{arg}={value!r} of type {type(value).__name__}."
+            )
         bad = value <= low if low_open else value < low
         if bad or (high is not None and value > high) or math.isnan(value):
             raise ValueError(f"{type(self).__name__}: expected {want}, got {arg}={value!r}.")
@@ -144,8 +170,9 @@ class Optimizer:
     def iterations(self, value: int) -> None:
         self._iterations = int(self._check("iterations", value, low=0))
 
-    def exclude_from_weight_decay(self, var_list: list | None = None,
-                                  var_names: list[str] | None = None) -> None:
+    def exclude_from_weight_decay(
+        self, var_list: list | None = None, var_names: list[str] | None = None
+    ) -> None:
         """Exempt variables from weight decay: these objects, or those whose ``name`` contains
         one of ``var_names`` (e.g. ``['bias']``), as in Keras."""
         self._no_decay_ids = {id(v) for v in var_list or ()}
@@ -169,22 +196,22 @@ class Optimizer:
         grads = list(grads)
         if variables is None:
             if self._variables is None:
-                raise RuntimeError(f"{type(self).__name__}.apply: got gradients without "
-                                   "variables before the optimiser knows any. Call "
-                                   "apply(grads, variables) or build(variables) first.")
+                raise RuntimeError(
+                    f"{type(self).__name__}.apply: got gradients without "
+                    "variables before the optimiser knows any. Call "
+                    "apply(grads, variables) or build(variables) first."
+                )
             variables = self._variables
         else:
             variables = list(variables)
             if self._variables is None:
                 self._variables = variables
         if len(grads) != len(variables):
-            raise ValueError(f"{type(self).__name__}.apply: expected one gradient per variable, "
-                             f"got {len(grads)} gradients for {len(variables)} variables.")
-        if any(g is None for g in grads):
-            pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
-            grads, variables = [g for g, _ in pairs], [v for _, v in pairs]
-        if grads:
-            self._update(grads, variables)
+            raise ValueError(
+                f"{type(self).__name__}.apply: expected one gradient per variable, "
+                f"got {len(grads)} gradients for {len(variables)} variables."
+            )
+        self._update(grads, variables)
         self._iterations += 1
 
     def step(self, variables: Any) -> None:
@@ -205,9 +232,12 @@ class Optimizer:
             v.grad = None
 
     def _update(self, grads: list, variables: list) -> None:
+        """Steps 1–6 for the pairs whose gradient is not None."""
         xs, gs, slots = [], [], []
         state = self._state
         for i, (g, v) in enumerate(zip(grads, variables)):
+            if g is None:
+                continue
             x = v.data if isinstance(v, Tensor) else v
             entry = state.get(id(v))
             # the checks run once per variable array (again when its .data is replaced)
@@ -219,12 +249,14 @@ class Optimizer:
             xs.append(x)
             gs.append(g)
             slots.append(entry[1])
+        if not xs:
+            return
         if self.loss_scale_factor:
             gs = [g / self.loss_scale_factor for g in gs]
         gs = self._clip(gs)
         lr = self.learning_rate
         if self.weight_decay:
-            for v, x in zip(variables, xs):
+            for v, x in zip([v for g, v in zip(grads, variables) if g is not None], xs):
                 if self._decays(v):
                     x *= 1.0 - lr * self.weight_decay
         self._prepare_step()
@@ -256,9 +288,11 @@ class Optimizer:
             # Holding the variable keeps its id from being reused by another object.
             entry = self._state[id(variable)] = (variable, self.build_slots(x), x.shape, x)
         elif entry[2] != x.shape:
-            raise ValueError(f"{type(self).__name__}: a variable changed shape from {entry[2]} "
-                             f"to {x.shape} since its first update. Use a new optimiser after "
-                             "rebuilding a model.")
+            raise ValueError(
+                f"{type(self).__name__}: a variable changed shape from {entry[2]} "
+                f"to {x.shape} since its first update. Use a new optimiser after "
+                "rebuilding a model."
+            )
         return entry[1]
 
     def _scratch(self, x: Any, k: int = 0) -> Any:
@@ -289,16 +323,24 @@ class Optimizer:
         if isinstance(lr, schedules.LearningRateSchedule):
             lr = schedules.serialize(lr)
         elif callable(lr):
-            raise TypeError(f"{type(self).__name__}.get_config: a plain callable learning rate "
-                            "cannot be saved. Use a LearningRateSchedule subclass with "
-                            "get_config() instead.")
-        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
-                "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
-                "clipvalue": self.clipvalue, "use_ema": self.use_ema,
-                "ema_momentum": self.ema_momentum,
-                "ema_overwrite_frequency": self.ema_overwrite_frequency,
-                "loss_scale_factor": self.loss_scale_factor,
-                "gradient_accumulation_steps": self.gradient_accumulation_steps}
+            raise TypeError(
+                f"{type(self).__name__}.get_config: a plain callable learning rate "
+                "cannot be saved. Use a LearningRateSchedule subclass with "
+                "get_config() instead."
+            )
+        return {
+            "name": self.name,
+            "learning_rate": lr,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue,
+            "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+        }
 
     @classmethod
     def from_config(cls, config: dict) -> Optimizer:
@@ -364,10 +406,12 @@ class Optimizer:
             missing = sorted(set(expected) - set(got))
             extra = sorted(set(got) - set(expected))
             shapes = sorted(k for k in set(got) & set(expected) if got[k] != expected[k])
-            raise ValueError(f"{where}: the state does not fit these {len(variables)} variables: "
-                             f"missing {missing}, unexpected {extra}, wrong shapes "
-                             f"{[(k, got[k], expected[k]) for k in shapes]}. Pass the variables "
-                             "in the order get_state was given, to the same kind of optimiser.")
+            raise ValueError(
+                f"{where}: the state does not fit these {len(variables)} variables: "
+                f"missing {missing}, unexpected {extra}, wrong shapes "
+                f"{[(k, got[k], expected[k]) for k in shapes]}. Pass the variables "
+                "in the order get_state was given, to the same kind of optimiser."
+            )
         for i, v in enumerate(variables):
             slots = self._slots(v, _array_of(v, where))
             for slot in slots:
@@ -382,9 +426,11 @@ def _array_of(variable: Any, where: str) -> Any:
     """The array an update writes into: a Tensor's ``.data``, or the array itself."""
     x = variable.data if isinstance(variable, Tensor) else variable
     if not hasattr(x, "dtype") or getattr(x.dtype, "kind", None) != "f":
-        raise TypeError(f"{where}: expected variables that are float Tensors or float arrays "
-                        f"(updated in place), got {type(variable).__name__} with dtype "
-                        f"{getattr(x, 'dtype', None)}.")
+        raise TypeError(
+            f"{where}: expected variables that are float Tensors or float arrays "
+            f"(updated in place), got {type(variable).__name__} with dtype "
+            f"{getattr(x, 'dtype', None)}."
+        )
     return x
 
 
@@ -392,6 +438,7 @@ def _grad_array(g: Any, x: Any, i: int, where: str) -> Any:
     g = g.data if isinstance(g, Tensor) else g
     g = g.astype(x.dtype, copy=False) if hasattr(g, "astype") else np.asarray(g, dtype=x.dtype)
     if g.shape != x.shape:
-        raise ValueError(f"{where}: expected gradient {i} to have its variable's shape {x.shape}, "
-                         f"got {g.shape}.")
+        raise ValueError(
+            f"{where}: expected gradient {i} to have its variable's shape {x.shape}, got {g.shape}."
+        )
     return g
