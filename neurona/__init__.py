@@ -37,8 +37,17 @@ __all__ = ["Function", "Tensor", "enable_grad", "floatx", "grad", "gradcheck", "
            "jvp", "no_grad", "set_floatx", "tensor", "value_and_grad", *sorted(_SUBMODULES)]
 
 
+# Keras 3's top-level names (``import neurona as keras; keras.Sequential(...)``)
+_KERAS_NAMES = {"Model": "models", "Sequential": "models", "Functional": "models",
+                "Input": "layers", "InputLayer": "layers", "Layer": "layers"}
+__all__ += sorted(_KERAS_NAMES)
+
+
 def __getattr__(name: str):
-    """Load a sub-package the first time it is used (``nr.functional``, ``nr.utils`` …)."""
+    """Load a sub-package the first time it is used (``nr.functional``, ``nr.utils`` …), and
+    Keras's top-level ``Model``, ``Sequential``, ``Input`` and ``Layer``."""
     if name in _SUBMODULES:
         return importlib.import_module(f"neurona.{name}")
+    if name in _KERAS_NAMES:
+        return getattr(importlib.import_module(f"neurona.{_KERAS_NAMES[name]}"), name)
     raise AttributeError(f"module 'neurona' has no attribute {name!r}")

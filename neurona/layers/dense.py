@@ -129,20 +129,6 @@ class Dense(Layer):
             return linalg.Dense.apply(x, self.kernel, self.bias, activation=self._fused)
         return F.dense(x, self.kernel, self.bias, activation=self._fused)
 
-    def _chain_ready(self) -> bool:
-        return (type(self).call is Dense.call and self._fused in _IN_NODE
-                and not self._penalties and self.activity_regularizer is None)
-
-    def _chain_forward(self, x: Any, training: bool, need_x: bool) -> tuple:
-        """``call`` without the tape: the same ``linalg.Dense`` node, run on arrays."""
-        self._check_last_axis(x, self.kernel.shape[0])
-        node = linalg.Dense()
-        weights = (self.kernel, self.bias)
-        node.needs_input_grad = (need_x, *(w is not None and w.requires_grad for w in weights))
-        out = node.forward(x, self.kernel.data, None if self.bias is None else self.bias.data,
-                           activation=self._fused)
-        return out, node, weights
-
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (*tuple(input_shape)[:-1], self.units)
 

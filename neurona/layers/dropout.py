@@ -6,10 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from neurona import backend
 from neurona import functional as F
 from neurona.autodiff import Tensor, no_grad
-from neurona.functional.dropout import Dropout as DropoutNode
 from neurona.layers.layer import Layer
 
 __all__ = ["Dropout"]
@@ -61,16 +59,6 @@ class Dropout(Layer):
         with no_grad():  # the mask alone: F.dropout of ones is m / (1 − rate)
             mask = F.dropout(Tensor(np.ones(shape, dtype=x.dtype)), self.rate, rng=self._rng)
         return x * mask.data
-
-    def _chain_ready(self) -> bool:
-        return type(self).call is Dropout.call and self.noise_shape is None
-
-    def _chain_forward(self, x: Any, training: bool, need_x: bool) -> tuple:
-        """``call`` without the tape: the same ``F.dropout`` node (same generator), on an array."""
-        if not training or self.rate == 0:
-            return x, None, ()
-        node = DropoutNode()
-        return node.forward(x, rate=self.rate, rng=self._rng or backend.rng()), node, ()
 
     def _mask_shape(self, shape: tuple) -> tuple:
         noise = self.noise_shape

@@ -7,6 +7,7 @@ from typing import Any
 
 from neurona.autodiff import Tensor
 from neurona.layers.layer import Layer
+from neurona.layers.symbolic import KerasTensor, Node
 
 __all__ = ["Input", "InputLayer"]
 
@@ -55,6 +56,8 @@ class InputLayer(Layer):
         self.batch_input_shape = batch_shape
         self.built = True
         self._build_input_shape = batch_shape
+        self._input_tensor = KerasTensor(batch_shape, self.dtype, name=self.name)
+        Node(self, (), {}, self._input_tensor)
 
     @property
     def shape(self) -> tuple:
@@ -75,16 +78,33 @@ class InputLayer(Layer):
 
 
 def Input(shape: Any = None, batch_size: int | None = None, dtype: Any = None,  # noqa: N802
-          name: str | None = None, batch_shape: Any = None) -> InputLayer:
-    """Declare a model's input: ``layers.Input((28, 28))`` as the first entry of Sequential.
+          sparse: bool | None = None, batch_shape: Any = None, name: str | None = None,
+          tensor: Any = None, optional: bool = False) -> KerasTensor:
+    """A model's symbolic input, as ``keras.Input``: a ``KerasTensor`` of shape (batch, *shape).
 
-    Keras returns a symbolic tensor here; neurona returns the ``InputLayer`` itself, which
-    ``Sequential`` accepts the same way (its ``.shape`` is the full shape, batch axis None).
+    Call layers on it to build a graph, then ``Model(inputs, outputs)`` (the Functional API);
+    or put it first in a ``Sequential`` to declare the input shape.
+
+    Args:
+        shape: the shape of one sample, e.g. (28, 28); None entries accept any size.
+        batch_size: a fixed batch size, or None (any).
+        dtype: the data's dtype (default floatx(); 'int32' for Embedding indices).
+        batch_shape: alternatively, the full shape (batch, ...).
+        name: default 'input_layer', 'input_layer_1', …
 
     Example:
         >>> import numpy as np
-        >>> Input((28, 28)).shape
-        (None, 28, 28)
+        >>> from neurona import layers, models
+        >>> x = Input((28, 28), name="image")
+        >>> x.shape, x.name
+        ((None, 28, 28), 'image')
+        >>> y = layers.Dense(10)(layers.Flatten()(x))
+        >>> models.Model(x, y).predict(np.zeros((2, 28, 28)), verbose=0).shape
+        (2, 10)
     """
-    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name,
-                      batch_shape=batch_shape)
+    if tensor is not None:
+        raise ValueError("Input: tensor= (wrapping an existing backend tensor) is not supported; "
+                         "pass shape= and call the model on the data.")
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name,
+                       batch_shape=batch_shape, sparse=sparse)
+    return layer._input_tensor

@@ -6,10 +6,8 @@ classes that saving uses."""
 
 from __future__ import annotations
 
-import functools
 import inspect
 import math
-import warnings
 from typing import Any
 
 import numpy as np
@@ -17,7 +15,6 @@ import numpy as np
 from neurona import initializers, regularizers
 from neurona.autodiff import Tensor
 from neurona.autodiff.tensor import as_array
-from neurona.backend import floatx
 from neurona.layers._naming import (
     _REGISTRY,
     get_layer_class,
@@ -26,20 +23,31 @@ from neurona.layers._naming import (
     snake_case,
     unique_name,
 )
+from neurona.layers._shapes import (
+    dtype_name,
+    is_numeric,
+    legacy_input_shape,
+    shape_fits,
+    wrap_build,
+)
+from neurona.layers._structure import map_structure
+from neurona.layers._tracking import collect_constraints, collect_weights, layer_tree, sublayers
+from neurona.layers.symbolic import is_symbolic, symbolic_call
 
 __all__ = ["Layer", "register_layer", "get_layer_class", "reset_layer_names"]
 
-def _wrap_build(build):
-    """Make any ``build`` (also a subclass's) mark the layer built and remember the shape."""
-    @functools.wraps(build)
-    def wrapper(self, input_shape=None):
-        input_shape = None if input_shape is None else tuple(input_shape)
-        build(self, input_shape)
-        self.built = True
-        if input_shape is not None:
-            self._build_input_shape = (None, *input_shape[1:]) if input_shape else ()
-    wrapper._wrapped = True
-    return wrapper
+
+class _CallContext:
+    """What an outer layer call hands to the layers it calls (Keras's call context).
+
+    ``training`` reaches every nested layer that is not given it explicitly; ``call_id`` counts
+    outermost calls, so that the losses added during an earlier call (``add_loss``, activity
+    penalties) are dropped when the next one starts.
+    """
+
+    training: bool | None = None
+    depth = 0
+    call_id = 0
 
 
 def serialize_object(obj: Any) -> Any:
@@ -90,7 +98,7 @@ class Layer:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__ and not getattr(cls.build, "_wrapped", False):
-            cls.build = _wrap_build(cls.build)
+            cls.build = wrap_build(cls.build)
         cls._call_has_training = "training" in inspect.signature(cls.call).parameters
         if cls.__module__.startswith("neurona."):  # built-in layers; custom ones register
             _REGISTRY[cls.__name__] = cls
@@ -98,7 +106,7 @@ class Layer:
     def __init__(self, *, name: str | None = None, dtype: Any = None, trainable: bool = True,
                  activity_regularizer: Any = None, **kwargs: Any) -> None:
         cls = type(self).__name__
-        self.batch_input_shape = _legacy_input_shape(cls, kwargs)
+        self.batch_input_shape = legacy_input_shape(cls, kwargs)
         if kwargs:
             raise TypeError(f"{cls}: unrecognised keyword arguments {kwargs}. Check the "
                             "spelling against Keras's argument names.")
@@ -107,7 +115,7 @@ class Layer:
         if name is not None and (not isinstance(name, str) or not name):
             raise ValueError(f"{cls}: expected name to be a non-empty string, got {name!r}.")
         self.name = name or unique_name(snake_case(cls))
-        self.dtype = _dtype_name(cls, dtype)
+        self.dtype = dtype_name(cls, dtype)
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self._trainable = trainable
@@ -115,8 +123,11 @@ class Layer:
         self._weight_trainable: list[bool] = []
         self._penalties: list[tuple[Tensor, Any]] = []
         self._constraints: list[tuple[Tensor, Any]] = []
-        self._activity_losses: list[Tensor] = []
+        self._added_losses: list[Tensor] = []
+        self._losses_call_id = -1  # the outermost call during which they were added
+        self._seen_call_id = -2  # the outermost call that last ran this layer
         self._build_input_shape: tuple | None = None
+        self._inbound_nodes: list = []
 
     # ----- building ----------------------------------------------------------------------
     def build(self, input_shape: tuple) -> None:
@@ -158,37 +169,89 @@ class Layer:
         return weight
 
     # ----- calling -----------------------------------------------------------------------
-    def __call__(self, inputs: Any, training: bool | None = None, **kwargs: Any) -> Tensor:
-        """Convert ``inputs``, build on first use, run ``call`` and record activity penalties.
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the layer: ``layer(x)``, ``layer([a, b])``, ``layer(a, b, training=True)``.
 
-        ``training=None`` means inference (Keras's rule); ``fit`` passes ``training=True``.
+        Keras's calling convention: the positional and keyword arguments go to ``call``; the
+        first one (the inputs: a tensor, an array or a list/dict of them) is converted to
+        tensors of the layer's dtype and gives the shapes the layer is built from on its first
+        call. ``training`` reaches ``call`` when its signature has it; when it is not given, the
+        value of the enclosing call is used (a model called with ``training=True`` runs its
+        Dropout in training mode), and ``None`` at the top means inference. On symbolic inputs
+        (``layers.Input``) the call is recorded in the graph instead (``layers.symbolic``).
         """
-        x = self._to_tensor(inputs)
+        if not args:
+            if "inputs" not in kwargs:
+                raise TypeError(f"{type(self).__name__} '{self.name}' was called without inputs. "
+                                "Call it as layer(x), with x an array, a Tensor or an Input.")
+            args = (kwargs.pop("inputs"),)
+        training = kwargs.pop("training", None)
+        inputs = args[0]
+        kind = type(inputs)
+        if (kwargs or len(args) > 1 or (kind is not Tensor and kind is not np.ndarray)) \
+                and is_symbolic(args, kwargs):
+            if training is not None:
+                kwargs["training"] = training
+            return symbolic_call(self, args, kwargs)
+        x = inputs if kind is Tensor else self._convert_inputs(inputs)
         if not self.built:
-            self._check_declared_shape(x.shape)
-            self.build(tuple(x.shape))
+            self._build_on(x)
+        context = _CallContext
+        if training is None:
+            training = context.training
         if self._call_has_training:
             kwargs["training"] = training
-        out = self.call(x, **kwargs)
+        if context.depth == 0:
+            context.call_id += 1
+        self._seen_call_id = context.call_id
+        previous = context.training
+        context.training, context.depth = training, context.depth + 1
+        try:
+            out = self.call(x, *args[1:], **kwargs)
+        finally:
+            context.training, context.depth = previous, context.depth - 1
         if self.activity_regularizer is not None:
-            self._activity_losses = [self.activity_regularizer(out)]
+            self.add_loss(self.activity_regularizer(out))
         return out
 
     def call(self, inputs: Tensor) -> Tensor:
         """The layer's computation on a tensor (identity in the base class)."""
         return inputs
 
-    # ----- fit's tape-free step (neurona.models.chain) ------------------------------------
-    def _chain_ready(self) -> bool:
-        """Whether ``_chain_forward`` computes exactly what ``call`` records on the tape (False
-        here: a layer runs on the tape unless its class says otherwise)."""
-        return False
+    def _convert_inputs(self, inputs: Any) -> Any:
+        """A tensor, or a list/tuple/dict of tensors, from what the layer was called on (a list
+        of numbers is data; a list holding arrays or tensors is several inputs)."""
+        if isinstance(inputs, dict) or (isinstance(inputs, (list, tuple)) and any(
+                isinstance(item, (Tensor, np.ndarray, list, tuple, dict)) and not is_numeric(item)
+                for item in inputs)):
+            return map_structure(self._to_tensor, inputs)
+        return self._to_tensor(inputs)
 
-    def _chain_forward(self, x: Any, training: bool, need_x: bool) -> tuple:
-        """The layer's training forward on arrays, for ``fit``: (output, node, weights), where
-        ``node.backward(∂L/∂output)`` returns ∂L/∂x (None unless ``need_x``) and then ∂L/∂w for
-        each of ``weights`` (None for a frozen one); node None means the identity."""
-        raise NotImplementedError(f"{type(self).__name__} has no tape-free training step.")
+    def _build_on(self, x: Any) -> None:
+        """Build from the shape(s) of the first inputs, after checking a declared input_shape."""
+        if isinstance(x, Tensor):
+            self._check_declared_shape(x.shape)
+            self.build(tuple(x.shape))
+        else:
+            shapes = map_structure(lambda t: tuple(np.shape(getattr(t, "data", t))), x)
+            self.build(list(shapes) if isinstance(shapes, tuple) else shapes)
+
+    def add_loss(self, loss: Any) -> None:
+        """Add a term to the loss the model minimises (Keras's ``add_loss``), usually from
+        ``call``: an activity penalty, a KL divergence, any scalar tensor. The terms of one call
+        replace those of the call before; ``losses`` lists them and ``fit`` adds them.
+
+        Example:
+            >>> class Penalised(Layer):
+            ...     def call(self, x):
+            ...         self.add_loss((x ** 2).sum() * 0.5)
+            ...         return x
+            >>> layer = Penalised(); _ = layer(np.ones((2, 2))); float(layer.losses[0].item())
+            2.0
+        """
+        if self._losses_call_id != _CallContext.call_id:
+            self._added_losses, self._losses_call_id = [], _CallContext.call_id
+        self._added_losses.append(loss if isinstance(loss, Tensor) else Tensor(loss))
 
     def _to_tensor(self, inputs: Any) -> Tensor:
         """Tensors pass through; arrays, lists and DataFrames become tensors of self.dtype."""
@@ -204,7 +267,7 @@ class Layer:
 
     def _check_declared_shape(self, shape: tuple) -> None:
         declared = self.batch_input_shape
-        if declared is not None and not _shape_fits(declared[1:], shape[1:]):
+        if declared is not None and not shape_fits(declared[1:], shape[1:]):
             raise ValueError(f"{type(self).__name__} '{self.name}' was declared with "
                              f"input_shape={declared[1:]}, got inputs of shape {shape}. Pass data "
                              f"of shape (batch, {', '.join(map(str, declared[1:]))}) or change "
@@ -226,28 +289,34 @@ class Layer:
     # ----- weights -----------------------------------------------------------------------
     @property
     def weights(self) -> list[Tensor]:
-        """All weights in creation order (Keras's ``get_weights`` order)."""
-        return list(self._weights)
+        """All weights: the layer's own in creation order (Keras's ``get_weights`` order), then
+        its sub-layers' (layers held in attributes, lists and dicts), each weight once."""
+        return collect_weights(self, "all")
 
     variables = weights
 
     @property
     def trainable_weights(self) -> list[Tensor]:
         """The weights an optimiser updates (none when the layer is frozen)."""
-        if not self._trainable:
-            return []
-        return [w for w, t in zip(self._weights, self._weight_trainable) if t]
+        return collect_weights(self, "trainable")
+
+    trainable_variables = trainable_weights
 
     @property
     def non_trainable_weights(self) -> list[Tensor]:
         """The other weights (e.g. BatchNormalization's moving averages; all when frozen)."""
-        if not self._trainable:
-            return list(self._weights)
-        return [w for w, t in zip(self._weights, self._weight_trainable) if not t]
+        return collect_weights(self, "non_trainable")
+
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers this one holds in its attributes (its sub-layers), in order."""
+        return sublayers(self)
 
     @property
     def trainable(self) -> bool:
-        """Whether the weights learn; setting False freezes them (requires_grad = False)."""
+        """Whether the weights learn; setting False freezes them and every sub-layer's."""
         return self._trainable
 
     @trainable.setter
@@ -258,40 +327,54 @@ class Layer:
         self._trainable = value
         for w, t in zip(self._weights, self._weight_trainable):
             w.requires_grad = value and t
+        for layer in sublayers(self):
+            layer.trainable = value
 
     @property
     def losses(self) -> list[Tensor]:
-        """Regularisation penalties to add to the loss: the weight penalties (computed now, on
-        the current weights) and the activity penalties of the last call."""
-        return [reg(w) for w, reg in self._penalties] + list(self._activity_losses)
+        """Terms to add to the loss: the weight penalties (computed now, on the current weights),
+        then the terms added during the layer's last call (``add_loss``, activity penalties),
+        its sub-layers' included."""
+        return [loss for layer in layer_tree(self)
+                for loss in layer._own_losses(self._seen_call_id)]
+
+    def _own_losses(self, call_id: int) -> list[Tensor]:
+        """This layer's penalties and the terms it added during outermost call ``call_id``."""
+        own = [reg(w) for w, reg in self._penalties] if self._penalties else []
+        if self._added_losses and self._losses_call_id == call_id:
+            own += self._added_losses
+        return own
 
     def apply_constraints(self) -> None:
-        """Project constrained weights in place, w ← constraint(w) (after an optimiser step)."""
-        for w, constraint in self._constraints:
+        """Project constrained weights in place, w ← constraint(w) (after an optimiser step),
+        the sub-layers' included."""
+        for w, constraint in collect_constraints(self):
             w.data[...] = np.asarray(constraint(w.data), dtype=w.dtype)
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of the weights as NumPy arrays, in Keras's order and shapes."""
-        return [np.array(w.numpy(), copy=True) for w in self._weights]
+        return [np.array(w.numpy(), copy=True) for w in self.weights]
 
     def set_weights(self, weights: list) -> None:
         """Copy ``weights`` (Keras's order and shapes) into the layer's weights, in place."""
         where = f"{type(self).__name__} '{self.name}'"
-        if not self.built and len(weights):
+        weights = list(weights)
+        own = self.weights
+        if not self.built and len(weights) and not own:
             raise RuntimeError(f"{where}.set_weights: the layer has no weights yet. Build it "
                                "first: call it on a batch or call build(input_shape).")
-        expected = [tuple(w.shape) for w in self._weights]
+        expected = [tuple(w.shape) for w in own]
         if len(weights) != len(expected):
             raise ValueError(f"{where}.set_weights: expected {len(expected)} arrays with shapes "
                              f"{expected}, got {len(weights)}. Pass the list get_weights() "
                              "returns.")
         values = [np.asarray(getattr(v, "data", v)) for v in weights]
-        for w, v in zip(self._weights, values):
+        for w, v in zip(own, values):
             if tuple(v.shape) != tuple(w.shape):
                 raise ValueError(f"{where}.set_weights: weight '{w.name}' expects shape "
                                  f"{tuple(w.shape)}, got {tuple(v.shape)}. Expected shapes, in "
                                  f"order: {expected}.")
-        for w, v in zip(self._weights, values):
+        for w, v in zip(own, values):
             w.data[...] = v
 
     def count_params(self) -> int:
@@ -300,7 +383,25 @@ class Layer:
             raise ValueError(f"{type(self).__name__} '{self.name}'.count_params: the layer is not "
                              "built yet, so its weights do not exist. Call it on a batch or call "
                              "build(input_shape) first.")
-        return int(sum(math.prod(w.shape) for w in self._weights))
+        return int(sum(math.prod(w.shape) for w in self.weights))
+
+    # ----- the graph (Functional API) -------------------------------------------------------
+    @property
+    def input(self) -> Any:
+        """The symbolic input(s) of the layer's first call on KerasTensors."""
+        return self._node_zero("input").args[0]
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output(s) of the layer's first call on KerasTensors."""
+        return self._node_zero("output").outputs
+
+    def _node_zero(self, what: str) -> Any:
+        if not self._inbound_nodes:
+            raise AttributeError(f"{type(self).__name__} '{self.name}' has no {what} yet: it has "
+                                 "not been called on a symbolic tensor (layers.Input). Use it in "
+                                 "a functional model first.")
+        return self._inbound_nodes[0]
 
     # ----- shapes and config -------------------------------------------------------------
     @property
@@ -332,45 +433,5 @@ class Layer:
         return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
 
 
-Layer.build = _wrap_build(Layer.build)
+Layer.build = wrap_build(Layer.build)
 _REGISTRY["Layer"] = Layer
-
-
-def _shape_fits(declared: tuple, got: tuple) -> bool:
-    return len(declared) == len(got) and all(d is None or d == g for d, g in zip(declared, got))
-
-
-def _legacy_input_shape(cls: str, kwargs: dict) -> tuple | None:
-    """Keras's input_shape / input_dim / batch_input_shape / batch_size arguments as one batch
-    shape (None, ...); Keras 3 warns but accepts them, and so do we (the course uses them)."""
-    input_dim = kwargs.pop("input_dim", None)
-    input_shape = kwargs.pop("input_shape", None)
-    batch_input_shape = kwargs.pop("batch_input_shape", None)
-    batch_size = kwargs.pop("batch_size", None)
-    if input_dim is not None:
-        input_shape = (input_dim,)
-    if batch_input_shape is not None:
-        return tuple(batch_input_shape)
-    if input_shape is None:
-        return None
-    shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
-    if not all(n is None or (isinstance(n, int) and n > 0) for n in shape):
-        raise ValueError(f"{cls}: expected input_shape to be a tuple of positive ints (without "
-                         f"the batch axis), e.g. (28, 28), got {input_shape!r}.")
-    warnings.warn(f"{cls}: input_shape/input_dim on a layer is Keras 2 style; prefer "
-                  "layers.Input(shape) as the first layer of the model.", UserWarning,
-                  stacklevel=4)
-    return (batch_size, *shape)
-
-
-def _dtype_name(cls: str, dtype: Any) -> str:
-    """None → floatx(); Keras's dtype-policy dicts and numpy dtypes → their name."""
-    if dtype is None:
-        return floatx()
-    if isinstance(dtype, dict):  # Keras 3 configs hold {"class_name": "DTypePolicy", ...}
-        dtype = dtype.get("config", {}).get("name", floatx())
-    try:
-        return np.dtype(dtype).name
-    except TypeError:
-        raise TypeError(f"{cls}: expected dtype such as 'float32' or 'float64', got "
-                        f"{dtype!r}.") from None

@@ -8,7 +8,6 @@ from typing import Any
 
 from neurona import functional as F
 from neurona.autodiff import Tensor
-from neurona.functional.shape import Reshape as ReshapeNode
 from neurona.layers.layer import Layer
 
 __all__ = ["Flatten", "Reshape"]
@@ -48,16 +47,6 @@ class Flatten(Layer):
         if self.data_format == "channels_first" and x.ndim > 2:
             x = F.transpose(x, (0, *range(2, x.ndim), 1))
         return F.reshape(x, (x.shape[0], -1))
-
-    def _chain_ready(self) -> bool:
-        return type(self).call is Flatten.call and self.data_format == "channels_last"
-
-    def _chain_forward(self, x: Any, training: bool, need_x: bool) -> tuple:
-        """``call`` without the tape: the same ``Reshape`` node, run on an array."""
-        if x.ndim == 0:
-            raise ValueError(f"Flatten '{self.name}' expects a batch (batch, ...), got a scalar.")
-        node = ReshapeNode()
-        return node.forward(x, shape=(x.shape[0], math.prod(x.shape[1:]))), node, ()
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         rest = tuple(input_shape[1:])

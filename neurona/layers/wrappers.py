@@ -41,12 +41,6 @@ class _Wrapper(Layer):
     """Base of the wrappers: after building, the inner layers' weights and penalties are the
     wrapper's own (``get_weights``, ``trainable_weights``, ``losses`` see them)."""
 
-    def _adopt(self, *inner: Layer) -> None:
-        for layer in inner:
-            self._weights += layer._weights
-            self._weight_trainable += layer._weight_trainable
-            self._penalties += layer._penalties
-            self._constraints += layer._constraints
 
 
 def _removeprefix(name: str, prefix: str) -> str:
@@ -118,7 +112,6 @@ class Bidirectional(_Wrapper):
     def build(self, input_shape: tuple) -> None:
         self.forward_layer.build(input_shape)
         self.backward_layer.build(input_shape)
-        self._adopt(self.forward_layer, self.backward_layer)
 
     def call(self, x: Tensor, training: bool | None = None) -> Any:
         y = self.forward_layer(x, training=training)
@@ -195,7 +188,6 @@ class TimeDistributed(_Wrapper):
         self._check(input_shape)
         if not self.layer.built:
             self.layer.build((None, *input_shape[2:]))
-        self._adopt(self.layer)
 
     def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         self._check(tuple(x.shape))

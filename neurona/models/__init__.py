@@ -1,5 +1,6 @@
-"""Floor 5: models, Keras-compatible: ``Sequential`` with compile / fit / evaluate / predict,
-``summary``, and the ``Callback`` / ``History`` that fit uses.
+"""Floor 5: models, Keras-compatible. ``Model`` (a Layer with compile / fit / evaluate / predict /
+save), its Functional form ``Model(inputs, outputs)``, ``Sequential``, subclassed models, and
+saving.
 
     >>> import numpy as np
     >>> from neurona import layers, models
@@ -9,11 +10,12 @@
 """
 
 from neurona.models.callbacks import Callback, History
+from neurona.models.functional import Functional
+from neurona.models.model import Model
 from neurona.models.sequential import Sequential
 from neurona.models.summary import summary
-from neurona.models.training import TrainingMixin
 
-__all__ = ["Callback", "History", "Sequential", "TrainingMixin", "summary"]
+__all__ = ["Callback", "Functional", "History", "Model", "Sequential", "summary"]
 
 from neurona.layers._naming import (  # noqa: E402  (saving, appended)
     get_registered_name,

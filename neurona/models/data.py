@@ -10,9 +10,11 @@ import numpy as np
 
 from neurona.autodiff import Tensor
 from neurona.backend import default_dtype, rng
+from neurona.layers._structure import flatten, map_structure
+from neurona.models.compile_utils import is_structure
 
-__all__ = ["BatchPlan", "batches", "check_batch_before_update", "check_inputs",
-           "class_weight_to_sample_weight", "should_validate", "split_validation",
+__all__ = ["BatchPlan", "batches", "check_batch_before_update", "check_inputs", "num_samples",
+           "take", "class_weight_to_sample_weight", "should_validate", "split_validation",
            "unpack_validation_data"]
 
 
@@ -52,44 +54,83 @@ def check_batch_before_update(x_b: np.ndarray, y_b: np.ndarray, w_b: Any, loss: 
     """
     context = f" (a batch's loss was {loss}; fit stopped before its update)"
     for name, value in (("x", x_b), ("y", y_b), ("sample_weight", w_b)):
-        if value is not None:
-            _raise_if_not_finite("fit", name, value, context)
+        for leaf in flatten(value) if value is not None else []:
+            leaf = np.asarray(getattr(leaf, "data", leaf))
+            if leaf.dtype.kind in "fc":
+                _raise_if_not_finite("fit", name, leaf, context)
+
+
+def _leaf_array(where: str, name: str, value: Any, finite: bool) -> np.ndarray:
+    value = _as_array(value)
+    if value.dtype == object:
+        raise TypeError(f"{where}: expected {name} to be numbers (an array, a list of equal "
+                        "rows or a numeric DataFrame), got ragged or non-numeric data.")
+    if value.ndim == 0:
+        raise ValueError(f"{where}: expected {name} to have one row per sample, got a scalar.")
+    if finite:
+        _raise_if_not_finite(where, name, value)
+    return value
+
+
+def _arrays(where: str, name: str, value: Any, finite: bool) -> Any:
+    """An array, or a list/dict of arrays (one per model input or output)."""
+    if isinstance(value, dict):
+        return {key: _arrays(where, f"{name}[{key!r}]", item, finite)
+                for key, item in value.items()}
+    if is_structure(value):
+        return [_arrays(where, f"{name}[{i}]", item, finite) for i, item in enumerate(value)]
+    return _leaf_array(where, name, value, finite)
 
 
 def check_inputs(where: str, x: Any, y: Any, sample_weight: Any, finite: bool = True) -> tuple:
     """x, y and sample_weight as arrays of one length, free of NaN and inf (an error naming the
     argument otherwise; ``finite=False`` leaves that to :func:`check_batch_before_update`); y and
     sample_weight may be None. Lists, Tensors and pandas DataFrames/Series are converted once.
+    A model with several inputs or outputs takes lists or dicts of arrays for x and y.
 
     Example:
         >>> [a.shape for a in check_inputs("fit", [[1.0], [2.0]], [0, 1], None)[:2]]
         [(2, 1), (2,)]
+        >>> check_inputs("fit", {"a": np.ones((3, 2))}, [np.ones(3), np.ones(3)], None)[1][0].shape
+        (3,)
     """
     if x is None:
         raise ValueError(f"{where}: expected x, the input data, got None.")
-    if y is None and where != "predict":
-        raise ValueError(f"{where}: expected y, the targets, got None.")
-    arrays = []
-    for name, value in (("x", x), ("y", y), ("sample_weight", sample_weight)):
-        if value is None:
-            arrays.append(None)
-            continue
-        value = _as_array(value)
-        if value.dtype == object:
-            raise TypeError(f"{where}: expected {name} to be numbers (an array, a list of equal "
-                            "rows or a numeric DataFrame), got ragged or non-numeric data.")
-        if value.ndim == 0:
-            raise ValueError(f"{where}: expected {name} to have one row per sample, got a scalar.")
-        if finite:
-            _raise_if_not_finite(where, name, value)
-        arrays.append(value)
-    lengths = {name: len(a) for name, a in zip(("x", "y", "sample_weight"), arrays)
-               if a is not None}
+    arrays = [None if value is None else _arrays(where, name, value, finite)
+              for name, value in (("x", x), ("y", y), ("sample_weight", sample_weight))]
+    lengths = {}
+    for name, value in zip(("x", "y", "sample_weight"), arrays):
+        for i, leaf in enumerate(flatten(value) if value is not None else []):
+            lengths[name if i == 0 else f"{name} (entry {i})"] = len(leaf)
     if len(set(lengths.values())) > 1:
         got = ", ".join(f"{name} has {n}" for name, n in lengths.items())
         raise ValueError(f"{where}: x and y must have the same number of samples; {got}. Check "
                          "that labels and inputs match.")
     return tuple(arrays)
+
+
+def take(data: Any, index: Any) -> Any:
+    """The rows ``index`` of an array, or of every array in a list/dict.
+
+    Example:
+        >>> take({"a": np.arange(4)}, slice(1, 3))
+        {'a': array([1, 2])}
+    """
+    if data is None:
+        return None
+    if type(data) is np.ndarray:
+        return data[index]
+    return map_structure(lambda a: a[index], data)
+
+
+def num_samples(data: Any) -> int:
+    """The number of rows (of the first array of a structure).
+
+    Example:
+        >>> num_samples([np.zeros((3, 2)), np.zeros((3, 1))])
+        3
+    """
+    return len(flatten(data)[0])
 
 
 def unpack_validation_data(validation_data: Any) -> tuple:
@@ -164,16 +205,14 @@ def split_validation(x: np.ndarray, y: np.ndarray, sample_weight: Any, fraction:
     """
     if not 0.0 < fraction < 1.0:
         raise ValueError(f"fit: expected validation_split in (0, 1), got {fraction}.")
-    n_train = int(len(x) * (1.0 - fraction))
-    if n_train in (0, len(x)):
+    n = num_samples(x)
+    n_train = int(n * (1.0 - fraction))
+    if n_train in (0, n):
         raise ValueError(f"fit: validation_split={fraction} leaves no samples to train on or to "
-                         f"validate on with {len(x)} samples.")
-
-    def part(a, s):
-        return None if a is None else a[s]
+                         f"validate on with {n} samples.")
     head, tail = slice(0, n_train), slice(n_train, None)
-    return ((x[head], y[head], part(sample_weight, head)),
-            (x[tail], y[tail], part(sample_weight, tail)))
+    return ((take(x, head), take(y, head), take(sample_weight, head)),
+            (take(x, tail), take(y, tail), take(sample_weight, tail)))
 
 
 def batches(n: int, batch_size: int, order: np.ndarray | None):

@@ -27,6 +27,7 @@ depend on the layers' names, so weights load into a fresh model of the same arch
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import warnings
@@ -61,19 +62,25 @@ def weight_keys(model: Any) -> list[str]:
         >>> weight_keys(model)[:3], weight_keys(model)[-1]
         (['dense/kernel', 'dense/bias', 'batch_normalization/gamma'], 'dense_1/bias')
     """
-    keys, used = [], {}
-    for layer in model.layers:
+    slots, used = {}, {}
+    for layer in [model, *model.layers]:
+        if layer is model and not model._weights:
+            continue
         base = snake_case(type(layer).__name__)
         slot = base if base not in used else f"{base}_{used[base]}"
         used[base] = used.get(base, 0) + 1
-        names: set[str] = set()
-        for j, w in enumerate(layer.weights):
-            # the weight's own name; inner layers' names (a wrapper's) are left out on purpose,
-            # as they may change when a model is rebuilt
-            name = str(w.name or "").rsplit("/", 1)[-1] or f"variable_{j}"
-            name = name if name not in names else f"{name}_{j}"
-            names.add(name)
-            keys.append(f"{slot}/{name}")
+        for w in (layer._weights if layer is model else layer.weights):
+            slots.setdefault(id(w), slot)
+    keys, names = [], {}
+    for j, w in enumerate(model.weights):
+        slot = slots[id(w)]
+        # the weight's own name; inner layers' names (a wrapper's, a nested model's) are left
+        # out on purpose, as they may change when a model is rebuilt
+        name = str(w.name or "").rsplit("/", 1)[-1] or f"variable_{j}"
+        taken = names.setdefault(slot, set())
+        name = name if name not in taken else f"{name}_{j}"
+        taken.add(name)
+        keys.append(f"{slot}/{name}")
     return keys
 
 
@@ -280,6 +287,28 @@ def _read_config(zf: zipfile.ZipFile, where: str) -> dict:
     return config
 
 
+def _model_from_config(config: dict, custom_objects: dict | None, where: str) -> Any:
+    """The model class named in the file (looked up by name, never imported) from its config."""
+    from neurona.layers._naming import get_registered_object
+    from neurona.models.model import Model
+
+    name = config["class_name"]
+    cls = get_registered_object(name, custom_objects) if isinstance(name, str) else None
+    if not (isinstance(cls, type) and issubclass(cls, Model)):
+        raise ModelFileError(f"{where}: expected a model class such as 'Sequential' or "
+                             f"'Functional', got {name!r}. A subclassed model must be registered "
+                             "(@register_keras_serializable) or passed in custom_objects.")
+    takes = "custom_objects" in inspect.signature(cls.from_config).parameters
+    try:
+        return cls.from_config(config["config"], **(
+            {"custom_objects": custom_objects} if takes else {}))
+    except ModelFileError:
+        raise
+    except (TypeError, ValueError, KeyError) as error:
+        raise ModelFileError(f"{where}: the saved {name} config could not be rebuilt "
+                             f"({error}).") from None
+
+
 def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool = True,
                safe_mode: bool = True) -> Any:
     """Rebuild a model saved by ``model.save``: architecture, weights, compile settings and,
@@ -307,16 +336,11 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
         >>> loaded.optimizer.get_config() == model.optimizer.get_config(), loaded.loss.name
         (True, 'mse')
     """
-    from neurona.models.sequential import Sequential
-
     where = f"load_model ({os.fspath(filepath)!r})"
     path, zf = open_archive(filepath, where)
     with zf:
         config = _read_config(zf, where)
-        if config["class_name"] != "Sequential":
-            raise ModelFileError(f"{where}: expected a 'Sequential' model, got "
-                                 f"{config['class_name']!r}.")
-        model = Sequential.from_config(config["config"], custom_objects=custom_objects)
+        model = _model_from_config(config, custom_objects, where)
         arrays = read_npz(read_member(zf, WEIGHTS, where), where)
         manifest = config["weights"]
         keys = [entry.get("key") for entry in manifest] if isinstance(manifest, list) and all(

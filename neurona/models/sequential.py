@@ -1,5 +1,6 @@
 """Floor 5: ``Sequential``, a plain stack of layers where each layer's output is the next one's
-input; it builds every layer from the declared input shape and trains with compile/fit."""
+input; a ``Model`` (so it trains with compile/fit and nests inside other models) that builds
+every layer from the declared input shape."""
 
 from __future__ import annotations
 
@@ -10,22 +11,14 @@ import numpy as np
 
 from neurona.autodiff import Tensor
 from neurona.layers import InputLayer, Layer
-from neurona.layers._naming import unique_name
-from neurona.models.saving import load_weights, save_model, save_weights
-from neurona.models.serialization import (
-    ModelFileError,
-    compile_config,
-    compile_from_config,
-    deserialize_layer,
-    serialize_layer,
-)
-from neurona.models.summary import summary as _summary
-from neurona.models.training import TrainingMixin
+from neurona.layers.symbolic import KerasTensor
+from neurona.models.model import Model
+from neurona.models.serialization import ModelFileError, deserialize_layer, serialize_layer
 
 __all__ = ["Sequential"]
 
 
-class Sequential(TrainingMixin):
+class Sequential(Model):
     """A linear stack of layers, as Keras's ``Sequential``: a = f_L(… f_2(f_1(x)) …).
 
     The input shape comes from a leading ``layers.Input(shape)`` or from ``input_shape=`` on the
@@ -48,14 +41,12 @@ class Sequential(TrainingMixin):
     """
 
     def __init__(self, layers: list | None = None, trainable: bool = True,
-                 name: str | None = None) -> None:
-        self.name = name or unique_name("sequential")
-        self._layers: list[Layer] = []
+                 name: str | None = None, **kwargs: Any) -> None:
+        Layer.__init__(self, name=name, **kwargs)
+        self._reset_compile_state()
         self._input_layer: InputLayer | None = None
-        self._output_shape: tuple | None = None
-        self.built = False
-        self.history = None
-        self.compiled = False
+        self._layers: list[Layer] = []
+        self._output: KerasTensor | None = None
         for layer in layers or []:
             self.add(layer)
         if not trainable:
@@ -70,6 +61,12 @@ class Sequential(TrainingMixin):
             >>> [layer.name.split("_")[0] for layer in model.layers], model.count_params()
             (['dense'], 3)
         """
+        if isinstance(layer, KerasTensor):  # keras.Input(shape) as the first entry
+            history = layer._keras_history
+            if history is None or not isinstance(history.operation, InputLayer):
+                raise TypeError(f"Sequential '{self.name}'.add: a symbolic tensor can only be "
+                                "the model's Input (layers.Input(shape)), first in the list.")
+            layer = history.operation
         if isinstance(layer, InputLayer):
             if self._layers or self._input_layer is not None:
                 raise ValueError(f"Sequential '{self.name}': an Input can only be the first "
@@ -77,6 +74,9 @@ class Sequential(TrainingMixin):
             self._input_layer = layer
         elif isinstance(layer, Layer):
             self._layers.append(layer)
+            if self.built:  # only the new layer needs building (no rebuild of the stack)
+                self._output = self._chain_symbolically(self._output, [layer])
+                return
         else:
             raise TypeError(f"Sequential '{self.name}'.add: expected a layer such as "
                             f"layers.Dense(10), got {layer!r} of type {type(layer).__name__}.")
@@ -109,15 +109,25 @@ class Sequential(TrainingMixin):
             raise ValueError(f"Sequential '{self.name}': the input shape is unknown. Start the "
                              "model with layers.Input(shape), or call it on a batch first.")
         self._build_input_shape = (None, *shape[1:])
-        shape = self._build_input_shape
-        for layer in self._layers:
-            if not layer.built:
-                layer.build(shape)
-            shape = tuple(layer.compute_output_shape(shape))
-        self._output_shape = shape
+        first = self._input_layer or (self._layers[0] if self._layers else None)
+        dtype = first.dtype if first is not None else "float32"
+        self._output = self._chain_symbolically(KerasTensor(self._build_input_shape, dtype),
+                                                self._layers)
         self.built = True
 
-    def __call__(self, inputs: Any, training: bool | None = None) -> Tensor:
+    def _chain_symbolically(self, x: KerasTensor, layers: list) -> KerasTensor:
+        """Build ``layers`` in turn by calling them on symbolic tensors: each output shape comes
+        from the layer itself (its compute_output_shape, or a run on zeros)."""
+        for layer in layers:
+            x = layer(x)
+            if not isinstance(x, KerasTensor):
+                raise ValueError(f"Sequential '{self.name}': every layer must have one output, "
+                                 f"but {type(layer).__name__} '{layer.name}' gives "
+                                 f"{type(x).__name__} of {len(x)}. Use the Functional API "
+                                 "(Model(inputs, outputs)) for layers with several outputs.")
+        return x
+
+    def call(self, inputs: Any, training: bool | None = None) -> Tensor:
         """Run the stack: x → layer_1 → … → layer_L (``training=True`` inside ``fit``).
 
         Example:
@@ -126,15 +136,23 @@ class Sequential(TrainingMixin):
             (5, 2)
         """
         x = inputs
-        if not self.built:
-            self.build((None, *np.shape(getattr(inputs, "data", inputs))[1:]))
         if self._input_layer is not None:
             x = self._input_layer(x)
         for layer in self._layers:
-            x = layer(x, training=training)
+            x = layer(x)
         return x
 
-    call = __call__
+    def _build_on(self, x: Any) -> None:
+        self.build((None, *np.shape(getattr(x, "data", x))[1:]))
+
+    def _build_for(self, x: Any) -> None:
+        if not self.built:
+            self.build((None, *np.shape(x)[1:]))
+
+    @property
+    def output_names(self) -> list[str]:
+        """The name of the output (the last layer's)."""
+        return [self._layers[-1].name] if self._layers else ["output"]
 
     # ----- shapes --------------------------------------------------------------------------
     @property
@@ -145,71 +163,7 @@ class Sequential(TrainingMixin):
     @property
     def output_shape(self) -> tuple | None:
         """The output shape (None for the batch axis), once built."""
-        return self._output_shape
-
-    # ----- weights -------------------------------------------------------------------------
-    @property
-    def weights(self) -> list[Tensor]:
-        """All weights, layer after layer, each in Keras's order."""
-        return [w for layer in self._layers for w in layer.weights]
-
-    variables = weights
-
-    @property
-    def trainable_weights(self) -> list[Tensor]:
-        """The weights the optimiser updates."""
-        return [w for layer in self._layers for w in layer.trainable_weights]
-
-    @property
-    def non_trainable_weights(self) -> list[Tensor]:
-        """The frozen weights and the statistics (e.g. BatchNormalization's moving averages)."""
-        return [w for layer in self._layers for w in layer.non_trainable_weights]
-
-    @property
-    def trainable(self) -> bool:
-        """Whether any layer learns; setting it freezes or unfreezes every layer."""
-        return any(layer.trainable for layer in self._layers)
-
-    @trainable.setter
-    def trainable(self, value: bool) -> None:
-        for layer in self._layers:
-            layer.trainable = value
-
-    @property
-    def losses(self) -> list[Tensor]:
-        """The regularisation penalties of every layer (added to the loss by ``fit``)."""
-        return [penalty for layer in self._layers for penalty in layer.losses]
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of all weights as NumPy arrays (Keras's order and shapes).
-
-        Example:
-            >>> from neurona import layers
-            >>> [w.shape for w in Sequential([layers.Input((3,)), layers.Dense(2)]).get_weights()]
-            [(3, 2), (2,)]
-        """
-        return [w for layer in self._layers for w in layer.get_weights()]
-
-    def set_weights(self, weights: list) -> None:
-        """Copy ``weights`` (the list ``get_weights`` gives) into the layers, in place.
-
-        Example:
-            >>> from neurona import layers
-            >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
-            >>> model.set_weights([np.ones((3, 2)), np.zeros(2)]); model(np.ones((1, 3))).numpy()
-            array([[3., 3.]], dtype=float32)
-        """
-        weights = list(weights)
-        expected = len(self.weights)
-        if len(weights) != expected:
-            raise ValueError(f"Sequential '{self.name}'.set_weights: expected {expected} arrays "
-                             f"(shapes {[tuple(w.shape) for w in self.weights]}), got "
-                             f"{len(weights)}. Pass the list get_weights() returns.")
-        start = 0
-        for layer in self._layers:
-            n = len(layer.weights)
-            layer.set_weights(weights[start:start + n])
-            start += n
+        return self._output.shape if self.built else None
 
     def count_params(self) -> int:
         """The number of scalars in all weights (the model must be built).
@@ -224,19 +178,6 @@ class Sequential(TrainingMixin):
             raise ValueError(f"Sequential '{self.name}'.count_params: the model is not built yet. "
                              "Start it with layers.Input(shape) or call it on a batch first.")
         return int(sum(math.prod(w.shape) for w in self.weights))
-
-    def summary(self, line_length: int | None = None, print_fn: Any = None, **kwargs: Any) -> None:
-        """Print a table of layers, output shapes and parameter counts, with the totals.
-
-        Example:
-            >>> from neurona import layers
-            >>> model = Sequential([layers.Input((3,)), layers.Dense(2, name="out")])
-            >>> model.summary(print_fn=lambda line: print(line) if "params" in line else None)
-            Total params: 8
-            Trainable params: 8
-            Non-trainable params: 0
-        """
-        _summary(self, line_length=line_length, print_fn=print_fn)
 
     # ----- config and files ----------------------------------------------------------------
     def get_config(self) -> dict:
@@ -284,66 +225,6 @@ class Sequential(TrainingMixin):
             raise ModelFileError(f"Sequential.from_config: the saved layers do not fit together "
                                  f"({error}).") from None
         return model
-
-    def get_compile_config(self) -> dict | None:
-        """What ``compile`` was given, as identifiers and configs (None before compile).
-
-        Example:
-            >>> from neurona import layers
-            >>> model = Sequential([layers.Input((2,)), layers.Dense(1)])
-            >>> model.compile(optimizer="sgd", loss="mae"); model.get_compile_config()["loss"]
-            'mae'
-        """
-        return compile_config(self)
-
-    def compile_from_config(self, config: dict) -> None:
-        """Compile with the settings ``get_compile_config`` returned (Keras 3's method).
-
-        Example:
-            >>> from neurona import layers
-            >>> a = Sequential([layers.Input((2,)), layers.Dense(1)]); a.compile("adam", "mse")
-            >>> b = Sequential([layers.Input((2,)), layers.Dense(1)])
-            >>> b.compile_from_config(a.get_compile_config()); type(b.optimizer).__name__
-            'Adam'
-        """
-        compile_from_config(self, config, where=f"Sequential '{self.name}'.compile_from_config")
-
-    def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
-        """Save the whole model to a '.neurona' file (see ``neurona.models.saving``).
-
-        Example:
-            >>> import os, tempfile
-            >>> from neurona import layers, models
-            >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
-            >>> path = os.path.join(tempfile.mkdtemp(), "m.neurona"); model.save(path)
-            >>> models.load_model(path).count_params()
-            8
-        """
-        save_model(self, filepath, overwrite=overwrite, **kwargs)
-
-    def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
-        """Save the weights alone to a '.weights.npz' file.
-
-        Example:
-            >>> import os, tempfile
-            >>> from neurona import layers
-            >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
-            >>> path = os.path.join(tempfile.mkdtemp(), "m.weights.npz")
-            >>> model.save_weights(path); model.load_weights(path)
-        """
-        save_weights(self, filepath, overwrite=overwrite)
-
-    def load_weights(self, filepath: Any, skip_mismatch: bool = False, **kwargs: Any) -> None:
-        """Load weights from a '.weights.npz' or a '.neurona' file, matched by key and shape.
-
-        Example:
-            >>> import os, tempfile
-            >>> from neurona import layers
-            >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
-            >>> path = os.path.join(tempfile.mkdtemp(), "m.weights.npz")
-            >>> model.save_weights(path); model.load_weights(path)
-        """
-        load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, built={self.built}>"

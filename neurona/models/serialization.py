@@ -139,6 +139,8 @@ def _function_name(fn: Any, known: dict) -> str:
 
 
 def _serialize_loss(loss: Any) -> Any:
+    if isinstance(loss, str):
+        return loss
     if type(loss) is losses.LossFunctionWrapper:  # subclasses (BinaryCrossentropy…) save by class
         fn = _function_name(loss.fn, losses.ALL_OBJECTS_DICT)
         if losses.ALL_OBJECTS_DICT.get(loss.name) is loss.fn and loss.get_config() == \
@@ -160,6 +162,17 @@ def _serialize_metric(spec: Any) -> Any:
     return _function_name(spec, metrics.ALL_OBJECTS_DICT)
 
 
+def _map_spec(fn: Any, spec: Any) -> Any:
+    """``fn`` on every entry of a compile argument (one, a list, a dict by output, nested)."""
+    if spec is None:
+        return None
+    if isinstance(spec, dict) and "class_name" not in spec:  # a dict by output name
+        return {key: _map_spec(fn, value) for key, value in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [_map_spec(fn, value) for value in spec]
+    return fn(spec)
+
+
 def compile_config(model: Any) -> dict | None:
     """The settings of ``model.compile``: optimiser (class_name + config), loss and metrics as
     identifiers (names or class_name + config); None for a model that was not compiled.
@@ -176,10 +189,14 @@ def compile_config(model: Any) -> dict | None:
     if not getattr(model, "compiled", False):
         return None
     optimizer = model.optimizer
+    metric_spec = model._metric_spec
     config = {"optimizer": {"class_name": get_registered_name(type(optimizer)),
                             "config": optimizer.get_config()},
-              "loss": _serialize_loss(model.loss),
-              "metrics": [_serialize_metric(spec) for spec in model._metric_specs]}
+              "loss": _map_spec(_serialize_loss, model._loss_spec if isinstance(
+                  model._loss_spec, (list, tuple, dict)) else model.loss),
+              "metrics": _map_spec(_serialize_metric, [] if metric_spec is None else metric_spec)}
+    if model._loss_weights is not None:
+        config["loss_weights"] = model._loss_weights
     check_json(config, f"model '{model.name}' compile settings")
     return config
 
@@ -229,8 +246,9 @@ def compile_from_config(model: Any, config: dict, custom_objects: dict | None = 
         >>> model.optimizer.learning_rate, model.loss.name
         (0.5, 'mae')
     """
-    if not isinstance(config, dict) or set(config) != {"optimizer", "loss", "metrics"} \
-            or not isinstance(config["metrics"], list):
+    if not isinstance(config, dict) or not {"optimizer", "loss", "metrics"} <= set(config) \
+            or not set(config) <= {"optimizer", "loss", "metrics", "loss_weights"} \
+            or not isinstance(config["metrics"], (list, dict)):
         raise ModelFileError(f"{where}: expected the compile settings {{'optimizer', 'loss', "
                              f"'metrics': [...]}}, got {_short(config)}.")
     known_optimizers = {cls.__name__: cls for cls in vars(optimizers).values()
@@ -240,11 +258,20 @@ def compile_from_config(model: Any, config: dict, custom_objects: dict | None = 
     if not isinstance(optimizer, optimizers.Optimizer):
         raise ModelFileError(f"{where}: expected an optimizer, got {optimizer!r}.")
     # Built-in names go back to compile as names, which resolves them as it did the first time.
-    loss = config["loss"]
-    if not (isinstance(loss, str) and loss in losses.ALL_OBJECTS_DICT):
-        loss = _from_entry("loss", loss, custom_objects, losses.ALL_OBJECTS_DICT, where)
+    def loss_entry(loss: Any) -> Any:
+        if isinstance(loss, str) and loss in losses.ALL_OBJECTS_DICT:
+            return loss
+        return _from_entry("loss", loss, custom_objects, losses.ALL_OBJECTS_DICT, where)
+
     names = {"accuracy", "acc", *metrics.ALL_OBJECTS_DICT}
-    specs = [spec if isinstance(spec, str) and spec in names
-             else _from_entry("metric", spec, custom_objects, metrics.ALL_OBJECTS_DICT, where)
-             for spec in config["metrics"]]
-    model.compile(optimizer=optimizer, loss=loss, metrics=specs)
+
+    def metric_entry(spec: Any) -> Any:
+        if isinstance(spec, str) and spec in names:
+            return spec
+        return _from_entry("metric", spec, custom_objects, metrics.ALL_OBJECTS_DICT, where)
+
+    loss = config["loss"]
+    loss = _map_spec(loss_entry, loss)
+    model.compile(optimizer=optimizer, loss=loss,
+                  loss_weights=config.get("loss_weights"),
+                  metrics=_map_spec(metric_entry, config["metrics"]))

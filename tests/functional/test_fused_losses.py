@@ -234,7 +234,7 @@ def test_a_model_ending_in_softmax_trains_like_torch(rng, torch):
         np.testing.assert_allclose(w.grad, g.numpy(), rtol=1e-4, atol=1e-6)
     opt = torch.optim.Adam(net.parameters(), lr=1e-2, eps=1e-8)
     for _ in range(3):
-        ours = model._train_step(x, labels, None)[0]
+        ours = model._train_batch(x, labels, None)[0]
         opt.zero_grad()
         theirs = torch.nn.functional.cross_entropy(net(torch.tensor(x)), torch.tensor(labels))
         theirs.backward()

@@ -119,13 +119,13 @@ def test_steps_per_epoch_continues_where_the_last_epoch_stopped(rng):
     seen = []
     spy = callbacks.LambdaCallback(on_train_batch_begin=lambda b, logs: None)
     model = _model()
-    original = model._train_step
+    original = model._train_batch
 
     def record(x_b, y_b, w_b):
         seen.append(x_b[:, 0].tolist())
         return original(x_b, y_b, w_b)
 
-    model._train_step = record
+    model._train_batch = record
     model.fit(x, np.zeros((8, 1)), batch_size=2, epochs=3, steps_per_epoch=2, shuffle=False,
               verbose=0, callbacks=[spy])
     assert seen == [[0, 1], [2, 3], [4, 5], [6, 7], [0, 1], [2, 3]]
@@ -191,8 +191,7 @@ def test_fit_runs_small_steps_on_one_blas_thread(rng, monkeypatch):
         used.append(n)
         return real(n)
 
-    monkeypatch.setattr("neurona.models.training.blas_threads", spy)
-    monkeypatch.setattr("neurona.models.evaluation.blas_threads", spy)
+    monkeypatch.setattr("neurona.models.engine.blas_threads", spy)
     monkeypatch.delenv("NEURONA_BLAS_THREADS", raising=False)
     model = models.Sequential([layers.Input((784,)), layers.Dense(128), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")

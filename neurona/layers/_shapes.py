@@ -1,0 +1,137 @@
+"""Floor 4: the arguments every layer shares, checked and normalised: shapes (one, or a list or
+dict of several), Keras's legacy ``input_shape`` / ``input_dim`` / ``batch_input_shape`` and the
+dtype names."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import Any
+
+import numpy as np
+
+from neurona.backend import floatx
+
+__all__ = ["normalize_shape", "batch_free", "is_numeric", "shape_fits", "legacy_input_shape",
+           "dtype_name", "wrap_build"]
+
+
+def normalize_shape(shape: Any) -> Any:
+    """A shape as a tuple; several shapes (a list/tuple/dict of shapes) as a list or dict.
+
+    Example:
+        >>> normalize_shape([None, 3]), normalize_shape(((None, 3), (None, 2)))
+        ((None, 3), [(None, 3), (None, 2)])
+    """
+    if isinstance(shape, dict):
+        return {key: normalize_shape(value) for key, value in shape.items()}
+    if isinstance(shape, (list, tuple)) and shape and all(
+            isinstance(s, (list, tuple, dict)) or s is None for s in shape) and not all(
+            s is None for s in shape):
+        return [normalize_shape(s) for s in shape]
+    return tuple(shape)
+
+
+def batch_free(shape: Any) -> Any:
+    """The shape(s) with the batch axis set to None.
+
+    Example:
+        >>> batch_free((32, 3)), batch_free([(8, 2), (8, 1)])
+        ((None, 3), [(None, 2), (None, 1)])
+    """
+    if isinstance(shape, dict):
+        return {key: batch_free(value) for key, value in shape.items()}
+    if isinstance(shape, list):
+        return [batch_free(s) for s in shape]
+    return (None, *shape[1:]) if shape else ()
+
+
+def wrap_build(build):
+    """Make any ``build`` (also a subclass's) mark the layer built and remember the shape.
+
+    Example:
+        >>> class Thing:
+        ...     built = False
+        ...     def build(self, input_shape):
+        ...         self.seen = input_shape
+        >>> Thing.build = wrap_build(Thing.build); thing = Thing(); thing.build([8, 3])
+        >>> thing.seen, thing.built, thing._build_input_shape
+        ((8, 3), True, (None, 3))
+    """
+    @functools.wraps(build)
+    def wrapper(self, input_shape=None):
+        input_shape = None if input_shape is None else normalize_shape(input_shape)
+        build(self, input_shape)
+        self.built = True
+        if input_shape is not None:
+            self._build_input_shape = batch_free(input_shape)
+    wrapper._wrapped = True
+    return wrapper
+
+
+def is_numeric(value: Any) -> bool:
+    """True for a number or a (nested) list of numbers: data, not a list of several inputs.
+
+    Example:
+        >>> is_numeric([[1, 2], [3, 4]]), is_numeric([np.ones(2)])
+        (True, False)
+    """
+    if isinstance(value, (list, tuple)):
+        return all(is_numeric(item) for item in value)
+    return isinstance(value, (int, float, np.number))
+
+
+def shape_fits(declared: tuple, got: tuple) -> bool:
+    """True when ``got`` has the declared rank and size on every axis not declared None.
+
+    Example:
+        >>> shape_fits((None, 3), (5, 3)), shape_fits((4,), (5,))
+        (True, False)
+    """
+    return len(declared) == len(got) and all(d is None or d == g for d, g in zip(declared, got))
+
+
+def legacy_input_shape(cls: str, kwargs: dict) -> tuple | None:
+    """Keras's input_shape / input_dim / batch_input_shape / batch_size arguments as one batch
+    shape (None, ...); Keras 3 warns but accepts them, and so do we (the course uses them).
+
+    Example:
+        >>> legacy_input_shape("Dense", {"batch_input_shape": (None, 4)})
+        (None, 4)
+    """
+    input_dim = kwargs.pop("input_dim", None)
+    input_shape = kwargs.pop("input_shape", None)
+    batch_input_shape = kwargs.pop("batch_input_shape", None)
+    batch_size = kwargs.pop("batch_size", None)
+    if input_dim is not None:
+        input_shape = (input_dim,)
+    if batch_input_shape is not None:
+        return tuple(batch_input_shape)
+    if input_shape is None:
+        return None
+    shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
+    if not all(n is None or (isinstance(n, int) and n > 0) for n in shape):
+        raise ValueError(f"{cls}: expected input_shape to be a tuple of positive ints (without "
+                         f"the batch axis), e.g. (28, 28), got {input_shape!r}.")
+    warnings.warn(f"{cls}: input_shape/input_dim on a layer is Keras 2 style; prefer "
+                  "layers.Input(shape) as the first layer of the model.", UserWarning,
+                  stacklevel=4)
+    return (batch_size, *shape)
+
+
+def dtype_name(cls: str, dtype: Any) -> str:
+    """None → floatx(); Keras's dtype-policy dicts and numpy dtypes → their name.
+
+    Example:
+        >>> dtype_name("Dense", None), dtype_name("Dense", {"config": {"name": "float64"}})
+        ('float32', 'float64')
+    """
+    if dtype is None:
+        return floatx()
+    if isinstance(dtype, dict):  # Keras 3 configs hold {"class_name": "DTypePolicy", ...}
+        dtype = dtype.get("config", {}).get("name", floatx())
+    try:
+        return np.dtype(dtype).name
+    except TypeError:
+        raise TypeError(f"{cls}: expected dtype such as 'float32' or 'float64', got "
+                        f"{dtype!r}.") from None

@@ -1,0 +1,411 @@
+"""Floor 5: the loops around the training step, one path for every kind of model: ``fit`` (epochs
+of shuffled mini-batches, validation, callbacks, History), ``evaluate`` and ``predict``, and the
+single-batch ``train_on_batch`` / ``test_on_batch`` / ``predict_on_batch``. They become methods of
+``Model``; each batch goes through ``Model.train_step`` (or its one-step core when a subclass has
+not overridden it, which saves building the logs dict on every batch)."""
+
+from __future__ import annotations
+
+import inspect
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from neurona.autodiff import no_grad
+from neurona.backend import blas_threads
+from neurona.callbacks import CallbackList, History
+from neurona.errors import did_you_mean
+from neurona.layers._structure import flatten, map_structure, pack_like
+from neurona.models.data import (
+    BatchPlan,
+    batches,
+    check_inputs,
+    class_weight_to_sample_weight,
+    num_samples,
+    should_validate,
+    split_validation,
+    take,
+    unpack_validation_data,
+)
+from neurona.models.threads import choose_blas_threads
+
+__all__ = ["fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
+           "verbosity"]
+
+_SILENT = CallbackList()  # no callbacks at all: evaluate/predict skip building a list
+
+
+def verbosity(verbose: Any) -> int:
+    """Keras's verbose: 'auto' is 1.
+
+    Example:
+        >>> verbosity("auto"), verbosity(2)
+        (1, 2)
+    """
+    return 1 if verbose == "auto" else int(verbose)
+
+
+def _threads(model: Any, batch_size: int, n_samples: int) -> int | None:
+    n_params = sum(w.data.size for w in model.weights)
+    return choose_blas_threads(batch_size, n_params, n_samples)
+
+
+def _reject_unknown(where: str, kwargs: dict, function: Any) -> None:
+    """The TypeError for keyword arguments ``function`` does not take, naming those it does."""
+    if not kwargs:
+        return
+    accepted = [name for name in inspect.signature(function).parameters
+                if name not in ("self", "kwargs")]
+    hints = "".join(did_you_mean(key, accepted) for key in kwargs)
+    raise TypeError(f"{where}: unexpected keyword argument(s) {sorted(kwargs)}.{hints} It "
+                    f"accepts {accepted}.")
+
+
+def _overrides(model: Any, method: str) -> bool:
+    from neurona.models.model import Model
+
+    return getattr(type(model), method) is not getattr(Model, method)
+
+
+def _pack(x: Any, y: Any, w: Any) -> Any:
+    """A batch as Keras hands it to train_step: x alone, (x, y) or (x, y, sample_weight)."""
+    if y is None and w is None:
+        return x
+    return (x, y) if w is None else (x, y, w)
+
+
+def _epoch_logs(logs: dict) -> dict:
+    """Floats from a train_step's logs (nested dicts flattened, tensors converted)."""
+    out: dict = {}
+    for key, value in logs.items():
+        if isinstance(value, dict):
+            out.update(_epoch_logs(value))
+        else:
+            out[key] = float(np.asarray(getattr(value, "data", value)))
+    return out
+
+
+def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+        verbose: Any = "auto", callbacks: list | None = None, validation_split: float = 0.0,
+        validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
+        sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
+        validation_steps: int | None = None, validation_batch_size: int | None = None,
+        validation_freq: Any = 1, **kwargs: Any) -> History:
+    """Train for ``epochs`` passes over (x, y) by mini-batch gradient descent.
+
+    Each epoch draws a new order of the samples (``shuffle=True``), gathers each batch by
+    index, takes one optimiser step per batch (``train_step``), then evaluates
+    ``validation_data`` (or the last ``validation_split`` fraction of x, y, taken before
+    shuffling, as Keras). x and y are arrays, lists or pandas objects, or lists/dicts of them
+    for models with several inputs or outputs (dicts keyed by input and output names).
+
+    Args (beyond Keras's usual x, y, batch_size (default 32), epochs, shuffle, initial_epoch):
+        verbose: "auto" or 1 a progress bar (one line per epoch when the output is not a
+            terminal), 2 one line per epoch, 0 silent.
+        callbacks: ``neurona.callbacks`` objects (History is always added).
+        validation_split / validation_data: the held-out data, evaluated after each epoch.
+        class_weight: {class: weight}; each sample's loss is weighted by its class's weight
+            (times ``sample_weight`` when both are given, as Keras 2; Keras 3 refuses both).
+        sample_weight: one weight per sample.
+        steps_per_epoch, validation_steps, validation_batch_size, validation_freq (an int n:
+            every n-th epoch; or a list of 1-based epochs): as Keras.
+    A NaN or infinite batch loss from finite data (divergence) gives a warning naming the epoch
+    and batch (training goes on; add ``callbacks.TerminateOnNaN()`` to stop). BLAS threads
+    follow the batch size (``neurona.models.threads``; NEURONA_BLAS_THREADS overrides).
+
+    Returns:
+        a ``History``: ``history.history`` maps 'loss', each metric and 'val_…' to one value
+        per epoch (the loss is the mean over the epoch's batches, penalties included).
+
+    Raises:
+        RuntimeError: before ``compile``.
+        ValueError: x and y of different lengths; NaN/inf in x, y or sample_weight (found at the
+            first batch whose loss they make NaN/inf, before its update).
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((2,)), layers.Dense(1, activation="sigmoid")])
+        >>> model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+        >>> x = np.array([[0.0, 1.0], [1.0, 0.0]] * 4); y = x[:, :1]
+        >>> h = model.fit(x, y, epochs=2, batch_size=4, validation_data=(x, y), verbose=0)
+        >>> sorted(h.history), len(h.history["loss"])
+        (['accuracy', 'loss', 'val_accuracy', 'val_loss'], 2)
+    """
+    _reject_unknown("fit", kwargs, fit)
+    self._check_compiled("fit")
+    # NaN/inf in the training data show in the loss: its batch is checked then
+    x, y, sample_weight = check_inputs("fit", x, y, sample_weight, finite=False)
+    if validation_data is None and validation_split:
+        (x, y, sample_weight), validation_data = split_validation(
+            x, y, sample_weight, validation_split)
+    if class_weight is not None:  # the training part only, as Keras
+        weights = class_weight_to_sample_weight(y, class_weight)
+        sample_weight = weights if sample_weight is None else sample_weight * weights
+    if validation_data is not None:
+        validation_data = check_inputs("fit (validation_data)",
+                                       *unpack_validation_data(validation_data))
+    self._build_for(x)
+    batch_size = batch_size or 32
+    n = num_samples(x)
+    plan = BatchPlan(n, batch_size, shuffle, steps_per_epoch)
+    verbose = verbosity(verbose)
+    callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                             verbose=verbose, epochs=epochs, steps=plan.steps)
+    validation = None
+    if validation_data is not None:
+        should_validate(0, validation_freq)  # a bad value fails early
+        validation = (*validation_data, validation_batch_size or batch_size, callbacks,
+                      validation_steps)
+    self.stop_training = False
+    self._step_cache = self._fresh_step_cache()
+    try:
+        # NumPy's floating-point warnings are off: fit reports a NaN/inf loss itself
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"), \
+                blas_threads(_threads(self, batch_size, n * max(epochs - initial_epoch, 1))):
+            logs = _fit_loop(self, x, y, sample_weight, plan, epochs, initial_epoch,
+                             callbacks, validation, validation_freq)
+    finally:
+        self._step_cache = None
+    callbacks.on_train_end(logs or {})
+    self.history = callbacks.history
+    return callbacks.history
+
+
+def _fit_loop(model, x, y, sample_weight, plan, epochs, initial_epoch, callbacks, validation,
+              validation_freq) -> dict | None:
+    """The epochs of fit; the per-batch path builds no logs unless a callback reads them."""
+    batch_begin = callbacks.has("on_train_batch_begin")
+    batch_end = callbacks.has("on_train_batch_end")
+    custom = _overrides(model, "train_step")
+    train_batch, tracker = model._train_batch, model._loss_tracker
+    logs, reported = None, False  # one warning per fit for a NaN/inf loss
+    callbacks.on_train_begin({})
+    for epoch in range(initial_epoch, epochs):
+        model.reset_metrics()
+        callbacks.on_epoch_begin(epoch, {})
+        step_logs: dict = {}
+        for step, index in enumerate(plan.epoch()):
+            if batch_begin:
+                callbacks.on_train_batch_begin(step, {})
+            x_b, y_b, w_b = take(x, index), take(y, index), take(sample_weight, index)
+            if custom:
+                step_logs = model.train_step(_pack(x_b, y_b, w_b))
+                value = step_logs.get("loss", 0.0) if isinstance(step_logs, dict) else 0.0
+                value = float(np.asarray(getattr(value, "data", value)))
+            else:
+                value, y_pred = train_batch(x_b, y_b, w_b)
+                n = len(index) if type(index) is np.ndarray else num_samples(y_b)
+                tracker.add(value, n)
+                model._update_metrics(y_b, y_pred, w_b, n)
+            if not reported and not math.isfinite(value):
+                reported = True
+                warnings.warn(f"fit: the loss is {value} at epoch {epoch + 1}, batch {step + 1}: "
+                              "training has diverged. Lower the learning rate, scale the inputs, "
+                              "or add callbacks.TerminateOnNaN() to stop at once.", stacklevel=3)
+            if batch_end:
+                callbacks.on_train_batch_end(step, _epoch_logs(step_logs) if custom
+                                             else model.get_metrics_result())
+            if model.stop_training:
+                break
+        logs = _epoch_logs(step_logs) if custom else model.get_metrics_result()
+        if validation is not None and should_validate(epoch, validation_freq):
+            val_logs = _run_evaluation(model, *validation)
+            logs.update({f"val_{key}": value for key, value in val_logs.items()})
+        callbacks.on_epoch_end(epoch, logs)
+        if model.stop_training:
+            break
+    return logs
+
+
+def _run_evaluation(model, x, y, sample_weight, batch_size, callbacks=None, steps=None) -> dict:
+    """The loss and metrics over (x, y), batch by batch, without training."""
+    callbacks = callbacks or _SILENT
+    batch_begin = callbacks.has("on_test_batch_begin")
+    batch_end = callbacks.has("on_test_batch_end")
+    custom = _overrides(model, "test_step")
+    model.reset_metrics()
+    callbacks.on_test_begin({})
+    logs: dict = {}
+    with no_grad():
+        for step, index in enumerate(batches(num_samples(x), batch_size, None)):
+            if steps is not None and step >= steps:
+                break
+            if batch_begin:
+                callbacks.on_test_batch_begin(step, {})
+            x_b, y_b, w_b = take(x, index), take(y, index), take(sample_weight, index)
+            if custom:
+                logs = _epoch_logs(model.test_step(_pack(x_b, y_b, w_b)))
+            else:
+                y_pred = model(x_b, training=False)
+                value = model.compute_loss(x_b, y_b, y_pred, w_b, training=False)
+                n = num_samples(x_b)
+                model._loss_tracker.add(float(value.item()), n)
+                model._update_metrics(y_b, y_pred, w_b, n)
+            if batch_end:
+                callbacks.on_test_batch_end(step, logs if custom else model.get_metrics_result())
+    logs = logs if custom else model.get_metrics_result()
+    callbacks.on_test_end(logs)
+    return logs
+
+
+def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+             verbose: Any = "auto", sample_weight: Any = None, steps: int | None = None,
+             callbacks: list | None = None, return_dict: bool = False, **kwargs: Any) -> Any:
+    """The loss (penalties included) and metrics over (x, y), batch by batch, no training.
+
+    Callbacks get on_test_begin / on_test_batch_begin / on_test_batch_end / on_test_end;
+    ``steps`` stops after that many batches.
+
+    Returns:
+        as Keras: the loss alone (a float) without metrics, else [loss, *per-output losses,
+        *metrics]; a dict {'loss': …, metric names: …} with ``return_dict=True``.
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((1,)), layers.Dense(1, kernel_initializer="ones")])
+        >>> model.compile(loss="mse", metrics=["mae"])
+        >>> model.evaluate(np.ones((4, 1)), np.zeros((4, 1)), verbose=0)
+        [1.0, 1.0]
+    """
+    _reject_unknown("evaluate", kwargs, evaluate)
+    self._check_compiled("evaluate")
+    x, y, sample_weight = check_inputs("evaluate", x, y, sample_weight)
+    self._build_for(x)
+    batch_size = batch_size or 32
+    verbose = verbosity(verbose)
+    n_batches = -(-num_samples(x) // batch_size)
+    n_steps = n_batches if steps is None else min(steps, n_batches)
+    callbacks = _callback_list(callbacks, self, verbose, n_steps)
+    with blas_threads(_threads(self, batch_size, num_samples(x))):
+        logs = _run_evaluation(self, x, y, sample_weight, batch_size, callbacks, steps)
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _callback_list(callbacks: Any, model: Any, verbose: int, steps: int) -> CallbackList:
+    if not callbacks and not verbose:
+        return _SILENT
+    return CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
+                        epochs=1, steps=steps)
+
+
+def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
+            steps: int | None = None, callbacks: list | None = None, **kwargs: Any) -> Any:
+    """The model's outputs for x, batch by batch under ``no_grad``, as NumPy arrays (a list
+    or dict of arrays for a model with several outputs).
+
+    Callbacks get on_predict_begin / on_predict_batch_begin / on_predict_batch_end (logs
+    {'outputs': the batch's outputs}) / on_predict_end. A bar shows on a terminal only.
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
+        >>> model.predict(np.ones((5, 3)), verbose=0).shape
+        (5, 2)
+    """
+    _reject_unknown("predict", kwargs, predict)
+    x, _, _ = check_inputs("predict", x, None, None)
+    batch_size = batch_size or 32
+    verbose = verbosity(verbose)
+    n = num_samples(x)
+    n_steps = -(-n // batch_size) if steps is None else steps
+    callbacks = _callback_list(callbacks, self, verbose, n_steps)
+    batch_begin = callbacks.has("on_predict_batch_begin")
+    batch_end = callbacks.has("on_predict_batch_end")
+    step_fn = self.predict_step if _overrides(self, "predict_step") else None
+    outputs: list = []
+    structure = None
+    callbacks.on_predict_begin({})
+    threads = _threads(self, batch_size, n) if self.built else None
+    with no_grad(), blas_threads(threads):
+        for step, index in enumerate(batches(n, batch_size, None)):
+            if step >= n_steps:
+                break
+            if batch_begin:
+                callbacks.on_predict_batch_begin(step, {})
+            x_b = take(x, index)
+            out = step_fn(x_b) if step_fn else self(x_b, training=False)
+            structure = out
+            outputs.append([np.asarray(getattr(o, "data", o)) for o in flatten(out)])
+            if batch_end:
+                callbacks.on_predict_batch_end(step, {"outputs": pack_like(out, outputs[-1])})
+    callbacks.on_predict_end({})
+    if not outputs:
+        return np.zeros((0, *(getattr(self, "output_shape", None) or (None,))[1:]),
+                        dtype="float32")
+    merged = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
+    return pack_like(structure, merged)
+
+
+def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                   class_weight: dict | None = None, return_dict: bool = False) -> Any:
+    """One optimiser step on one batch; returns the loss (and metrics) of that batch.
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((1,)), layers.Dense(1, kernel_initializer="ones")])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> model.train_on_batch(np.ones((2, 1)), np.zeros((2, 1)))
+        1.0
+    """
+    self._check_compiled("train_on_batch")
+    x, y, sample_weight = check_inputs("train_on_batch", x, y, sample_weight, finite=False)
+    if class_weight is not None:
+        weights = class_weight_to_sample_weight(y, class_weight)
+        sample_weight = weights if sample_weight is None else sample_weight * weights
+    self._build_for(x)
+    self.reset_metrics()
+    logs = _epoch_logs(self.train_step(_pack(x, y, sample_weight)))
+    return _returned(logs, return_dict)
+
+
+def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                  return_dict: bool = False) -> Any:
+    """The loss (and metrics) of one batch, without training.
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((1,)), layers.Dense(1, kernel_initializer="ones")])
+        >>> model.compile(loss="mse", metrics=["mae"])
+        >>> model.test_on_batch(np.ones((2, 1)), np.zeros((2, 1)), return_dict=True)
+        {'loss': 1.0, 'mae': 1.0}
+    """
+    self._check_compiled("test_on_batch")
+    x, y, sample_weight = check_inputs("test_on_batch", x, y, sample_weight)
+    self._build_for(x)
+    self.reset_metrics()
+    with no_grad():
+        logs = _epoch_logs(self.test_step(_pack(x, y, sample_weight)))
+    return _returned(logs, return_dict)
+
+
+def predict_on_batch(self, x: Any) -> Any:
+    """The outputs for one batch, as NumPy arrays.
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
+        >>> model.predict_on_batch(np.ones((4, 3))).shape
+        (4, 2)
+    """
+    x, _, _ = check_inputs("predict_on_batch", x, None, None)
+    with no_grad():
+        out = self.predict_step(x)
+    return map_structure(lambda o: np.asarray(getattr(o, "data", o)), out)
+
+
+def _returned(logs: dict, return_dict: bool) -> Any:
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
