@@ -1,8 +1,8 @@
 """Floor 5: the loops around the training step, one path for every kind of model: ``fit`` (epochs
-of shuffled mini-batches, validation, callbacks, History), ``evaluate`` and ``predict``, and the
-single-batch ``train_on_batch`` / ``test_on_batch`` / ``predict_on_batch``. They become methods of
-``Model``; each batch goes through ``Model.train_step`` (or its one-step core when a subclass has
-not overridden it, which saves building the logs dict on every batch)."""
+of shuffled mini-batches, validation, callbacks, History), ``evaluate``, and the single-batch
+``train_on_batch`` / ``test_on_batch`` (``predict`` is in ``neurona.models.prediction``). They
+become methods of ``Model``; each batch goes through ``Model.train_step`` (or its one-step core
+when a subclass has not overridden it, which saves building the logs dict on every batch)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from neurona.autodiff import no_grad
 from neurona.backend import blas_threads
 from neurona.callbacks import CallbackList, History
 from neurona.errors import did_you_mean
-from neurona.layers._structure import flatten, map_structure, pack_like
 from neurona.models.data import (
     BatchPlan,
     batches,
@@ -31,8 +30,7 @@ from neurona.models.data import (
 )
 from neurona.models.threads import choose_blas_threads
 
-__all__ = ["fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
-           "verbosity"]
+__all__ = ["fit", "evaluate", "train_on_batch", "test_on_batch", "verbosity"]
 
 _SILENT = CallbackList()  # no callbacks at all: evaluate/predict skip building a list
 
@@ -295,55 +293,6 @@ def _callback_list(callbacks: Any, model: Any, verbose: int, steps: int) -> Call
                         epochs=1, steps=steps)
 
 
-def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
-            steps: int | None = None, callbacks: list | None = None, **kwargs: Any) -> Any:
-    """The model's outputs for x, batch by batch under ``no_grad``, as NumPy arrays (a list
-    or dict of arrays for a model with several outputs).
-
-    Callbacks get on_predict_begin / on_predict_batch_begin / on_predict_batch_end (logs
-    {'outputs': the batch's outputs}) / on_predict_end. A bar shows on a terminal only.
-
-    Example:
-        >>> from neurona import layers
-        >>> from neurona.models import Sequential
-        >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
-        >>> model.predict(np.ones((5, 3)), verbose=0).shape
-        (5, 2)
-    """
-    _reject_unknown("predict", kwargs, predict)
-    x, _, _ = check_inputs("predict", x, None, None)
-    batch_size = batch_size or 32
-    verbose = verbosity(verbose)
-    n = num_samples(x)
-    n_steps = -(-n // batch_size) if steps is None else steps
-    callbacks = _callback_list(callbacks, self, verbose, n_steps)
-    batch_begin = callbacks.has("on_predict_batch_begin")
-    batch_end = callbacks.has("on_predict_batch_end")
-    step_fn = self.predict_step if _overrides(self, "predict_step") else None
-    outputs: list = []
-    structure = None
-    callbacks.on_predict_begin({})
-    threads = _threads(self, batch_size, n) if self.built else None
-    with no_grad(), blas_threads(threads):
-        for step, index in enumerate(batches(n, batch_size, None)):
-            if step >= n_steps:
-                break
-            if batch_begin:
-                callbacks.on_predict_batch_begin(step, {})
-            x_b = take(x, index)
-            out = step_fn(x_b) if step_fn else self(x_b, training=False)
-            structure = out
-            outputs.append([np.asarray(getattr(o, "data", o)) for o in flatten(out)])
-            if batch_end:
-                callbacks.on_predict_batch_end(step, {"outputs": pack_like(out, outputs[-1])})
-    callbacks.on_predict_end({})
-    if not outputs:
-        return np.zeros((0, *(getattr(self, "output_shape", None) or (None,))[1:]),
-                        dtype="float32")
-    merged = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
-    return pack_like(structure, merged)
-
-
 def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
                    class_weight: dict | None = None, return_dict: bool = False) -> Any:
     """One optimiser step on one batch; returns the loss (and metrics) of that batch.
@@ -386,22 +335,6 @@ def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
     with no_grad():
         logs = _epoch_logs(self.test_step(_pack(x, y, sample_weight)))
     return _returned(logs, return_dict)
-
-
-def predict_on_batch(self, x: Any) -> Any:
-    """The outputs for one batch, as NumPy arrays.
-
-    Example:
-        >>> from neurona import layers
-        >>> from neurona.models import Sequential
-        >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
-        >>> model.predict_on_batch(np.ones((4, 3))).shape
-        (4, 2)
-    """
-    x, _, _ = check_inputs("predict_on_batch", x, None, None)
-    with no_grad():
-        out = self.predict_step(x)
-    return map_structure(lambda o: np.asarray(getattr(o, "data", o)), out)
 
 
 def _returned(logs: dict, return_dict: bool) -> Any:

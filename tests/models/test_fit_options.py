@@ -192,6 +192,7 @@ def test_fit_runs_small_steps_on_one_blas_thread(rng, monkeypatch):
         return real(n)
 
     monkeypatch.setattr("neurona.models.engine.blas_threads", spy)
+    monkeypatch.setattr("neurona.models.prediction.blas_threads", spy)
     monkeypatch.delenv("NEURONA_BLAS_THREADS", raising=False)
     model = models.Sequential([layers.Input((784,)), layers.Dense(128), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")

@@ -1,0 +1,81 @@
+"""Floor 5: ``predict`` and ``predict_on_batch``: the model's outputs for data, batch by batch,
+without gradients (methods of ``Model``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from neurona.autodiff import no_grad
+from neurona.backend import blas_threads
+from neurona.layers._structure import flatten, map_structure, pack_like
+from neurona.models.data import batches, check_inputs, num_samples, take
+from neurona.models.engine import _callback_list, _overrides, _reject_unknown, _threads, verbosity
+
+__all__ = ["predict", "predict_on_batch"]
+
+
+def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
+            steps: int | None = None, callbacks: list | None = None, **kwargs: Any) -> Any:
+    """The model's outputs for x, batch by batch under ``no_grad``, as NumPy arrays (a list
+    or dict of arrays for a model with several outputs).
+
+    Callbacks get on_predict_begin / on_predict_batch_begin / on_predict_batch_end (logs
+    {'outputs': the batch's outputs}) / on_predict_end. A bar shows on a terminal only.
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
+        >>> model.predict(np.ones((5, 3)), verbose=0).shape
+        (5, 2)
+    """
+    _reject_unknown("predict", kwargs, predict)
+    x, _, _ = check_inputs("predict", x, None, None)
+    batch_size = batch_size or 32
+    verbose = verbosity(verbose)
+    n = num_samples(x)
+    n_steps = -(-n // batch_size) if steps is None else steps
+    callbacks = _callback_list(callbacks, self, verbose, n_steps)
+    batch_begin = callbacks.has("on_predict_batch_begin")
+    batch_end = callbacks.has("on_predict_batch_end")
+    step_fn = self.predict_step if _overrides(self, "predict_step") else None
+    outputs: list = []
+    structure = None
+    callbacks.on_predict_begin({})
+    threads = _threads(self, batch_size, n) if self.built else None
+    with no_grad(), blas_threads(threads):
+        for step, index in enumerate(batches(n, batch_size, None)):
+            if step >= n_steps:
+                break
+            if batch_begin:
+                callbacks.on_predict_batch_begin(step, {})
+            x_b = take(x, index)
+            out = step_fn(x_b) if step_fn else self(x_b, training=False)
+            structure = out
+            outputs.append([np.asarray(getattr(o, "data", o)) for o in flatten(out)])
+            if batch_end:
+                callbacks.on_predict_batch_end(step, {"outputs": pack_like(out, outputs[-1])})
+    callbacks.on_predict_end({})
+    if not outputs:
+        return np.zeros((0, *(getattr(self, "output_shape", None) or (None,))[1:]),
+                        dtype="float32")
+    merged = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
+    return pack_like(structure, merged)
+
+
+def predict_on_batch(self, x: Any) -> Any:
+    """The outputs for one batch, as NumPy arrays.
+
+    Example:
+        >>> from neurona import layers
+        >>> from neurona.models import Sequential
+        >>> model = Sequential([layers.Input((3,)), layers.Dense(2)])
+        >>> model.predict_on_batch(np.ones((4, 3))).shape
+        (4, 2)
+    """
+    x, _, _ = check_inputs("predict_on_batch", x, None, None)
+    with no_grad():
+        out = self.predict_step(x)
+    return map_structure(lambda o: np.asarray(getattr(o, "data", o)), out)
