@@ -35,10 +35,11 @@ from neurona.layers.pooling import (
 )
 from neurona.layers.reshaping import Flatten, Reshape
 from neurona.layers.spatial import UpSampling2D, ZeroPadding2D
+from neurona.layers.symbolic import KerasTensor
 from neurona.layers.units import RBF, Maxout
 
 __all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Embedding", "Flatten",
-           "Input", "InputLayer", "Layer", "LayerNormalization", "LeakyReLU", "Maxout", "PReLU",
+           "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU", "Maxout", "PReLU",
            "RBF", "ReLU", "Reshape", "Softmax", "get_layer_class", "register_layer",
            "reset_layer_names"]
 __all__ += ["AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "Conv1D", "Conv2D",
@@ -52,3 +53,23 @@ from neurona.layers.simple_rnn import SimpleRNN  # noqa: E402
 from neurona.layers.wrappers import Bidirectional, TimeDistributed  # noqa: E402
 
 __all__ += ["Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed"]
+from neurona.layers.dot import Dot, dot  # noqa: E402
+from neurona.layers.merge import (  # noqa: E402
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+
+__all__ += ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract",
+            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
