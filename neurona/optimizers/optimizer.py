@@ -1,5 +1,6 @@
 """Floor 3: the optimiser base class: the update pipeline shared by SGD, RMSprop, Adam and the rest
-(gradient clipping, decoupled weight decay, learning-rate schedules, the step counter, state)."""
+(gradient clipping, decoupled weight decay, learning-rate schedules, the step counter, state).
+The gradient checks and clipping live in ``_gradients``, saving and resuming in ``_state``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from typing import Any
 import numpy as np
 
 from neurona.autodiff import Tensor
-from neurona.optimizers import schedules
+from neurona.optimizers import _state, schedules
+from neurona.optimizers._gradients import array_of as _array_of
+from neurona.optimizers._gradients import clip_gradients
+from neurona.optimizers._gradients import grad_array as _grad_array
 
 
 def _snake_case(name: str) -> str:
@@ -253,7 +257,7 @@ class Optimizer:
             return
         if self.loss_scale_factor:
             gs = [g / self.loss_scale_factor for g in gs]
-        gs = self._clip(gs)
+        gs = clip_gradients(gs, self.clipnorm, self.global_clipnorm, self.clipvalue)
         lr = self.learning_rate
         if self.weight_decay:
             for v, x in zip([v for g, v in zip(grads, variables) if g is not None], xs):
@@ -263,18 +267,6 @@ class Optimizer:
         update_step = self.update_step
         for x, g, x_slots in zip(xs, gs, slots):
             update_step(g, x, lr, x_slots)
-
-    def _clip(self, gs: list) -> list:
-        if self.clipnorm:
-            c = self.clipnorm
-            return [g * (c / max(math.sqrt(float(np.vdot(g, g))), c)) for g in gs]
-        if self.global_clipnorm:
-            c = self.global_clipnorm
-            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in gs))
-            return [g * (c / max(norm, c)) for g in gs]
-        if self.clipvalue:
-            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in gs]
-        return gs
 
     def _decays(self, variable: Any) -> bool:
         if id(variable) in self._no_decay_ids:
@@ -369,15 +361,7 @@ class Optimizer:
             >>> sorted(opt.get_state([x])), int(opt.get_state([x])["iterations"])
             (['0/momentum', '0/velocity', 'iterations'], 1)
         """
-        where = f"{type(self).__name__}.get_state"
-        state = {"iterations": np.array(self._iterations, dtype=np.int64)}
-        for i, v in enumerate(variables):
-            for slot, value in self._slots(v, _array_of(v, where)).items():
-                state[f"{i}/{slot}"] = np.array(value, copy=True)
-        for attr in self._STATE_SCALARS:
-            if hasattr(self, attr):
-                state[attr] = np.array(getattr(self, attr), dtype=np.float64)
-        return state
+        return _state.get_state(self, variables)
 
     def set_state(self, variables: list, state: dict) -> None:
         """Restore what ``get_state(variables)`` returned (same variables in the same order),
@@ -394,51 +378,4 @@ class Optimizer:
             >>> opt.apply([np.array([0.5])], [x]); new.apply([np.array([0.5])], [y]); x == y
             array([ True])
         """
-        where = f"{type(self).__name__}.set_state"
-        self.build(variables)
-        expected = {"iterations": ()}
-        for i, v in enumerate(variables):
-            for slot, value in self._slots(v, _array_of(v, where)).items():
-                expected[f"{i}/{slot}"] = np.shape(value)
-        expected.update({attr: () for attr in self._STATE_SCALARS if hasattr(self, attr)})
-        got = {key: np.shape(value) for key, value in state.items()}
-        if got != expected:
-            missing = sorted(set(expected) - set(got))
-            extra = sorted(set(got) - set(expected))
-            shapes = sorted(k for k in set(got) & set(expected) if got[k] != expected[k])
-            raise ValueError(
-                f"{where}: the state does not fit these {len(variables)} variables: "
-                f"missing {missing}, unexpected {extra}, wrong shapes "
-                f"{[(k, got[k], expected[k]) for k in shapes]}. Pass the variables "
-                "in the order get_state was given, to the same kind of optimiser."
-            )
-        for i, v in enumerate(variables):
-            slots = self._slots(v, _array_of(v, where))
-            for slot in slots:
-                slots[slot][...] = state[f"{i}/{slot}"]
-        for attr in self._STATE_SCALARS:
-            if hasattr(self, attr):
-                setattr(self, attr, float(state[attr]))
-        self.iterations = int(state["iterations"])
-
-
-def _array_of(variable: Any, where: str) -> Any:
-    """The array an update writes into: a Tensor's ``.data``, or the array itself."""
-    x = variable.data if isinstance(variable, Tensor) else variable
-    if not hasattr(x, "dtype") or getattr(x.dtype, "kind", None) != "f":
-        raise TypeError(
-            f"{where}: expected variables that are float Tensors or float arrays "
-            f"(updated in place), got {type(variable).__name__} with dtype "
-            f"{getattr(x, 'dtype', None)}."
-        )
-    return x
-
-
-def _grad_array(g: Any, x: Any, i: int, where: str) -> Any:
-    g = g.data if isinstance(g, Tensor) else g
-    g = g.astype(x.dtype, copy=False) if hasattr(g, "astype") else np.asarray(g, dtype=x.dtype)
-    if g.shape != x.shape:
-        raise ValueError(
-            f"{where}: expected gradient {i} to have its variable's shape {x.shape}, got {g.shape}."
-        )
-    return g
+        _state.set_state(self, variables, state)
