@@ -40,8 +40,8 @@ from neurona.layers.units import RBF, Maxout
 
 __all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Embedding", "Flatten",
            "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU",
-           "Maxout", "PReLU", "RBF", "ReLU", "Reshape", "Softmax", "get_layer_class", "register_layer",
-           "reset_layer_names"]
+           "Maxout", "PReLU", "RBF", "ReLU", "Reshape", "Softmax", "get_layer_class",
+           "register_layer", "reset_layer_names"]
 __all__ += ["AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "Conv1D", "Conv2D",
             "Convolution1D", "Convolution2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
             "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D",
