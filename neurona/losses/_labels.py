@@ -95,3 +95,9 @@ def check_range(where: str, labels: np.ndarray, k: int) -> None:
             f"{where}: expected class labels in 0 … {k - 1} (y_pred has {k} classes), got labels "
             f"from {labels.min()} to {labels.max()}. Check the number of units of the last layer."
         )
+
+
+def check_axis(where: str, axis: Any) -> None:
+    """Raise unless ``axis`` is an int (not a bool)."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise ValueError(f"{where}: expected an int axis, got {axis!r}.")

@@ -1,5 +1,6 @@
 """Floor 3: the probabilistic losses of Keras 3 (binary, categorical and sparse categorical
-cross-entropy, Kullback-Leibler divergence, Poisson), each as a function and a class."""
+cross-entropy, Kullback-Leibler divergence, Poisson), each as a function and a class. The fused
+cross-entropy of softmax probabilities lives in ``_fused``."""
 
 from __future__ import annotations
 
@@ -11,14 +12,9 @@ import numpy as np
 import neurona.functional as F
 from neurona.autodiff.tensor import Tensor
 from neurona.functional import losses as kernels
-from neurona.functional.fused_losses import (
-    dense_softmax_cross_entropy,
-    softmax_output_cross_entropy,
-)
-from neurona.functional.linalg import Dense as DenseNode
-from neurona.functional.softmax import Softmax
-from neurona.losses._labels import check_range, class_indices, label_data, prepare
-from neurona.losses.loss import LossFunctionWrapper, as_prediction, as_target
+from neurona.losses._fused import categorical_mean, fused_cross_entropy, sparse_mean
+from neurona.losses._labels import check_axis, check_range, class_indices, prepare
+from neurona.losses.loss import LossFunctionWrapper, as_prediction
 
 __all__ = [
     "binary_crossentropy",
@@ -63,11 +59,6 @@ def binary_crossentropy(
     return F.mean(kernels.binary_cross_entropy(y_true, y_pred), axis=axis)
 
 
-def _check_axis(where: str, axis: Any) -> None:
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise ValueError(f"{where}: expected an int axis, got {axis!r}.")
-
-
 def categorical_crossentropy(
     y_true: Any,
     y_pred: Any,
@@ -90,7 +81,7 @@ def categorical_crossentropy(
         >>> categorical_crossentropy([[0.0, 1.0, 0.0]], [[0.05, 0.95, 0.0]])
         tensor([0.05129331])
     """
-    _check_axis("categorical_crossentropy", axis)
+    check_axis("categorical_crossentropy", axis)
     y_pred = as_prediction(y_pred)
     if y_pred.shape and y_pred.shape[-1] == 1:
         warnings.warn(
@@ -104,7 +95,7 @@ def categorical_crossentropy(
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
     if not from_logits:
-        fused = _fused(y_true, y_pred, False, False, axis, mean=False)
+        fused = fused_cross_entropy(y_true, y_pred, False, False, axis, mean=False)
         if fused is not None:
             return fused
     if from_logits:
@@ -145,7 +136,7 @@ def sparse_categorical_crossentropy(
     fused = (
         None
         if from_logits or valid is not None
-        else _fused(labels, y_pred, True, False, axis, mean=False)
+        else fused_cross_entropy(labels, y_pred, True, False, axis, mean=False)
     )
     if fused is not None:
         return fused
@@ -157,81 +148,9 @@ def sparse_categorical_crossentropy(
     return values if valid is None else values * valid.astype(y_pred.dtype)
 
 
-def _fused(y, y_pred: Tensor, sparse: bool, from_logits: bool, axis: int, mean: bool):
-    """The cross-entropy as one node when that gives the same numbers, else None. Probabilities
-    fuse when y_pred = softmax(z) over the last axis is a node whose output nothing else
-    differentiates: a Dense node with activation="softmax" (then one node from the layer's
-    x, W, b: ``dense_softmax_cross_entropy``) or a softmax node (one node from z:
-    ``softmax_output_cross_entropy``); or when y_pred needs no gradient at all (evaluation).
-    Labels must be constants (no gradient through y_true)."""
-    if isinstance(y, Tensor) or not y_pred.size or axis % y_pred.ndim != y_pred.ndim - 1:
-        return None
-    if from_logits:
-        return softmax_output_cross_entropy(y, y_pred, None, sparse, True, mean, checked=True)
-    if not y_pred.requires_grad:
-        if y_pred.tangent is not None:  # forward mode through y_pred itself
-            return None
-        return softmax_output_cross_entropy(y, None, y_pred.data, sparse, False, mean, checked=True)
-    ctx = y_pred._ctx
-    if ctx is None or ctx.released or y_pred._retains_grad:
-        return None
-    if type(ctx) is DenseNode and ctx.saved[3] == "softmax":
-        return dense_softmax_cross_entropy(y, *ctx.inputs, y_pred.data, sparse, mean, checked=True)
-    if type(ctx) is not Softmax or ctx.saved[1] % y_pred.ndim != y_pred.ndim - 1:
-        return None
-    return softmax_output_cross_entropy(
-        y, ctx.inputs[0], y_pred.data, sparse, False, mean, checked=True
-    )
-
-
-def _categorical_mean(
-    y_true: Any,
-    y_pred: Any,
-    checked: bool = False,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-):
-    """categorical_crossentropy averaged over the batch as one node, or None (see ``_fused``).
-    ``checked``: y_true has y_pred's shape (``losses.checked_labels`` made sure)."""
-    _check_axis("categorical_crossentropy", axis)
-    y_pred = as_prediction(y_pred)
-    if not y_pred.shape or y_pred.shape[-1] == 1:
-        return None  # the per-sample function warns
-    if checked:
-        y_true = as_target(y_true, y_pred.dtype)
-    else:
-        y_true, y_pred = prepare("categorical_crossentropy", y_true, y_pred, categorical=True)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
-    return _fused(y_true, y_pred, False, from_logits, axis, mean=True)
-
-
-def _sparse_mean(
-    y_true: Any,
-    y_pred: Any,
-    checked: bool = False,
-    from_logits: bool = False,
-    ignore_class: int | None = None,
-    axis: int = -1,
-):
-    """sparse_categorical_crossentropy averaged over the batch as one node, or None.
-    ``checked``: the labels are whole numbers in range (``losses.checked_labels`` made sure)."""
-    if ignore_class is not None:
-        return None
-    y_pred = as_prediction(y_pred)
-    if checked:
-        labels = label_data(y_true).astype(np.int64, copy=False)  # the node flattens them
-    else:
-        where = "sparse_categorical_crossentropy"
-        labels = class_indices(where, y_true, y_pred, axis)
-        check_range(where, labels, y_pred.shape[axis])
-    return _fused(labels, y_pred, True, from_logits, axis, mean=True)
-
-
 # Loss objects with the default reduction call these first (see LossFunctionWrapper)
-categorical_crossentropy.fused_mean = _categorical_mean
-sparse_categorical_crossentropy.fused_mean = _sparse_mean
+categorical_crossentropy.fused_mean = categorical_mean
+sparse_categorical_crossentropy.fused_mean = sparse_mean
 
 
 def kl_divergence(y_true: Any, y_pred: Any) -> Tensor:
