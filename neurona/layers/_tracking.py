@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["sublayers", "collect_weights", "collect_constraints", "layer_tree"]
+__all__ = ["sublayers", "collect_weights", "collect_constraints", "layer_tree", "assign_weights"]
 
 
 def sublayers(owner: Any) -> list:
@@ -56,9 +56,9 @@ def collect_weights(owner: Any, which: str) -> list:
     Example:
         >>> import numpy as np
         >>> from neurona import layers
-        >>> block = layers.Layer(); block.a = layers.Dense(2); _ = block.a(np.ones((1, 3)))
+        >>> block = layers.Layer(); block.a = layers.Dense(2, name="a"); _ = block.a(np.ones((1, 3)))
         >>> [w.name for w in collect_weights(block, "all")]
-        ['dense/kernel', 'dense/bias']
+        ['a/kernel', 'a/bias']
     """
     out: list = []
     seen: set = set()
@@ -117,3 +117,36 @@ def layer_tree(layer: Any) -> list:
                 seen.add(id(child))
                 stack.append(child)
     return found
+
+
+def assign_weights(layer: Any, weights: list) -> None:
+    """Copy ``weights`` (the list ``get_weights`` gives) into ``layer.weights``, in place, after
+    checking the count and every shape (nothing changes when one does not fit).
+
+    Example:
+        >>> import numpy as np
+        >>> from neurona import layers
+        >>> dense = layers.Dense(1); _ = dense(np.ones((1, 2)))
+        >>> assign_weights(dense, [np.ones((2, 1)), np.zeros(1)]); dense.kernel.numpy().ravel()
+        array([1., 1.], dtype=float32)
+    """
+    import numpy as np
+
+    where = f"{type(layer).__name__} '{layer.name}'"
+    weights = list(weights)
+    own = layer.weights
+    if not layer.built and len(weights) and not own:
+        raise RuntimeError(f"{where}.set_weights: the layer has no weights yet. Build it "
+                           "first: call it on a batch or call build(input_shape).")
+    expected = [tuple(w.shape) for w in own]
+    if len(weights) != len(expected):
+        raise ValueError(f"{where}.set_weights: expected {len(expected)} arrays with shapes "
+                         f"{expected}, got {len(weights)}. Pass the list get_weights() returns.")
+    values = [np.asarray(getattr(v, "data", v)) for v in weights]
+    for w, v in zip(own, values):
+        if tuple(v.shape) != tuple(w.shape):
+            raise ValueError(f"{where}.set_weights: weight '{w.name}' expects shape "
+                             f"{tuple(w.shape)}, got {tuple(v.shape)}. Expected shapes, in "
+                             f"order: {expected}.")
+    for w, v in zip(own, values):
+        w.data[...] = v

@@ -15,6 +15,16 @@ import numpy as np
 from neurona import initializers, regularizers
 from neurona.autodiff import Tensor
 from neurona.autodiff.tensor import as_array
+from neurona.layers._arguments import (
+    check_declared_shape,
+    check_last_axis,
+    dtype_name,
+    is_numeric,
+    legacy_input_shape,
+    serialize_object,
+    wrap_build,
+)
+from neurona.layers._context import _CallContext
 from neurona.layers._naming import (
     _REGISTRY,
     get_layer_class,
@@ -23,46 +33,17 @@ from neurona.layers._naming import (
     snake_case,
     unique_name,
 )
-from neurona.layers._shapes import (
-    dtype_name,
-    is_numeric,
-    legacy_input_shape,
-    shape_fits,
-    wrap_build,
-)
 from neurona.layers._structure import map_structure
-from neurona.layers._tracking import collect_constraints, collect_weights, layer_tree, sublayers
+from neurona.layers._tracking import (
+    assign_weights,
+    collect_constraints,
+    collect_weights,
+    layer_tree,
+    sublayers,
+)
 from neurona.layers.symbolic import is_symbolic, symbolic_call
 
 __all__ = ["Layer", "register_layer", "get_layer_class", "reset_layer_names"]
-
-
-class _CallContext:
-    """What an outer layer call hands to the layers it calls (Keras's call context).
-
-    ``training`` reaches every nested layer that is not given it explicitly; ``call_id`` counts
-    outermost calls, so that the losses added during an earlier call (``add_loss``, activity
-    penalties) are dropped when the next one starts.
-    """
-
-    training: bool | None = None
-    depth = 0
-    call_id = 0
-
-
-def serialize_object(obj: Any) -> Any:
-    """A config-friendly form of an initialiser or regulariser: its dict if it has a config,
-    else the object itself (a string, None or a plain callable).
-
-    Example:
-        >>> serialize_object(None), serialize_object("zeros")
-        (None, 'zeros')
-    """
-    if isinstance(obj, initializers.Initializer):
-        return initializers.serialize(obj)
-    if isinstance(obj, regularizers.Regularizer):
-        return regularizers.serialize(obj)
-    return obj
 
 
 class Layer:
@@ -266,21 +247,12 @@ class Layer:
                             "with np.asarray(..., dtype='float32') first.") from None
 
     def _check_declared_shape(self, shape: tuple) -> None:
-        declared = self.batch_input_shape
-        if declared is not None and not shape_fits(declared[1:], shape[1:]):
-            raise ValueError(f"{type(self).__name__} '{self.name}' was declared with "
-                             f"input_shape={declared[1:]}, got inputs of shape {shape}. Pass data "
-                             f"of shape (batch, {', '.join(map(str, declared[1:]))}) or change "
-                             "input_shape.")
+        check_declared_shape(self, shape)
 
     def _check_last_axis(self, x: Tensor, size: int) -> None:
         """Raise the house error when the features axis of ``x`` is not ``size``."""
-        if x.ndim >= 1 and x.shape[-1] == size:
-            return
-        fix = ("Add layers.Flatten() before it." if x.ndim > 2 else
-               "Check the number of features of the data or the units of the layer before.")
-        raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs whose last axis has "
-                         f"size {size}, got shape {tuple(x.shape)}. {fix}")
+        if x.ndim < 1 or x.shape[-1] != size:
+            check_last_axis(self, x, size)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape for inputs of ``input_shape`` (batch axis included, may be None)."""
@@ -357,25 +329,7 @@ class Layer:
 
     def set_weights(self, weights: list) -> None:
         """Copy ``weights`` (Keras's order and shapes) into the layer's weights, in place."""
-        where = f"{type(self).__name__} '{self.name}'"
-        weights = list(weights)
-        own = self.weights
-        if not self.built and len(weights) and not own:
-            raise RuntimeError(f"{where}.set_weights: the layer has no weights yet. Build it "
-                               "first: call it on a batch or call build(input_shape).")
-        expected = [tuple(w.shape) for w in own]
-        if len(weights) != len(expected):
-            raise ValueError(f"{where}.set_weights: expected {len(expected)} arrays with shapes "
-                             f"{expected}, got {len(weights)}. Pass the list get_weights() "
-                             "returns.")
-        values = [np.asarray(getattr(v, "data", v)) for v in weights]
-        for w, v in zip(own, values):
-            if tuple(v.shape) != tuple(w.shape):
-                raise ValueError(f"{where}.set_weights: weight '{w.name}' expects shape "
-                                 f"{tuple(w.shape)}, got {tuple(v.shape)}. Expected shapes, in "
-                                 f"order: {expected}.")
-        for w, v in zip(own, values):
-            w.data[...] = v
+        assign_weights(self, weights)
 
     def count_params(self) -> int:
         """The number of scalars in all weights (the layer must be built)."""

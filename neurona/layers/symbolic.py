@@ -183,7 +183,15 @@ def _zip_map(fn: Any, a: Any, b: Any) -> Any:
 
 
 def output_spec(layer: Any, args: tuple, kwargs: dict, shapes: Any) -> Any:
-    """The KerasTensors (without history) that ``layer(*args, **kwargs)`` would return."""
+    """The KerasTensors (without history) that ``layer(*args, **kwargs)`` would return: from the
+    layer's ``compute_output_shape`` when its class writes one, else from a run on zeros.
+
+    Example:
+        >>> from neurona import layers
+        >>> dense = layers.Dense(4); x = KerasTensor((None, 3)); dense.build(x.shape)
+        >>> output_spec(dense, (x,), {}, x.shape).shape
+        (None, 4)
+    """
     from neurona.layers.layer import Layer
 
     first = next(t for t in flatten((args, kwargs)) if isinstance(t, KerasTensor))
@@ -199,9 +207,19 @@ def output_spec(layer: Any, args: tuple, kwargs: dict, shapes: Any) -> Any:
 
 def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
     """Record ``layer(*args, **kwargs)`` on KerasTensors: build the layer from their shapes,
-    infer the outputs, add a ``Node`` and return its output KerasTensors."""
+    infer the outputs, add a ``Node`` and return its output KerasTensors (what
+    ``Layer.__call__`` does when any argument is symbolic).
+
+    Example:
+        >>> from neurona import layers
+        >>> dense = layers.Dense(2); y = symbolic_call(dense, (KerasTensor((None, 5)),), {})
+        >>> y.shape, y._keras_history.operation is dense, dense.built
+        ((None, 2), True, True)
+    """
     shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else np.shape(t),
                            args[0])
+    if isinstance(shapes, tuple) and isinstance(args[0], tuple):
+        shapes = list(shapes)  # a tuple of inputs: a list of shapes, not one shape
     if not layer.built:
         if isinstance(shapes, tuple) and all(d is None or isinstance(d, int) for d in shapes):
             layer._check_declared_shape(shapes)

@@ -126,6 +126,7 @@ class CompileLoss:
             weights = [1.0 if w is None else float(w)
                        for w in align(loss_weights, self.output_names, "loss_weights", where)]
         self.loss_weights = weights
+        self.has_loss = any(loss is not None for loss in self.losses)
         self.last_values: list = [None] * len(self.output_names)
 
     @property
@@ -182,6 +183,10 @@ class CompileMetrics:
             entries = [spec]
         self.entries = [[] if e is None else ([e] if isinstance(e, str) or not isinstance(
             e, (list, tuple)) else list(e)) for e in entries]
+        self.any = any(self.entries)  # whether there is any metric at all
+        for spec in (e for entries in self.entries for e in entries):
+            if not (isinstance(spec, str) and spec in ("accuracy", "acc")):
+                metrics.get(spec)  # a misspelt metric fails at compile, not at the first batch
         self.metrics: list[list] | None = None
 
     @property

@@ -127,6 +127,8 @@ class Functional(Model):
     def _flat_inputs(self, inputs: Any) -> list:
         """The data for each Input, in order: a dict by input name (or by the keys the model
         was built with), a list/tuple in order, or one array for a one-input model."""
+        if len(self.inputs) == 1 and hasattr(inputs, "shape"):  # one array or tensor: the usual
+            return [inputs]
         names = self.input_names
         if isinstance(inputs, dict):
             keys = sorted(self._input_structure) if isinstance(self._input_structure, dict) \
@@ -170,8 +172,9 @@ class Functional(Model):
             else:
                 for tensor, result in zip(node.output_tensors, flatten(out)):
                     values[id(tensor)] = result
-        results = [values[id(t)] for t in self.outputs]
-        return pack_like(self._output_structure, results)
+        if type(self._output_structure) is KerasTensor:
+            return values[id(self._output_structure)]
+        return pack_like(self._output_structure, [values[id(t)] for t in self.outputs])
 
     # ----- config ------------------------------------------------------------------------
     def get_config(self) -> dict:

@@ -71,7 +71,17 @@ def functional_config(model: Any) -> dict:
 
 
 def functional_from_config(config: dict, custom_objects: dict | None = None) -> tuple:
-    """(inputs, outputs, name) rebuilt from :func:`functional_config`'s dict."""
+    """(inputs, outputs, name) rebuilt from :func:`functional_config`'s dict: every layer from
+    the registry, then every call replayed once its inputs exist.
+
+    Example:
+        >>> from neurona import layers, models
+        >>> x = layers.Input((3,), name="x")
+        >>> config = functional_config(models.Model(x, layers.Dense(2, name="out")(x)))
+        >>> inputs, outputs, name = functional_from_config(config)
+        >>> inputs.shape, outputs.shape, outputs._keras_history.operation.name
+        ((None, 3), (None, 2), 'out')
+    """
     where = "Model.from_config"
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
         raise ModelFileError(f"{where}: expected a dict with a 'layers' list (from "

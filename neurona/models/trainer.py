@@ -154,7 +154,7 @@ class Trainer:
             1.0
         """
         compiled = self._compiled_for(y_pred)
-        if y is None and any(loss is not None for loss in compiled.losses):
+        if y is None and compiled.has_loss:
             raise ValueError(f"Model '{self.name}': expected y, the targets, got None; the model "
                              "was compiled with a loss that compares y with the outputs. Pass y "
                              "to fit/evaluate, or compile without a loss and use add_loss.")
@@ -162,6 +162,8 @@ class Trainer:
         if single is not None and len(compiled.output_names) == 1:
             total = None if y is None else single(y, y_pred, sample_weight=sample_weight)
             compiled.last_values[0] = total
+            if total is not None and compiled.loss_weights[0] != 1.0:
+                total = total * compiled.loss_weights[0]
         else:
             names = compiled.output_names
             ys = [None] * len(names) if y is None else (
@@ -172,8 +174,9 @@ class Trainer:
             total = compiled(ys, self._outputs_list(y_pred), weights)
         layers = self._step_cache[2] if self._step_cache else layer_tree(self)
         for layer in layers:
-            for penalty in layer._own_losses(self._seen_call_id):
-                total = penalty if total is None else total + penalty
+            if layer._penalties or layer._added_losses:
+                for penalty in layer._own_losses(self._seen_call_id):
+                    total = penalty if total is None else total + penalty
         if total is None:
             raise ValueError(f"Model '{self.name}': there is no loss to minimise. Pass loss= to "
                              "compile(), or add terms with add_loss() in a layer's call.")
@@ -239,7 +242,7 @@ class Trainer:
             if value is not None:
                 tracker.add(float(value.item()), n)
         metrics = self.compiled_metrics
-        if metrics is None or not metrics.entries or y is None:
+        if metrics is None or not metrics.any or y is None:
             return
         names = compiled.output_names
         ys = [y] if len(names) == 1 else align(y, names, "y")
@@ -267,8 +270,7 @@ class Trainer:
         from neurona.metrics import Metric
 
         found = [self._loss_tracker] if self.compiled else []
-        if self.compiled_metrics is not None and self.compiled_metrics.entries and any(
-                self.compiled_metrics.entries):
+        if self.compiled_metrics is not None and self.compiled_metrics.any:
             found.append(self.compiled_metrics)
         found += self._output_trackers
         found += [v for v in vars(self).values() if isinstance(v, Metric) and v not in found]

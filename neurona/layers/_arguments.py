@@ -10,10 +10,12 @@ from typing import Any
 
 import numpy as np
 
+from neurona import initializers, regularizers
 from neurona.backend import floatx
 
-__all__ = ["normalize_shape", "batch_free", "is_numeric", "shape_fits", "legacy_input_shape",
-           "dtype_name", "wrap_build"]
+__all__ = ["serialize_object", "normalize_shape", "batch_free", "is_numeric", "shape_fits",
+           "legacy_input_shape", "dtype_name", "wrap_build", "check_declared_shape",
+           "check_last_axis"]
 
 
 def normalize_shape(shape: Any) -> Any:
@@ -135,3 +137,48 @@ def dtype_name(cls: str, dtype: Any) -> str:
     except TypeError:
         raise TypeError(f"{cls}: expected dtype such as 'float32' or 'float64', got "
                         f"{dtype!r}.") from None
+
+
+def serialize_object(obj: Any) -> Any:
+    """A config-friendly form of an initialiser or regulariser: its dict if it has a config,
+    else the object itself (a string, None or a plain callable).
+
+    Example:
+        >>> serialize_object(None), serialize_object("zeros")
+        (None, 'zeros')
+    """
+    if isinstance(obj, initializers.Initializer):
+        return initializers.serialize(obj)
+    if isinstance(obj, regularizers.Regularizer):
+        return regularizers.serialize(obj)
+    return obj
+
+
+def check_declared_shape(layer: Any, shape: tuple) -> None:
+    """Raise the house error when ``shape`` does not fit the layer's declared input_shape.
+
+    Example:
+        >>> from neurona import layers
+        >>> check_declared_shape(layers.Layer(batch_input_shape=(None, 3)), (8, 3))
+    """
+    declared = layer.batch_input_shape
+    if declared is not None and not shape_fits(declared[1:], shape[1:]):
+        raise ValueError(f"{type(layer).__name__} '{layer.name}' was declared with "
+                         f"input_shape={declared[1:]}, got inputs of shape {shape}. Pass data "
+                         f"of shape (batch, {', '.join(map(str, declared[1:]))}) or change "
+                         "input_shape.")
+
+
+def check_last_axis(layer: Any, x: Any, size: int) -> None:
+    """Raise the house error when the features axis of ``x`` is not ``size``.
+
+    Example:
+        >>> from neurona import layers
+        >>> check_last_axis(layers.Dense(2), np.ones((4, 3)), 3)
+    """
+    if x.ndim >= 1 and x.shape[-1] == size:
+        return
+    fix = ("Add layers.Flatten() before it." if x.ndim > 2 else
+           "Check the number of features of the data or the units of the layer before.")
+    raise ValueError(f"{type(layer).__name__} '{layer.name}' expects inputs whose last axis has "
+                     f"size {size}, got shape {tuple(x.shape)}. {fix}")
