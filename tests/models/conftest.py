@@ -3,7 +3,9 @@ oracle, JAX backend), on the same weights."""
 
 from __future__ import annotations
 
+import inspect
 import re
+import textwrap
 
 import numpy as np
 import pytest
@@ -19,6 +21,15 @@ class GuideOracle:
     def copy_weights(ours, theirs) -> None:
         """Keras's weights become neurona's (same order and shapes, Keras's layouts)."""
         theirs.set_weights(ours.get_weights())
+
+    def keras_versions(self, *classes) -> dict:
+        """The guide's classes with ``keras``, ``layers`` and ``ops`` bound to the real Keras:
+        the same source, executed with other globals (for code with no backend-specific part)."""
+        source = "\n\n".join(textwrap.dedent(inspect.getsource(cls)) for cls in classes)
+        k = self.keras
+        namespace = {"keras": k, "layers": k.layers, "ops": k.ops, "np": np}
+        exec(compile(source, "<keras guide>", "exec"), namespace)
+        return namespace
 
     @staticmethod
     def copy_weights_layer_by_layer(ours, theirs) -> None:

@@ -357,23 +357,10 @@ def test_the_variational_autoencoder_loss_matches_keras_on_the_same_weights(guid
     ours.set_weights(weights)
 
     k = guide_oracle.keras
-    ns = _keras_guide_classes(k)
+    ns = guide_oracle.keras_versions(Sampling, Encoder, Decoder, VariationalAutoEncoder)
     theirs = ns["VariationalAutoEncoder"](20, 8, 4)
     theirs(x[:1])
     theirs.set_weights(weights)
     ours.compile(keras.optimizers.SGD(learning_rate=0.1), loss=keras.losses.MeanSquaredError())
     theirs.compile(k.optimizers.SGD(learning_rate=0.1), loss=k.losses.MeanSquaredError())
     guide_oracle.assert_same_epoch(ours, theirs, x, x, rtol=1e-4)
-
-
-def _keras_guide_classes(k):
-    """The guide's Sampling/Encoder/Decoder/VariationalAutoEncoder with `keras` bound to the
-    real Keras (the same source, executed with other globals)."""
-    import inspect
-
-    source = "\n\n".join(
-        inspect.getsource(cls) for cls in (Sampling, Encoder, Decoder, VariationalAutoEncoder)
-    )
-    namespace = {"keras": k, "layers": k.layers, "ops": k.ops}
-    exec(compile(source, "<keras guide>", "exec"), namespace)
-    return namespace
