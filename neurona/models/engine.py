@@ -162,7 +162,8 @@ def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epoch
     try:
         # NumPy's floating-point warnings are off: fit reports a NaN/inf loss itself
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"), \
-                blas_threads(_threads(self, batch_size, n * max(epochs - initial_epoch, 1))):
+                blas_threads(_threads(self, batch_size, n * max(epochs - initial_epoch, 1))), \
+                self._checked_labels(y):  # every label checked once, not once per batch
             logs = _fit_loop(self, x, y, sample_weight, plan, epochs, initial_epoch,
                              callbacks, validation, validation_freq)
     finally:
@@ -179,6 +180,10 @@ def _fit_loop(model, x, y, sample_weight, plan, epochs, initial_epoch, callbacks
     batch_end = callbacks.has("on_train_batch_end")
     custom = _overrides(model, "train_step")
     train_batch, tracker = model._train_batch, model._loss_tracker
+    compiled = model.compiled_metrics
+    update_metrics = model._update_metrics if model._output_trackers or (
+        compiled is None or compiled.any) else None  # nothing to update per batch otherwise
+    arrays = type(x) is np.ndarray and type(y) is np.ndarray and sample_weight is None
     logs, reported = None, False  # one warning per fit for a NaN/inf loss
     callbacks.on_train_begin({})
     for epoch in range(initial_epoch, epochs):
@@ -188,7 +193,10 @@ def _fit_loop(model, x, y, sample_weight, plan, epochs, initial_epoch, callbacks
         for step, index in enumerate(plan.epoch()):
             if batch_begin:
                 callbacks.on_train_batch_begin(step, {})
-            x_b, y_b, w_b = take(x, index), take(y, index), take(sample_weight, index)
+            if arrays:  # the usual case: one array each, rows gathered by index
+                x_b, y_b, w_b = x[index], y[index], None
+            else:
+                x_b, y_b, w_b = take(x, index), take(y, index), take(sample_weight, index)
             if custom:
                 step_logs = model.train_step(_pack(x_b, y_b, w_b))
                 value = step_logs.get("loss", 0.0) if isinstance(step_logs, dict) else 0.0
@@ -197,7 +205,8 @@ def _fit_loop(model, x, y, sample_weight, plan, epochs, initial_epoch, callbacks
                 value, y_pred = train_batch(x_b, y_b, w_b)
                 n = len(index) if type(index) is np.ndarray else num_samples(y_b)
                 tracker.add(value, n)
-                model._update_metrics(y_b, y_pred, w_b, n)
+                if update_metrics is not None:
+                    update_metrics(y_b, y_pred, w_b, n)
             if not reported and not math.isfinite(value):
                 reported = True
                 warnings.warn(f"fit: the loss is {value} at epoch {epoch + 1}, batch {step + 1}: "

@@ -112,6 +112,9 @@ class Functional(Model):
             return sorted(self._output_structure)
         return [t._keras_history.operation.name for t in self.outputs]
 
+    def _output_shapes(self) -> list:
+        return [t.shape for t in self.outputs]
+
     def _known_output_names(self) -> list[str]:
         return self.output_names
 

@@ -61,16 +61,26 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
-        if _functional_arguments(args, kwargs):
+        if cls is Model and _functional_arguments(args, kwargs):  # Model(inputs, outputs)
             from neurona.models.functional import Functional
 
-            if not issubclass(cls, Functional):  # Model(inputs, outputs) or Sub(inputs, outputs)
-                cls = Functional if cls is Model else _FUNCTIONAL_SUBCLASSES.setdefault(
-                    cls, type(cls.__name__, (cls, Functional), {"__module__": cls.__module__}))
+            cls = Functional
         return super().__new__(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or "inputs" in kwargs:
+        if _functional_arguments(args, kwargs):
+            # a subclass given (inputs, outputs), by its caller or in its own super().__init__:
+            # it becomes a Functional model with the subclass's methods (Keras does the same)
+            from neurona.models.functional import Functional
+
+            cls = type(self)
+            if not isinstance(self, Functional):
+                self.__class__ = _FUNCTIONAL_SUBCLASSES.setdefault(cls, type(
+                    cls.__name__, (cls, Functional), {"__module__": cls.__module__,
+                                                      "__qualname__": cls.__qualname__}))
+            Functional.__init__(self, *args, **kwargs)
+            return
+        if args:
             raise TypeError(f"{type(self).__name__}: unexpected positional arguments {args}. "
                             "Model(inputs, outputs) makes a functional model; a subclass passes "
                             "only name=, trainable=, dtype= to super().__init__().")

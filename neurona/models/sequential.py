@@ -149,6 +149,9 @@ class Sequential(Model):
         if not self.built:
             self.build((None, *np.shape(x)[1:]))
 
+    def _output_shapes(self) -> list | None:
+        return [self.output_shape] if self.built else None
+
     @property
     def output_names(self) -> list[str]:
         """The name of the output (the last layer's)."""

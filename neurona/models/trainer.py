@@ -12,12 +12,14 @@ One training step on a batch (x, y), for every kind of model (``_train_batch``):
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
 import numpy as np
 
 from neurona import optimizers
+from neurona.losses import checked_labels
 from neurona.autodiff import Tensor
 from neurona.layers._structure import flatten
 from neurona.layers._tracking import collect_constraints, layer_tree
@@ -181,6 +183,24 @@ class Trainer:
             raise ValueError(f"Model '{self.name}': there is no loss to minimise. Pass loss= to "
                              "compile(), or add terms with add_loss() in a layer's call.")
         return total
+
+    def _output_shapes(self) -> list | None:
+        """The output shapes known before any data (Sequential, Functional), else None."""
+        return None
+
+    def _checked_labels(self, y: Any) -> contextlib.ExitStack:
+        """A context in which every output's labels were checked once (``losses.checked_labels``)
+        and the losses skip their per-batch label checks: fit's loop runs inside it."""
+        stack = contextlib.ExitStack()
+        shapes = self._output_shapes()
+        if shapes is None or y is None or (len(shapes) > 1 and self.compiled_loss is None):
+            return stack
+        compiled = self._compiled_for(None)
+        ys = [y] if len(shapes) == 1 else align(y, compiled.output_names, "y")
+        for loss, y_k, shape in zip(compiled.losses, ys, shapes):
+            if loss is not None and y_k is not None:
+                stack.enter_context(checked_labels(loss, y_k, shape))
+        return stack
 
     def _train_batch(self, x: Any, y: Any, sample_weight: Any) -> tuple[float, Any]:
         """The one training step of every model: (the batch's loss, the model's outputs)."""
