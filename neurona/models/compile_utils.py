@@ -165,8 +165,9 @@ class CompileMetrics:
 
     name = "compile_metrics"
 
-    def __init__(self, spec: Any, output_names: list[str]) -> None:
+    def __init__(self, spec: Any, output_names: list[str], losses: list | None = None) -> None:
         self.spec, self.output_names = spec, list(output_names)
+        self.losses = losses or [None] * len(self.output_names)  # for what 'accuracy' means
         many = len(self.output_names) > 1
         if spec is None:
             entries: list = [None] * len(self.output_names)
@@ -224,7 +225,11 @@ class CompileMetrics:
                           [sample_weight] * len(names))
 
     def update_lists(self, y_true: list, y_pred: list, sample_weight: list) -> None:
-        """Update each output's metrics from lists with one entry per output."""
+        """Update each output's metrics from lists with one entry per output (built on the
+        first call, from the shapes of y and of the predictions)."""
+        if self.metrics is None:
+            self.build(y_true, [tuple(np.shape(getattr(p, "data", p))) for p in y_pred],
+                       self.losses)
         for per_output, y_k, p_k, w_k in zip(self.metrics or [], y_true, y_pred, sample_weight):
             if y_k is None:
                 continue

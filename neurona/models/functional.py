@@ -61,11 +61,12 @@ class Functional(Model):
             if not isinstance(t._keras_history.operation, InputLayer):
                 raise ValueError(f"Model: every input must come straight from layers.Input, got "
                                  f"{t.name!r} made by {t._keras_history.operation.name!r}.")
-        self._nodes = _topological_nodes(self.inputs, self.outputs)
+        nodes = _sorted_nodes(self.inputs, self.outputs)
+        self._nodes = [node for node in nodes if not isinstance(node.layer, InputLayer)]
         self._input_layers = [t._keras_history.operation for t in self.inputs]
         seen: set = set()
-        self._layers = [layer for layer in self._input_layers + [n.layer for n in self._nodes]
-                        if not (id(layer) in seen or seen.add(id(layer)))]
+        self._layers = [node.layer for node in nodes
+                        if not (id(node.layer) in seen or seen.add(id(node.layer)))]
         self._build_input_shape = self.input_shape
         self.built = True
         if not trainable:
@@ -192,37 +193,43 @@ class Functional(Model):
         return cls(inputs, outputs, name=name, trainable=bool(config.get("trainable", True)))
 
 
-def _topological_nodes(inputs: list, outputs: list) -> list:
-    """The layer calls between ``inputs`` and ``outputs``, each after the nodes it reads from;
-    an error names the first tensor that depends on something other than ``inputs``."""
+def _sorted_nodes(inputs: list, outputs: list) -> list:
+    """Every node between ``inputs`` and ``outputs`` (the Input layers' own nodes included) in
+    Keras's order: by depth (the longest path to an output), deepest first, ties in depth-first
+    order from the outputs. Each node comes after the nodes it reads from, and layers and
+    weights come out listed as Keras lists them. An error names the first tensor that depends
+    on something not in ``inputs``."""
     input_ids = {id(t) for t in inputs}
-    order: list = []
+    post_order: list = []  # depth-first from the outputs: producers before consumers
     state: dict = {}  # id(node) → 1 while visiting, 2 when done
     for start in outputs:
-        if id(start) in input_ids:
-            continue
         stack = [(_node_of(start), False)]
         while stack:
             node, expanded = stack.pop()
             if expanded:
                 state[id(node)] = 2
-                order.append(node)
+                post_order.append(node)
                 continue
             if state.get(id(node)):
                 continue
             state[id(node)] = 1
             stack.append((node, True))
-            for t in node.input_tensors:
-                if id(t) in input_ids:
-                    continue
+            for t in reversed(node.input_tensors):  # the first input is visited first
                 parent = _node_of(t)
-                if isinstance(parent.layer, InputLayer):
+                if id(t) not in input_ids and isinstance(parent.layer, InputLayer):
                     raise ValueError(f"Model: graph disconnected: {t.name!r} comes from the "
                                      f"Input {parent.layer.name!r}, which is not among the "
                                      "model's inputs. Add it to inputs=[...].")
                 if not state.get(id(parent)):
                     stack.append((parent, False))
-    return order
+    depth = {id(t): 0 for t in outputs}  # outputs 0; a tensor: one more than its consumers
+    for node in reversed(post_order):  # every consumer before its producers
+        here = max(depth.get(id(t), 0) for t in node.output_tensors)
+        depth[id(node)] = here
+        for t in node.input_tensors:
+            depth[id(t)] = max(depth.get(id(t), 0), here + 1)
+    position = {id(node): i for i, node in enumerate(post_order)}
+    return sorted(post_order, key=lambda node: (-depth[id(node)], position[id(node)]))
 
 
 def _node_of(tensor: KerasTensor) -> Any:

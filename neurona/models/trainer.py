@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from neurona import optimizers
-from neurona.losses import checked_labels
 from neurona.autodiff import Tensor
 from neurona.layers._structure import flatten
 from neurona.layers._tracking import collect_constraints, layer_tree
+from neurona.losses import checked_labels
 from neurona.models import engine, prediction
 from neurona.models.compile_utils import (
     CompileLoss,
@@ -115,7 +115,8 @@ class Trainer:
 
     def _build_compiled(self, names: list[str]) -> None:
         self.compiled_loss = CompileLoss(self._loss_spec, self._loss_weights, names)
-        self.compiled_metrics = CompileMetrics(self._metric_spec, names)
+        self.compiled_metrics = CompileMetrics(self._metric_spec, names,
+                                               self.compiled_loss.losses)
         many = len(names) > 1
         self._output_trackers = [LossTracker(f"{name}_loss") for name in names] if many else []
 
@@ -266,11 +267,7 @@ class Trainer:
             return
         names = compiled.output_names
         ys = [y] if len(names) == 1 else align(y, names, "y")
-        preds = self._outputs_list(y_pred)
-        if not metrics.built:
-            metrics.build(ys, [tuple(np.shape(getattr(p, "data", p))) for p in preds],
-                          compiled.losses)
-        metrics.update_lists(ys, preds, [sample_weight] * len(names))
+        metrics.update_lists(ys, self._outputs_list(y_pred), [sample_weight] * len(names))
 
     def get_metrics_result(self) -> dict:
         """{'loss': …, per-output losses, metrics: …}: the running values of ``self.metrics``."""

@@ -8,18 +8,8 @@ needed around the optimizer's update (it works on arrays)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import neurona as keras
-
-_COMPILED_METRICS_UNBUILT = (
-    "compiled metrics are never built in a custom step: the guide's "
-    "metric.update_state(y, y_pred) on self.metrics' CompileMetrics does nothing "
-    "(neurona/models/compile_utils.py CompileMetrics.update_state -> update_lists iterates "
-    "self.metrics, still None, as build() runs only in Trainer._update_metrics), so result() "
-    "is {} and the logs lack 'mae'; Keras's CompileMetrics.update_state builds itself on its "
-    "first call"
-)
 
 
 class CustomModel(keras.Model):
@@ -67,10 +57,6 @@ def _first_custom_model(keras, model_class):
     return model
 
 
-@pytest.mark.xfail(
-    reason=_COMPILED_METRICS_UNBUILT,
-    strict=True,
-)
 def test_a_custom_train_step_with_compute_loss_and_self_metrics_trains():
     model = _first_custom_model(keras, CustomModel)
 
@@ -81,10 +67,6 @@ def test_a_custom_train_step_with_compute_loss_and_self_metrics_trains():
     assert {"loss", "mae"} <= set(history.history)
 
 
-@pytest.mark.xfail(
-    reason=_COMPILED_METRICS_UNBUILT,
-    strict=True,
-)
 def test_a_custom_train_step_gives_the_loss_and_mae_of_keras_builtin_step(guide_oracle):
     # Keras's built-in step on the same weights, with SGD (the guide's step, but Keras's own
     # train_step: its TF/JAX/torch gradient code is backend specific)
@@ -202,10 +184,6 @@ class WeightedModel(keras.Model):  # the guide's `CustomModel` supporting sample
         return {m.name: m.result() for m in self.metrics}
 
 
-@pytest.mark.xfail(
-    reason=_COMPILED_METRICS_UNBUILT,
-    strict=True,
-)
 def test_a_custom_train_step_passes_sample_weight_to_compute_loss():
     # Construct and compile an instance of CustomModel
     inputs = keras.Input(shape=(32,))
@@ -240,10 +218,6 @@ class EvaluatedModel(keras.Model):  # the guide's `CustomModel` with its own tes
         return {m.name: m.result() for m in self.metrics}
 
 
-@pytest.mark.xfail(
-    reason=_COMPILED_METRICS_UNBUILT,
-    strict=True,
-)
 def test_a_custom_test_step_drives_evaluate(guide_oracle):
     def build(keras, model_class):
         # Construct an instance of CustomModel

@@ -5,7 +5,6 @@ multi-input, multi-output ticket model and the toy ResNet, run with the import c
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import neurona as keras
 import neurona as keras_ours
@@ -135,14 +134,6 @@ def test_the_ticket_model_with_list_losses_and_loss_weights_trains_like_keras(gu
     _compare_ticket_models(guide_oracle, compile_args)
 
 
-@pytest.mark.xfail(
-    reason="Functional.layers/weights order differs from Keras: neurona/models/functional.py "
-    "_topological_nodes (a depth-first walk from the outputs) lists embedding_1, lstm_1, "
-    "embedding, lstm, while Keras orders the nodes by depth (title, body, embedding, "
-    "embedding_1, lstm, lstm_1, tags, ...), so Keras's set_weights(neurona get_weights()) "
-    "raises 'weight shape (10000, 64) is not compatible with (64, 128)'",
-    strict=True,
-)
 def test_the_ticket_model_lists_its_layers_and_weights_in_keras_order(keras):
     ours, theirs = _ticket_model(keras_ours, layers), _ticket_model(keras, keras.layers)
     assert [type(layer).__name__ for layer in ours.layers] == [
