@@ -132,6 +132,20 @@ _BY_NAME: dict[str, type] = {"L1": L1, "L2": L2, "L1L2": L1L2, "l1": L1, "l2": L
                              "l1_l2": L1L2, "Regularizer": Regularizer}
 
 
+# Keras's lower-case aliases: regularizers.l2(0.01) is L2(0.01)
+l1, l2 = L1, L2
+
+
+def l1_l2(l1: float = 0.01, l2: float = 0.01) -> L1L2:  # noqa: F811 - Keras's argument names
+    """Keras's ``regularizers.l1_l2``: an L1L2 penalty (default 0.01 each, as Keras).
+
+    Example:
+        >>> l1_l2(l2=0.5).get_config()
+        {'l1': 0.01, 'l2': 0.5}
+    """
+    return L1L2(l1=l1, l2=l2)
+
+
 def _lookup(name: str) -> type:
     if name in _BY_NAME:
         return _BY_NAME[name]

@@ -151,6 +151,37 @@ class Tensor:
             )
         return self.data.item()
 
+    # ----- Keras's variable API: in-place updates of a weight -----------------------------
+    def assign(self, value: Any) -> Tensor:
+        """Set the values in place, ``w ← value`` (Keras's ``Variable.assign``); no gradient.
+
+        Example:
+            >>> w = Tensor([1.0, 2.0]); w.assign([5.0, 6.0]).numpy()
+            array([5., 6.], dtype=float32)
+        """
+        self.data[...] = getattr(value, "data", value)
+        return self
+
+    def assign_add(self, delta: Any) -> Tensor:
+        """``w ← w + delta`` in place (Keras's ``Variable.assign_add``).
+
+        Example:
+            >>> Tensor([1.0]).assign_add(2.0).numpy()
+            array([3.], dtype=float32)
+        """
+        self.data += getattr(delta, "data", delta)
+        return self
+
+    def assign_sub(self, delta: Any) -> Tensor:
+        """``w ← w − delta`` in place (Keras's ``Variable.assign_sub``).
+
+        Example:
+            >>> Tensor([1.0]).assign_sub(2.0).numpy()
+            array([-1.], dtype=float32)
+        """
+        self.data -= getattr(delta, "data", delta)
+        return self
+
     def detach(self) -> Tensor:
         """A new leaf sharing ``data`` but cut from the graph (no gradient flows through it)."""
         return Tensor._make(self.data, False, None, 0)

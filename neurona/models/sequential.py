@@ -46,6 +46,7 @@ class Sequential(Model):
         self._reset_compile_state()
         self._input_layer: InputLayer | None = None
         self._layers: list[Layer] = []
+        self._input: KerasTensor | None = None
         self._output: KerasTensor | None = None
         for layer in layers or []:
             self.add(layer)
@@ -111,8 +112,9 @@ class Sequential(Model):
         self._build_input_shape = (None, *shape[1:])
         first = self._input_layer or (self._layers[0] if self._layers else None)
         dtype = first.dtype if first is not None else "float32"
-        self._output = self._chain_symbolically(KerasTensor(self._build_input_shape, dtype),
-                                                self._layers)
+        self._input = self._input_layer._input_tensor if self._input_layer is not None else \
+            KerasTensor(self._build_input_shape, dtype)
+        self._output = self._chain_symbolically(self._input, self._layers)
         self.built = True
 
     def _chain_symbolically(self, x: KerasTensor, layers: list) -> KerasTensor:
@@ -167,6 +169,50 @@ class Sequential(Model):
     def output_shape(self) -> tuple | None:
         """The output shape (None for the batch axis), once built."""
         return self._output.shape if self.built else None
+
+    @property
+    def inputs(self) -> list:
+        """[the symbolic input] once built (a model started with ``Input`` can feed a
+        Functional model: ``Model(seq.inputs, [layer.output for layer in seq.layers])``)."""
+        return [self._input] if self.built else []
+
+    @property
+    def outputs(self) -> list:
+        """[the symbolic output] once built."""
+        return [self._output] if self.built else []
+
+    @property
+    def input(self) -> KerasTensor:
+        """The symbolic input, once built."""
+        return self._built_symbol("input", self._input)
+
+    @property
+    def output(self) -> KerasTensor:
+        """The symbolic output, once built."""
+        return self._built_symbol("output", self._output)
+
+    def _built_symbol(self, what: str, value: Any) -> KerasTensor:
+        if not self.built:
+            raise AttributeError(f"Sequential '{self.name}' has no {what} yet: start it with "
+                                 "layers.Input(shape) or build it.")
+        return value
+
+    def pop(self) -> Layer:
+        """Remove and return the last layer (Keras's ``Sequential.pop``).
+
+        Example:
+            >>> from neurona import layers
+            >>> model = Sequential([layers.Input((3,)), layers.Dense(4), layers.Dense(1)])
+            >>> model.pop().units, model.output_shape
+            (1, (None, 4))
+        """
+        if not self._layers:
+            raise IndexError(f"Sequential '{self.name}'.pop: there are no layers to remove.")
+        layer = self._layers.pop()
+        self.built = False
+        if self._declared_input_shape() is not None and self._layers:
+            self.build()
+        return layer
 
     def count_params(self) -> int:
         """The number of scalars in all weights (the model must be built).

@@ -5,7 +5,6 @@ data sizes differ from the guide (and lines that need what neurona lacks, marked
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import neurona as keras
 from neurona import layers, ops
@@ -34,11 +33,6 @@ def test_a_sequential_model_equals_its_layers_called_in_turn():
     assert y.shape == (3, 4)
 
 
-@pytest.mark.xfail(
-    reason="Sequential has no pop(): AttributeError at model.pop() (neurona/models/sequential.py "
-    "defines add but not pop); Keras's Sequential.pop() removes the last layer",
-    strict=True,
-)
 def test_sequential_add_and_pop_change_the_layers():
     model = keras.Sequential(
         [
@@ -130,13 +124,6 @@ def test_the_add_then_summary_debugging_workflow_builds_a_small_convnet(capsys):
     assert "Total params" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    reason="Sequential has no inputs/input/outputs: AttributeError at initial_model.inputs "
-    "(neurona/models/sequential.py; Layer.input in neurona/layers/layer.py:_node_zero raises "
-    "'has no input yet'); Keras's Sequential started by keras.Input exposes .inputs/.outputs "
-    "like a Functional model, so Model(initial_model.inputs, [l.output ...]) works",
-    strict=True,
-)
 def test_feature_extraction_model_returns_every_layer_output():
     initial_model = keras.Sequential(
         [

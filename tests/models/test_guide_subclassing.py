@@ -6,7 +6,6 @@ sizes differ (MNIST is replaced by random arrays, marked)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import neurona as keras
 from neurona import layers, ops
@@ -45,12 +44,6 @@ class ComputeSum(keras.layers.Layer):
         return self.total
 
 
-@pytest.mark.xfail(
-    reason="Tensor has no assign_add/assign: AttributeError at self.total.assign_add(...) "
-    "(add_weight in neurona/layers/layer.py returns an autodiff Tensor, "
-    "neurona/autodiff/tensor.py); a Keras Variable updates in place with assign_add",
-    strict=True,
-)
 def test_a_non_trainable_weight_accumulates_across_calls():
     x = ops.ones((2, 2))
     my_sum = ComputeSum(2)
@@ -189,12 +182,6 @@ def test_add_loss_terms_reset_at_each_call_and_train_with_or_without_a_compiled_
     model.fit(np.random.random((2, 3)), np.random.random((2, 3)))
 
 
-@pytest.mark.xfail(
-    reason="keras.regularizers.l2 is missing: AttributeError at keras.regularizers.l2(1e-3) "
-    "(neurona/regularizers.py has the classes L1/L2/L1L2 but not Keras's lowercase aliases "
-    "l1, l2, l1_l2)",
-    strict=True,
-)
 def test_a_kernel_regularizer_of_a_sublayer_shows_in_losses():
     layer = OuterLayerWithKernelRegularizer()
     _ = layer(ops.zeros((1, 1)))
