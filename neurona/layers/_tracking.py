@@ -56,7 +56,8 @@ def collect_weights(owner: Any, which: str) -> list:
     Example:
         >>> import numpy as np
         >>> from neurona import layers
-        >>> block = layers.Layer(); block.a = layers.Dense(2, name="a"); _ = block.a(np.ones((1, 3)))
+        >>> block = layers.Layer(); block.a = layers.Dense(2, name="a")
+        >>> _ = block.a(np.ones((1, 3)))
         >>> [w.name for w in collect_weights(block, "all")]
         ['a/kernel', 'a/bias']
     """

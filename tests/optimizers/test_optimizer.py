@@ -26,6 +26,7 @@ def test_get_resolves_every_name_in_any_case(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_defaults_and_config_keys_are_keras_3s(name, keras):
+    keras.backend.clear_session()  # Keras numbers its names per session ('adam_1' after one)
     ours, theirs = optimizers.get(name).get_config(), keras.optimizers.get(name).get_config()
     assert set(ours) == set(theirs)
     for key, value in theirs.items():
