@@ -25,7 +25,8 @@ def get_array_module(*arrays: Any):
         'numpy'
     """
     for a in arrays:
-        if type(a).__module__.startswith("cupy"):
+        kind = type(a)
+        if kind is not np.ndarray and kind.__module__.startswith("cupy"):
             return sys.modules["cupy"]
     return np
 

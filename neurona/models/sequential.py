@@ -138,8 +138,8 @@ class Sequential(Model):
             (5, 2)
         """
         x = inputs
-        if self._input_layer is not None:
-            x = self._input_layer(x)
+        if self._input_layer is not None:  # the Input's check of the data, without a layer call
+            x = self._input_layer.call(self._input_layer._convert_inputs(x))
         for layer in self._layers:
             x = layer(x)
         return x
