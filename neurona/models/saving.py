@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from neurona.layers._naming import snake_case
+from neurona.layers._naming import get_registered_name, snake_case
 from neurona.models._files import atomic_write, open_archive, read_member, read_npz, write_npz
 from neurona.models.serialization import ModelFileError, compile_config, compile_from_config
 
@@ -149,12 +149,16 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True,
         state = model.optimizer.get_state(model.trainable_weights)
     trainable = {id(w) for w in model.trainable_weights}
     config = {"format": FORMAT, "format_version": FORMAT_VERSION,
-              "neurona_version": neurona.__version__, "class_name": type(model).__name__,
+              "neurona_version": neurona.__version__,
+              "class_name": get_registered_name(type(model)),
               "config": model.get_config(), "compile_config": compile_config(model),
               "weights": [{"key": key, "name": w.name, "shape": list(w.shape),
                            "dtype": str(w.data.dtype)} for key, w in zip(keys, model.weights)],
               "optimizer_weights": None if state is None else
               [key for key, w in zip(keys, model.weights) if id(w) in trainable]}
+    shape = getattr(model, "_build_input_shape", None)
+    if shape is not None and not hasattr(model, "_nodes") and not hasattr(model, "add"):
+        config["build_config"] = {"input_shape": shape}  # a subclassed model builds on a call
     text = json.dumps(config, indent=1)
 
     def write(file: Any) -> None:
@@ -275,7 +279,8 @@ def _read_config(zf: zipfile.ZipFile, where: str) -> dict:
         got = config.get("format") if isinstance(config, dict) else type(config).__name__
         raise ModelFileError(f"{where}: expected config.json with format 'neurona', got "
                              f"{got!r}. The file was not written by neurona.")
-    missing, extra = sorted(_TOP_KEYS - set(config)), sorted(set(config) - _TOP_KEYS)
+    missing = sorted(_TOP_KEYS - set(config))
+    extra = sorted(set(config) - _TOP_KEYS - {"build_config"})
     if missing or extra:
         raise ModelFileError(f"{where}: config.json has missing keys {missing} and unknown keys "
                              f"{extra}. The file was altered or comes from another version.")
@@ -285,6 +290,26 @@ def _read_config(zf: zipfile.ZipFile, where: str) -> dict:
                              f"reads (1 to {FORMAT_VERSION}); the file was written by neurona "
                              f"{config['neurona_version']!r}. Upgrade neurona.")
     return config
+
+
+def _build_from_config(model: Any, build_config: dict, where: str) -> None:
+    """Build a subclassed model as it was saved: one call on zeros of its input shape(s)."""
+    from neurona.layers._structure import map_structure
+
+    shape = build_config.get("input_shape")
+    try:
+        zeros = map_structure(lambda d: 1 if d is None else int(d), shape)
+        sizes = [d for d in map_structure(lambda d: d, zeros)] if isinstance(zeros, list) else []
+        if any(isinstance(d, int) and not 0 < d <= 2**24 for d in sizes):
+            raise ValueError("an axis size outside 1 … 2**24")
+        if isinstance(zeros, list) and all(isinstance(d, int) for d in zeros):
+            zeros = np.zeros(zeros, dtype="float32")
+        else:
+            zeros = [np.zeros(s, dtype="float32") for s in zeros]
+        model._build_for(zeros)
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f"{where}: the model could not be built from the saved input shape "
+                             f"{shape!r} ({error}).") from None
 
 
 def _model_from_config(config: dict, custom_objects: dict | None, where: str) -> Any:
@@ -341,6 +366,8 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
     with zf:
         config = _read_config(zf, where)
         model = _model_from_config(config, custom_objects, where)
+        if not model.built and isinstance(config.get("build_config"), dict):
+            _build_from_config(model, config["build_config"], where)
         arrays = read_npz(read_member(zf, WEIGHTS, where), where)
         manifest = config["weights"]
         keys = [entry.get("key") for entry in manifest] if isinstance(manifest, list) and all(

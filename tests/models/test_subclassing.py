@@ -236,3 +236,29 @@ def test_model_without_y_or_loss_says_what_is_missing(rng):
         model.fit(np.ones((4, 3)), verbose=0)
     with pytest.raises(TypeError, match="Model\\(inputs, outputs\\) makes a functional model"):
         Model(3)
+
+
+def test_a_registered_subclassed_model_saves_and_loads_whole(rng, tmp_path):
+    @nr.models.register_keras_serializable(package="Tests")
+    class Scaled(Model):
+        def __init__(self, units=4, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.hidden = layers.Dense(units, activation="tanh")
+            self.out = layers.Dense(1)
+
+        def call(self, x):
+            return self.out(self.hidden(x))
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units}
+
+    model = Scaled(3)
+    model.compile(optimizer="adam", loss="mse")
+    x = rng.normal(size=(8, 5))
+    model.fit(x, np.ones((8, 1)), verbose=0)
+    model.save(tmp_path / "scaled.neurona")
+    loaded = nr.models.load_model(tmp_path / "scaled.neurona")
+    assert type(loaded) is Scaled and loaded.units == 3
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.optimizer.iterations == model.optimizer.iterations
