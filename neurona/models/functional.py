@@ -75,7 +75,7 @@ class Functional(Model):
     # ----- structure ---------------------------------------------------------------------
     @property
     def layers(self) -> list[Layer]:
-        """Every layer of the graph, Input layers first, then in the order they run."""
+        """Every layer of the graph once, in Keras's order (by depth: deepest first)."""
         return list(self._layers)
 
     @property
