@@ -98,6 +98,8 @@ class CallbackList(Callback):
         return bool(self._hooks[hook])
 
     def _call(self, hook: str, *args: Any) -> None:
+        if args[-1] is None:  # Keras hands callbacks {} where no logs were given, never None
+            args = (*args[:-1], {})
         for method in self._hooks[hook]:
             method(*args)
 
