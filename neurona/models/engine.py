@@ -6,7 +6,9 @@ when a subclass has not overridden it, which saves building the logs dict on eve
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import itertools
 import math
 import warnings
 from typing import Any
@@ -19,15 +21,14 @@ from neurona.callbacks import CallbackList, History
 from neurona.errors import did_you_mean
 from neurona.models.data import (
     BatchPlan,
-    batches,
     check_inputs,
     class_weight_to_sample_weight,
     num_samples,
     should_validate,
     split_validation,
-    take,
     unpack_validation_data,
 )
+from neurona.models.data_adapter import DatasetBatches, array_batches, is_dataset
 from neurona.models.threads import choose_blas_threads
 
 __all__ = ["fit", "evaluate", "train_on_batch", "test_on_batch", "verbosity"]
@@ -97,7 +98,10 @@ def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epoch
     index, takes one optimiser step per batch (``train_step``), then evaluates
     ``validation_data`` (or the last ``validation_split`` fraction of x, y, taken before
     shuffling, as Keras). x and y are arrays, lists or pandas objects, or lists/dicts of them
-    for models with several inputs or outputs (dicts keyed by input and output names).
+    for models with several inputs or outputs (dicts keyed by input and output names); or x is
+    a dataset of batches (x, y) / (x, y, sample_weight) and y is None: a ``PyDataset``, a
+    generator or iterator, or an iterable such as a PyTorch ``DataLoader``
+    (``neurona.models.data_adapter``).
 
     Args (beyond Keras's usual x, y, batch_size (default 32), epochs, shuffle, initial_epoch):
         verbose: "auto" or 1 a progress bar (one line per epoch when the output is not a
@@ -134,38 +138,50 @@ def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epoch
     """
     _reject_unknown("fit", kwargs, fit)
     self._check_compiled("fit")
-    # NaN/inf in the training data show in the loss: its batch is checked then
-    x, y, sample_weight = check_inputs("fit", x, y, sample_weight, finite=False)
-    if validation_data is None and validation_split:
-        (x, y, sample_weight), validation_data = split_validation(
-            x, y, sample_weight, validation_split)
-    if class_weight is not None:  # the training part only, as Keras
-        weights = class_weight_to_sample_weight(y, class_weight)
-        sample_weight = weights if sample_weight is None else sample_weight * weights
-    if validation_data is not None:
-        validation_data = check_inputs("fit (validation_data)",
-                                       *unpack_validation_data(validation_data))
-    self._build_for(x)
     batch_size = batch_size or 32
-    n = num_samples(x)
-    plan = BatchPlan(n, batch_size, shuffle, steps_per_epoch)
-    verbose = verbosity(verbose)
-    callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                             verbose=verbose, epochs=epochs, steps=plan.steps)
+    if is_dataset(x):
+        _check_dataset_arguments("fit", y, sample_weight, validation_split)
+        source = DatasetBatches(x, steps_per_epoch, "fit")
+        first_x, first_y, _ = source.peek()
+        labels, n, steps, epoch_batches = first_y, None, source.steps, source.epoch
+    else:
+        # NaN/inf in the training data show in the loss: its batch is checked then
+        x, y, sample_weight = check_inputs("fit", x, y, sample_weight, finite=False)
+        if validation_data is None and validation_split:
+            (x, y, sample_weight), validation_data = split_validation(
+                x, y, sample_weight, validation_split)
+        first_x, labels, n = x, y, num_samples(x)
+        plan = BatchPlan(n, batch_size, shuffle, steps_per_epoch)
+        steps, epoch_batches = plan.steps, None
+    if class_weight is not None:
+        if epoch_batches is not None:
+            raise ValueError("fit: class_weight needs arrays; with a dataset, give each batch "
+                             "its sample_weight.")
+        weights = class_weight_to_sample_weight(y, class_weight)  # the training part only
+        sample_weight = weights if sample_weight is None else sample_weight * weights
+    if epoch_batches is None:
+        epoch_batches = array_batches(x, y, sample_weight, plan)
     validation = None
     if validation_data is not None:
         should_validate(0, validation_freq)  # a bad value fails early
-        validation = (*validation_data, validation_batch_size or batch_size, callbacks,
-                      validation_steps)
+        validation = _evaluation_batches("fit (validation_data)", validation_data, None,
+                                         None, validation_batch_size or batch_size,
+                                         validation_steps, unpack=True)
+    self._build_for(first_x)
+    verbose = verbosity(verbose)
+    callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                             verbose=verbose, epochs=epochs, steps=steps)
     self.stop_training = False
     self._step_cache = self._fresh_step_cache()
+    work = (n or batch_size * (steps or 1)) * max(epochs - initial_epoch, 1)
+    checked = self._checked_labels(labels) if n is not None else contextlib.ExitStack()
     try:
         # NumPy's floating-point warnings are off: fit reports a NaN/inf loss itself
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"), \
-                blas_threads(_threads(self, batch_size, n * max(epochs - initial_epoch, 1))), \
-                self._checked_labels(y):  # every label checked once, not once per batch
-            logs = _fit_loop(self, x, y, sample_weight, plan, epochs, initial_epoch,
-                             callbacks, validation, validation_freq)
+                blas_threads(_threads(self, batch_size, work)), \
+                checked:  # every label checked once, not once per batch
+            logs = _fit_loop(self, epoch_batches, epochs, initial_epoch, callbacks,
+                             validation, validation_freq)
     finally:
         self._step_cache = None
     callbacks.on_train_end(logs or {})
@@ -173,7 +189,20 @@ def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epoch
     return callbacks.history
 
 
-def _fit_loop(model, x, y, sample_weight, plan, epochs, initial_epoch, callbacks, validation,
+def _check_dataset_arguments(where: str, y: Any, sample_weight: Any,
+                             validation_split: float = 0.0) -> None:
+    """Keras's rule: a dataset carries its own targets and weights."""
+    for name, value in (("y", y), ("sample_weight", sample_weight)):
+        if value is not None:
+            raise ValueError(f"{where}: {name} must be None when x is a dataset (a PyDataset, "
+                             "a generator or an iterable of batches): each batch carries (x, y) "
+                             "or (x, y, sample_weight).")
+    if validation_split:
+        raise ValueError(f"{where}: validation_split needs arrays; with a dataset, pass "
+                         "validation_data.")
+
+
+def _fit_loop(model, epoch_batches, epochs, initial_epoch, callbacks, validation,
               validation_freq) -> dict | None:
     """The epochs of fit; the per-batch path builds no logs unless a callback reads them."""
     batch_begin = callbacks.has("on_train_batch_begin")
@@ -183,27 +212,23 @@ def _fit_loop(model, x, y, sample_weight, plan, epochs, initial_epoch, callbacks
     compiled = model.compiled_metrics
     update_metrics = model._update_metrics if model._output_trackers or (
         compiled is None or compiled.any) else None  # nothing to update per batch otherwise
-    arrays = type(x) is np.ndarray and type(y) is np.ndarray and sample_weight is None
     logs, reported = None, False  # one warning per fit for a NaN/inf loss
     callbacks.on_train_begin({})
     for epoch in range(initial_epoch, epochs):
         model.reset_metrics()
         callbacks.on_epoch_begin(epoch, {})
         step_logs: dict = {}
-        for step, index in enumerate(plan.epoch()):
+        step = -1
+        for step, (x_b, y_b, w_b) in enumerate(epoch_batches()):
             if batch_begin:
                 callbacks.on_train_batch_begin(step, {})
-            if arrays:  # the usual case: one array each, rows gathered by index
-                x_b, y_b, w_b = x[index], y[index], None
-            else:
-                x_b, y_b, w_b = take(x, index), take(y, index), take(sample_weight, index)
             if custom:
                 step_logs = model.train_step(_pack(x_b, y_b, w_b))
                 value = step_logs.get("loss", 0.0) if isinstance(step_logs, dict) else 0.0
                 value = float(np.asarray(getattr(value, "data", value)))
             else:
                 value, y_pred = train_batch(x_b, y_b, w_b)
-                n = len(index) if type(index) is np.ndarray else num_samples(y_b)
+                n = len(x_b) if type(x_b) is np.ndarray else num_samples(x_b)
                 tracker.add(value, n)
                 if update_metrics is not None:
                     update_metrics(y_b, y_pred, w_b, n)
@@ -217,9 +242,11 @@ def _fit_loop(model, x, y, sample_weight, plan, epochs, initial_epoch, callbacks
                                              else model.get_metrics_result())
             if model.stop_training:
                 break
+        if step < 0:  # a one-shot dataset ran out: nothing more to train on
+            break
         logs = _epoch_logs(step_logs) if custom else model.get_metrics_result()
         if validation is not None and should_validate(epoch, validation_freq):
-            val_logs = _run_evaluation(model, *validation)
+            val_logs = _run_evaluation(model, validation, callbacks)
             logs.update({f"val_{key}": value for key, value in val_logs.items()})
         callbacks.on_epoch_end(epoch, logs)
         if model.stop_training:
@@ -227,8 +254,23 @@ def _fit_loop(model, x, y, sample_weight, plan, epochs, initial_epoch, callbacks
     return logs
 
 
-def _run_evaluation(model, x, y, sample_weight, batch_size, callbacks=None, steps=None) -> dict:
-    """The loss and metrics over (x, y), batch by batch, without training."""
+def _evaluation_batches(where: str, x: Any, y: Any, sample_weight: Any, batch_size: int,
+                        steps: int | None, unpack: bool = False) -> Any:
+    """The batches to evaluate on: a dataset as it comes, or arrays in order."""
+    if unpack and not is_dataset(x):
+        x, y, sample_weight = unpack_validation_data(x)
+    if is_dataset(x):
+        _check_dataset_arguments(where, y, sample_weight)
+        return DatasetBatches(x, steps, where).epoch
+    x, y, sample_weight = check_inputs(where, x, y, sample_weight)
+    epoch = array_batches(x, y, sample_weight, None, batch_size)
+    if steps is None:
+        return epoch
+    return lambda: itertools.islice(epoch(), steps)
+
+
+def _run_evaluation(model, epoch_batches, callbacks=None) -> dict:
+    """The loss and metrics over one pass of the batches, without training."""
     callbacks = callbacks or _SILENT
     batch_begin = callbacks.has("on_test_batch_begin")
     batch_end = callbacks.has("on_test_batch_end")
@@ -237,12 +279,9 @@ def _run_evaluation(model, x, y, sample_weight, batch_size, callbacks=None, step
     callbacks.on_test_begin({})
     logs: dict = {}
     with no_grad():
-        for step, index in enumerate(batches(num_samples(x), batch_size, None)):
-            if steps is not None and step >= steps:
-                break
+        for step, (x_b, y_b, w_b) in enumerate(epoch_batches()):
             if batch_begin:
                 callbacks.on_test_batch_begin(step, {})
-            x_b, y_b, w_b = take(x, index), take(y, index), take(sample_weight, index)
             if custom:
                 logs = _epoch_logs(model.test_step(_pack(x_b, y_b, w_b)))
             else:
@@ -280,15 +319,20 @@ def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
     """
     _reject_unknown("evaluate", kwargs, evaluate)
     self._check_compiled("evaluate")
-    x, y, sample_weight = check_inputs("evaluate", x, y, sample_weight)
-    self._build_for(x)
     batch_size = batch_size or 32
-    verbose = verbosity(verbose)
-    n_batches = -(-num_samples(x) // batch_size)
-    n_steps = n_batches if steps is None else min(steps, n_batches)
-    callbacks = _callback_list(callbacks, self, verbose, n_steps)
-    with blas_threads(_threads(self, batch_size, num_samples(x))):
-        logs = _run_evaluation(self, x, y, sample_weight, batch_size, callbacks, steps)
+    epoch_batches = _evaluation_batches("evaluate", x, y, sample_weight, batch_size, steps)
+    if is_dataset(x):
+        self._build_for(DatasetBatches(x, None, "evaluate").peek()[0])
+        n, n_steps = None, steps or (len(x) if hasattr(x, "__len__") else None)
+    else:
+        x = check_inputs("evaluate", x, None, None)[0]
+        self._build_for(x)
+        n = num_samples(x)
+        n_batches = -(-n // batch_size)
+        n_steps = n_batches if steps is None else min(steps, n_batches)
+    callbacks = _callback_list(callbacks, self, verbosity(verbose), n_steps)
+    with blas_threads(_threads(self, batch_size, n or batch_size * (n_steps or 1))):
+        logs = _run_evaluation(self, epoch_batches, callbacks)
     if return_dict:
         return logs
     values = list(logs.values())

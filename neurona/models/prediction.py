@@ -10,7 +10,8 @@ import numpy as np
 from neurona.autodiff import no_grad
 from neurona.backend import blas_threads
 from neurona.layers._structure import flatten, map_structure, pack_like
-from neurona.models.data import batches, check_inputs, num_samples, take
+from neurona.models.data import check_inputs, num_samples
+from neurona.models.data_adapter import DatasetBatches, array_batches, is_dataset
 from neurona.models.engine import _callback_list, _overrides, _reject_unknown, _threads, verbosity
 
 __all__ = ["predict", "predict_on_batch"]
@@ -21,6 +22,8 @@ def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
     """The model's outputs for x, batch by batch under ``no_grad``, as NumPy arrays (a list
     or dict of arrays for a model with several outputs).
 
+    x is an array (a list or dict of arrays for several inputs) or a dataset of batches (a
+    PyDataset, a generator, an iterable such as a DataLoader; the x of each batch is used).
     Callbacks get on_predict_begin / on_predict_batch_begin / on_predict_batch_end (logs
     {'outputs': the batch's outputs}) / on_predict_end. A bar shows on a terminal only.
 
@@ -32,11 +35,17 @@ def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
         (5, 2)
     """
     _reject_unknown("predict", kwargs, predict)
-    x, _, _ = check_inputs("predict", x, None, None)
     batch_size = batch_size or 32
     verbose = verbosity(verbose)
-    n = num_samples(x)
-    n_steps = -(-n // batch_size) if steps is None else steps
+    if is_dataset(x):  # batches of x (or (x, ...), whose x is used)
+        source = DatasetBatches(x, steps, "predict")
+        epoch_batches, n = source.epoch, None
+        n_steps = source.steps
+    else:
+        x, _, _ = check_inputs("predict", x, None, None)
+        n = num_samples(x)
+        n_steps = -(-n // batch_size) if steps is None else steps
+        epoch_batches = array_batches(x, None, None, None, batch_size)
     callbacks = _callback_list(callbacks, self, verbose, n_steps)
     batch_begin = callbacks.has("on_predict_batch_begin")
     batch_end = callbacks.has("on_predict_batch_end")
@@ -44,14 +53,13 @@ def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
     outputs: list = []
     structure = None
     callbacks.on_predict_begin({})
-    threads = _threads(self, batch_size, n) if self.built else None
+    threads = _threads(self, batch_size, n or batch_size) if self.built else None
     with no_grad(), blas_threads(threads):
-        for step, index in enumerate(batches(n, batch_size, None)):
-            if step >= n_steps:
+        for step, (x_b, _, _) in enumerate(epoch_batches()):
+            if n_steps is not None and step >= n_steps:
                 break
             if batch_begin:
                 callbacks.on_predict_batch_begin(step, {})
-            x_b = take(x, index)
             out = step_fn(x_b) if step_fn else self(x_b, training=False)
             structure = out
             outputs.append([np.asarray(getattr(o, "data", o)) for o in flatten(out)])

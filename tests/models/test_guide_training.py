@@ -6,7 +6,6 @@ random arrays (marked)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import neurona as keras
 from neurona import layers, ops
@@ -140,13 +139,6 @@ class CategoricalTruePositives(keras.metrics.Metric):
         self.true_positives.assign(0)
 
 
-@pytest.mark.xfail(
-    reason="Metric has no add_variable (and its state would need assign/assign_add): "
-    "AttributeError in CategoricalTruePositives.__init__, and Metric.__init__ "
-    "(neurona/metrics/metric.py) calls reset_state() before the subclass creates its "
-    "variables; Keras's Metric.add_variable returns a Variable with assign/assign_add",
-    strict=True,
-)
 def test_a_custom_metric_with_add_variable_counts_true_positives():
     x_train, y_train, _, _ = _data()
     model = get_uncompiled_model()
@@ -268,12 +260,6 @@ class ExamplePyDataset(keras.utils.PyDataset if hasattr(keras.utils, "PyDataset"
         return batch_x, batch_y
 
 
-@pytest.mark.xfail(
-    reason="keras.utils.PyDataset is missing (neurona/utils.py has only set_random_seed and "
-    "to_categorical), and fit does not take a dataset object of batches; Keras's fit "
-    "iterates a PyDataset's __getitem__ batches",
-    strict=True,
-)
 def test_a_py_dataset_feeds_fit_batch_by_batch():
     x_train, y_train, x_val, y_val = _data()
     assert hasattr(keras.utils, "PyDataset")
@@ -353,12 +339,6 @@ def test_the_multi_input_multi_output_model_trains_on_lists_and_dicts():
     model.fit([img_data, ts_data], [score_targets, class_targets], batch_size=8, epochs=1)
 
 
-@pytest.mark.xfail(
-    reason="keras.metrics.MeanAbsolutePercentageError is missing: AttributeError on "
-    "neurona.metrics (neurona/metrics/__init__.py has MeanAbsoluteError, not MAPE); "
-    "Keras has metrics.MeanAbsolutePercentageError",
-    strict=True,
-)
 def test_the_multi_output_model_takes_per_output_metric_lists():
     model = _image_ts_model(keras, layers)
     model.compile(
