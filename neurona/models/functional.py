@@ -156,6 +156,11 @@ class Functional(Model):
             inputs = inputs[0]
         return [inputs]
 
+    def _convert_inputs(self, inputs: Any) -> Any:
+        """Data as it is: each Input layer converts its own to its dtype (a float64 or int32
+        Input is not first cast to the model's float32)."""
+        return inputs
+
     def call(self, inputs: Any, training: bool | None = None) -> Any:
         """Run the graph: each Input takes its data, then each node its layer on the values of
         its arguments (``training`` reaches every layer through the call context)."""

@@ -144,6 +144,10 @@ class Sequential(Model):
             x = layer(x)
         return x
 
+    def _convert_inputs(self, inputs: Any) -> Any:
+        """Data as it is: the Input (or the first layer) converts it to its own dtype."""
+        return inputs
+
     def _build_on(self, x: Any) -> None:
         self.build((None, *np.shape(getattr(x, "data", x))[1:]))
 

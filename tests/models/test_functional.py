@@ -199,3 +199,14 @@ def test_models_namespace_and_top_level_names():
 
     assert neurona.Model is models.Model and neurona.Sequential is models.Sequential
     assert neurona.Input is layers.Input
+
+
+def test_inputs_keep_the_dtype_of_their_input_layer(rng):
+    x = layers.Input((3,), dtype="float64")
+    dense = layers.Dense(2, activation="tanh", dtype="float64")
+    model = Model(x, dense(x))
+    data = rng.normal(size=(4, 3))
+    expected = np.tanh(data @ dense.kernel.data + dense.bias.data)
+    np.testing.assert_array_equal(model(data).numpy(), expected)  # not cast to float32 first
+    stack = Sequential([layers.Input((3,), dtype="float64"), layers.Dense(2, dtype="float64")])
+    assert stack(data).dtype == np.float64
