@@ -73,3 +73,7 @@ from neurona.layers.merge import (  # noqa: E402
 
 __all__ += ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract",
             "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
+from neurona.layers.conv_transpose import Conv2DTranspose, Convolution2DTranspose  # noqa: E402
+from neurona.layers.reshaping import RepeatVector  # noqa: E402
+
+__all__ += ["Conv2DTranspose", "Convolution2DTranspose", "RepeatVector"]

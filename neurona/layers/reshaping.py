@@ -1,5 +1,5 @@
-"""Floor 4: ``Flatten`` and ``Reshape``: the same numbers in another shape (the batch axis is
-kept); one ``F.reshape`` each."""
+"""Floor 4: ``Flatten``, ``Reshape`` and ``RepeatVector``: the same numbers in another shape
+(the batch axis is kept), or repeated; one ``F`` shape op each."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from neurona import functional as F
 from neurona.autodiff import Tensor
 from neurona.layers.layer import Layer
 
-__all__ = ["Flatten", "Reshape"]
+__all__ = ["Flatten", "RepeatVector", "Reshape"]
 
 
 class Flatten(Layer):
@@ -101,3 +101,54 @@ class Reshape(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "target_shape": self.target_shape}
+
+
+class RepeatVector(Layer):
+    """Repeats each sample's vector n times: (batch, features) → (batch, n, features).
+
+        z[b, t, :] = x[b, :] for t < n        ∂L/∂x[b, :] = Σ_t ∂L/∂z[b, t, :]
+
+    The bridge from a vector to a sequence, e.g. an encoder's code fed to a decoder RNN at every
+    step (Keras's seq2seq example).
+
+    Args:
+        n: the number of repetitions, a positive int.
+
+    Shape:
+        input:  (batch, features)
+        output: (batch, n, features)
+
+    Example:
+        >>> import numpy as np
+        >>> RepeatVector(3)(np.array([[1.0, 2.0]])).numpy()
+        array([[[1., 2.],
+                [1., 2.],
+                [1., 2.]]], dtype=float32)
+    """
+
+    def __init__(self, n: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError(f"RepeatVector: expected n to be an int, got {n!r} of type "
+                            f"{type(n).__name__}.")
+        if n <= 0:
+            raise ValueError(f"RepeatVector: expected n to be a positive int, got n={n}.")
+        self.n = n
+
+    def _check_rank(self, shape: tuple) -> None:
+        """Raise the house error unless ``shape`` is (batch, features)."""
+        if len(shape) != 2:
+            raise ValueError(f"RepeatVector '{self.name}' expects inputs of shape (batch, "
+                             f"features), got shape {tuple(shape)}. Add layers.Flatten() "
+                             "before this layer for samples with more than one axis.")
+
+    def call(self, x: Tensor) -> Tensor:
+        self._check_rank(x.shape)
+        return F.stack([x] * self.n, axis=1)  # (batch, n, features); backward sums the copies
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        self._check_rank(tuple(input_shape))
+        return (input_shape[0], self.n, input_shape[1])
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "n": self.n}

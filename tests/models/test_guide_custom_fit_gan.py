@@ -7,7 +7,6 @@ torch DataLoader become random arrays given to fit."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import neurona as keras
 from neurona import layers, ops
@@ -130,12 +129,6 @@ class GAN(keras.Model):
         }
 
 
-@pytest.mark.xfail(
-    reason="layers.Conv2DTranspose is missing: AttributeError on module neurona.layers "
-    "while building the guide's generator (neurona/layers/__init__.py); Keras has "
-    "layers.Conv2DTranspose(filters, kernel_size, strides, padding)",
-    strict=True,
-)
 def test_a_gan_trains_two_models_with_two_optimizers_in_one_train_step():
     discriminator, generator, latent_dim = _gan_parts()
     # Prepare the dataset. We use both the training & test MNIST digits.

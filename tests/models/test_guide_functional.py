@@ -6,7 +6,6 @@ keras.applications) are replaced by the nearest equivalent and marked."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import neurona as keras
 from neurona import layers, ops
@@ -78,12 +77,6 @@ def test_mnist_model_predicts_and_trains_like_keras(guide_oracle, rng):
     guide_oracle.assert_same_epoch(ours, theirs, x, y, keys=("loss", "accuracy"))
 
 
-@pytest.mark.xfail(
-    reason="layers.Conv2DTranspose is missing: AttributeError on module neurona.layers "
-    "(neurona/layers/__init__.py has no transposed convolution); Keras has "
-    "layers.Conv2DTranspose(filters, kernel_size, strides, padding)",
-    strict=True,
-)
 def test_one_graph_of_layers_defines_an_encoder_and_an_autoencoder():
     encoder_input = keras.Input(shape=(28, 28, 1), name="img")
     x = layers.Conv2D(16, 3, activation="relu")(encoder_input)
@@ -109,12 +102,6 @@ def test_one_graph_of_layers_defines_an_encoder_and_an_autoencoder():
     assert autoencoder.output_shape == (None, 28, 28, 1)
 
 
-@pytest.mark.xfail(
-    reason="layers.Conv2DTranspose is missing: AttributeError on module neurona.layers "
-    "(neurona/layers/__init__.py has no transposed convolution); Keras has "
-    "layers.Conv2DTranspose(filters, kernel_size, strides, padding)",
-    strict=True,
-)
 def test_models_are_callable_like_layers_encoder_and_decoder_nest():
     encoder_input = keras.Input(shape=(28, 28, 1), name="original_img")
     x = layers.Conv2D(16, 3, activation="relu")(encoder_input)

@@ -96,6 +96,15 @@ CASES = {
         lambda rng: rng.normal(size=(2, 4, 3))),
     "lazy_build": (lambda: [layers.Dense(3, activation="gelu"), layers.Dense(1)],
                    lambda rng: rng.normal(size=(2, 8))),
+    "transposed_conv": (lambda: [
+        layers.Input((3, 3, 2)),
+        layers.Conv2DTranspose(3, 3, strides=2, padding="same", output_padding=1,
+                               activation="relu", kernel_regularizer="l2"),
+        layers.Conv2DTranspose(2, (2, 3), use_bias=False), layers.GlobalMaxPooling2D()],
+        lambda rng: rng.normal(size=(2, 3, 3, 2))),
+    "repeat_vector": (lambda: [
+        layers.Input((4,)), layers.RepeatVector(3), layers.SimpleRNN(2)],
+        lambda rng: rng.normal(size=(2, 4))),
 }
 
 
