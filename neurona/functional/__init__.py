@@ -5,6 +5,7 @@ from neurona.functional._broadcast import unbroadcast  # noqa: F401 - for custom
 from neurona.functional.activations import *  # noqa: F403
 from neurona.functional.comparison import *  # noqa: F403
 from neurona.functional.conv import *  # noqa: F403
+from neurona.functional.conv_transpose import *  # noqa: F403
 from neurona.functional.dropout import *  # noqa: F403
 from neurona.functional.elementwise import *  # noqa: F403
 from neurona.functional.fused_losses import *  # noqa: F403
