@@ -21,13 +21,23 @@ from neurona.metrics.accuracy import (
     sparse_categorical_accuracy,
 )
 from neurona.metrics.auc import AUC, average_precision, roc_auc
-from neurona.metrics.confusion import Precision, Recall, confusion_matrix_report
+from neurona.metrics.confusion import (
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+    confusion_matrix_report,
+)
 from neurona.metrics.from_losses import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
     SparseCategoricalCrossentropy,
+    mean_absolute_percentage_error,
 )
 from neurona.metrics.metric import Mean, MeanMetricWrapper, Metric, _snake
 
@@ -41,11 +51,16 @@ _CLASSES = [
     SparseCategoricalAccuracy,
     MeanSquaredError,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     BinaryCrossentropy,
     CategoricalCrossentropy,
     SparseCategoricalCrossentropy,
     Precision,
     Recall,
+    TruePositives,
+    FalsePositives,
+    TrueNegatives,
+    FalseNegatives,
     AUC,
 ]
 
@@ -60,6 +75,8 @@ ALL_OBJECTS_DICT.update(
         "MSE": MeanSquaredError,
         "mae": MeanAbsoluteError,
         "MAE": MeanAbsoluteError,
+        "mape": MeanAbsolutePercentageError,
+        "MAPE": MeanAbsolutePercentageError,
         "bce": BinaryCrossentropy,
         "BCE": BinaryCrossentropy,
     }
@@ -70,6 +87,7 @@ __all__ = [cls.__name__ for cls in _CLASSES] + [
     "binary_accuracy",
     "categorical_accuracy",
     "sparse_categorical_accuracy",
+    "mean_absolute_percentage_error",
     "resolve_accuracy",
     "confusion_matrix_report",
     "roc_auc",

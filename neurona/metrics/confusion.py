@@ -1,6 +1,6 @@
 """Floor 3: metrics from the confusion matrix of a binary decision (ŷ > threshold): Keras 3's
-``Precision`` and ``Recall``, and the course's report of counts and rates (E8: TPR, TNR, FNR, FPR,
-FDR, FOR)."""
+``Precision``, ``Recall`` and the four counts (``TruePositives`` …), and the course's report of
+counts and rates (E8: TPR, TNR, FNR, FPR, FDR, FOR)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ from neurona.errors import ShapeError
 from neurona.losses.loss import squeeze_or_expand_to_same_rank
 from neurona.metrics.metric import Metric, to_numpy
 
-__all__ = ["Precision", "Recall", "confusion_matrix_report"]
+__all__ = [
+    "Precision",
+    "Recall",
+    "TruePositives",
+    "FalsePositives",
+    "TrueNegatives",
+    "FalseNegatives",
+    "confusion_matrix_report",
+]
 
 NEG_INF = -1e10  # Keras's threshold when top_k is set: every top-k score counts as positive
 
@@ -38,14 +46,18 @@ def confusion_counts(
             f"confusion matrix: expected y_true of the same shape as y_pred {y_pred.shape}, got "
             f"{y_true.shape}. Precision and Recall take 0/1 labels and scores of one shape."
         )
-    weights = (
-        np.ones_like(y_pred)
-        if sample_weight is None
-        else np.broadcast_to(
-            squeeze_or_expand_to_same_rank(y_pred, to_numpy(sample_weight).astype(np.float64))[1],
-            y_pred.shape,
-        )
-    )
+    weights = np.ones_like(y_pred)
+    if sample_weight is not None:  # Keras: add a last axis, then match y_true's rank (not rank 1)
+        weights = to_numpy(sample_weight).astype(np.float64)[..., None]
+        weights = squeeze_or_expand_to_same_rank(y_true, weights, expand_rank_1=False)[1]
+        try:
+            weights = np.broadcast_to(weights, y_pred.shape)
+        except ValueError:
+            raise ShapeError(
+                f"confusion matrix: expected a sample_weight that broadcasts to y_pred's shape "
+                f"{y_pred.shape} (one weight per sample or per entry), got shape "
+                f"{np.shape(sample_weight)}."
+            ) from None
     if top_k is not None:  # keep the k largest scores of each row, as Keras's _filter_top_k
         rank = np.argsort(np.argsort(-y_pred, axis=-1, kind="stable"), axis=-1)
         y_pred = np.where(rank < top_k, y_pred, NEG_INF)
@@ -140,6 +152,101 @@ class Recall(_ConfusionMetric):
     def result(self) -> Any:
         """TP / (TP + FN) over everything seen."""
         return self._ratio("tp", "fn")
+
+
+def _parse_thresholds(where: str, thresholds: Any) -> np.ndarray:
+    """Keras's parse_init_thresholds: None → [0.5]; a float or a list, each in [0, 1]."""
+    values = np.atleast_1d(np.asarray(0.5 if thresholds is None else thresholds, dtype=float))
+    if values.ndim != 1 or np.isnan(values).any() or (values < 0).any() or (values > 1).any():
+        raise ValueError(
+            f"{where}: expected thresholds None (0.5), a float or a list of floats, each in "
+            f"[0, 1], got {thresholds!r}."
+        )
+    return values
+
+
+class _ConfusionCount(Metric):
+    """One cell of the confusion matrix ('tp', 'fp', 'tn' or 'fn'), summed per threshold in the
+    variable ``accumulator`` (Keras's _ConfusionMatrixConditionCount)."""
+
+    _cell = "tp"
+
+    def __init__(
+        self, thresholds: float | list | None = None, name: str | None = None, dtype: Any = None
+    ) -> None:
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.thresholds = _parse_thresholds(type(self).__name__, thresholds)
+        # float64 like the other built-in metrics (Keras: float32), so large sums stay exact
+        self.accumulator = self.add_variable(
+            (len(self.thresholds),), "zeros", dtype="float64", name="accumulator"
+        )
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        """Add the batch's (weighted) count at each threshold (y_true read as booleans)."""
+        batch = confusion_counts(y_true, y_pred, self.thresholds, sample_weight=sample_weight)
+        self.accumulator.assign_add(batch[self._cell])
+
+    def result(self) -> Any:
+        """The count over everything seen: a float for one threshold, else an array."""
+        counts = self.accumulator.numpy().copy()
+        return float(counts[0]) if len(counts) == 1 else counts
+
+    def get_config(self) -> dict:
+        """name, dtype and thresholds (Keras's keys)."""
+        return {**super().get_config(), "thresholds": self.init_thresholds}
+
+
+class TruePositives(_ConfusionCount):
+    """The number of true positives, Σ w over the samples with y = 1 and ŷ > threshold (Keras 3).
+
+    With ``sample_weight``, the sum of the weights (weight 0 masks a sample). ``thresholds``:
+    None (0.5), a float, or a list of floats in [0, 1], which gives one count per threshold.
+
+    Example:
+        >>> TruePositives()([0, 1, 1, 1], [1, 0, 1, 1])
+        2.0
+        >>> TruePositives(thresholds=[0.1, 0.5])([0, 1, 1], [0.3, 0.2, 0.9])
+        array([2., 1.])
+    """
+
+    _cell = "tp"
+
+
+class FalsePositives(_ConfusionCount):
+    """The number of false positives: y = 0 and ŷ > threshold (Keras 3). Arguments as
+    :class:`TruePositives`.
+
+    Example:
+        >>> FalsePositives()([0, 1, 0, 0], [0, 0, 1, 1], sample_weight=[0, 0, 1, 0])
+        1.0
+    """
+
+    _cell = "fp"
+
+
+class TrueNegatives(_ConfusionCount):
+    """The number of true negatives: y = 0 and ŷ ≤ threshold (Keras 3). Arguments as
+    :class:`TruePositives`.
+
+    Example:
+        >>> TrueNegatives()([0, 1, 0, 0], [1, 1, 0, 0])
+        2.0
+    """
+
+    _cell = "tn"
+
+
+class FalseNegatives(_ConfusionCount):
+    """The number of false negatives: y = 1 and ŷ ≤ threshold (Keras 3). Arguments as
+    :class:`TruePositives`.
+
+    Example:
+        >>> FalseNegatives()([0, 1, 1, 1], [0, 1, 0, 0])
+        2.0
+    """
+
+    _cell = "fn"
 
 
 def _rate(top: float, bottom: float) -> float:

@@ -1,11 +1,15 @@
 """Floor 3: metrics that are the running mean of a loss function (Keras 3's ``MeanSquaredError``,
-``MeanAbsoluteError`` and the cross-entropies as metrics): the same formula as in
-``neurona.losses``, averaged over every sample seen instead of over one batch."""
+``MeanAbsoluteError``, ``MeanAbsolutePercentageError`` and the cross-entropies as metrics): the
+same formula as in ``neurona.losses``, averaged over every sample seen instead of over one batch.
+(neurona.losses has no MAPE yet: its per-sample function lives here.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from neurona.functional.losses import EPSILON
 from neurona.losses import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -13,11 +17,14 @@ from neurona.losses import (
     mean_squared_error,
     sparse_categorical_crossentropy,
 )
-from neurona.metrics.metric import MeanMetricWrapper
+from neurona.losses._labels import prepare
+from neurona.metrics.metric import MeanMetricWrapper, to_numpy
 
 __all__ = [
     "MeanSquaredError",
     "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "mean_absolute_percentage_error",
     "BinaryCrossentropy",
     "CategoricalCrossentropy",
     "SparseCategoricalCrossentropy",
@@ -46,6 +53,35 @@ class MeanAbsoluteError(MeanMetricWrapper):
 
     def __init__(self, name: str = "mean_absolute_error", dtype: Any = None) -> None:
         super().__init__(mean_absolute_error, name=name, dtype=dtype)
+
+
+def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> np.ndarray:
+    """Mean absolute percentage error per sample (Keras's 'mape'), in percent.
+
+        MAPE = 100 · (1/k) Σ_c |y_c − ŷ_c| / max(|y_c|, ε)      ε = 1e-7 (keras.config.epsilon())
+
+    NOTE: a target of 0 divides by ε, so one zero label can dominate the mean (as in Keras).
+
+    Example:
+        >>> mean_absolute_percentage_error([[2.0, 4.0]], [[1.0, 5.0]])
+        array([37.5], dtype=float32)
+    """
+    y_true, y_pred = prepare("mean_absolute_percentage_error", y_true, y_pred)
+    y_true, y_pred = to_numpy(y_true), to_numpy(y_pred)
+    return 100.0 * np.mean(np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), EPSILON), axis=-1)
+
+
+class MeanAbsolutePercentageError(MeanMetricWrapper):
+    """Mean absolute percentage error over every sample seen, (1/n) Σᵢ MAPEᵢ (Keras 3's 'mape');
+    see :func:`mean_absolute_percentage_error`.
+
+    Example:
+        >>> MeanAbsolutePercentageError()([[2.0, 4.0], [1.0, 1.0]], [[1.0, 5.0], [1.0, 1.0]])
+        18.75
+    """
+
+    def __init__(self, name: str = "mean_absolute_percentage_error", dtype: Any = None) -> None:
+        super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)
 
 
 class BinaryCrossentropy(MeanMetricWrapper):

@@ -1,5 +1,6 @@
 """Floor 3: the ``Metric`` base class (state that accumulates over batches: ``update_state``,
-``result``, ``reset_state``), the running ``Mean`` and ``MeanMetricWrapper``, as in Keras 3."""
+``result``, ``reset_state``, Keras 3's ``add_variable``), the running ``Mean`` and
+``MeanMetricWrapper``, as in Keras 3."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona import initializers
 from neurona.autodiff.tensor import Tensor
 from neurona.losses.loss import squeeze_or_expand_to_same_rank
 
@@ -28,12 +30,36 @@ def _snake(name: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-class Metric:
+class _MetricType(type):
+    """Runs ``reset_state()`` once the whole constructor chain has finished, for the metrics that
+    keep their state in plain attributes (no ``add_variable``): their ``reset_state`` creates it.
+
+    A metric with variables is left as its constructor made it, as in Keras, so a Keras-style
+    subclass may create its variables after ``super().__init__()``.
+    """
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        metric = super().__call__(*args, **kwargs)
+        if not getattr(metric, "_variables", None):
+            metric.reset_state()
+        return metric
+
+
+class Metric(metaclass=_MetricType):
     """Base of the stateful metrics: feed batches with ``update_state``, read ``result()``.
 
-    Metrics never enter the graph: tensors are read through their data. State is kept in float64
-    (Keras keeps float32); ``result()`` returns a Python float (or an array, for several
-    thresholds).
+    Two ways to keep state, both usable by ``fit``:
+
+    - Keras 3's: create variables with :meth:`add_variable` (after ``super().__init__()``) and
+      update them with ``assign``, ``assign_add``, ``assign_sub``; the default
+      :meth:`reset_state` sets them back to their initial values.
+    - plain attributes (neurona's built-in metrics): ``reset_state()`` creates them, and is
+      called once the constructor has run.
+
+    Metrics never enter the graph: tensors are read through their data. The built-in metrics keep
+    state in float64 (Keras keeps float32); their ``result()`` returns a Python float (or an
+    array, for several thresholds). ``fit`` reads any result with ``float()``, so a Keras-style
+    result (a variable, a Tensor, an array) works too.
 
     Args:
         name: a label (the snake-case class name by default), shown in ``fit``'s logs.
@@ -46,16 +72,101 @@ class Metric:
         ...     def result(self): return float(self.n)
         >>> m = Count(); m.update_state([1, 2], [1, 2]); m.result()
         2.0
+        >>> class KerasCount(Metric):  # the same with Keras 3's metric-state API
+        ...     def __init__(self, name="count", **kwargs):
+        ...         super().__init__(name=name, **kwargs)
+        ...         self.n = self.add_variable(shape=(), initializer="zeros", name="n")
+        ...     def update_state(self, y_true, y_pred, sample_weight=None):
+        ...         self.n.assign_add(len(y_true))
+        ...     def result(self): return self.n
+        >>> k = KerasCount(); k.update_state([1, 2], [1, 2]); float(k.result())
+        2.0
     """
 
     def __init__(self, name: str | None = None, dtype: Any = None) -> None:
         self.name = name or _snake(type(self).__name__)
         self.dtype = np.dtype(dtype or "float32").name
-        self.reset_state()
+        self._variables: list[Tensor] = []
+        self._initial_values: list[np.ndarray] = []
+
+    def add_variable(
+        self,
+        shape: Any,
+        initializer: Any = "zeros",
+        dtype: Any = None,
+        aggregation: str = "sum",
+        name: str | None = None,
+    ) -> Tensor:
+        """Create a state variable (Keras 3's ``Metric.add_variable``), listed in ``variables``.
+
+        The variable is a Tensor that is never trained; update it in place with ``assign``,
+        ``assign_add`` or ``assign_sub`` and read it with ``numpy()``.
+
+        Args:
+            shape: the variable's shape, () for a scalar.
+            initializer: an initialiser name ('zeros', 'ones', …), an Initializer or a callable
+                ``(shape, dtype)``.
+            dtype: the variable's dtype (None: the default float dtype, float32, as Keras).
+            aggregation: kept for Keras compatibility (how replicas would be combined).
+            name: a label for the variable.
+
+        Returns:
+            The new variable.
+
+        Raises:
+            RuntimeError: when called before ``super().__init__()``.
+
+        Example:
+            >>> m = Metric(); v = m.add_variable((2,), initializer="ones", name="total")
+            >>> v.assign_add([1.0, 2.0]).numpy(), len(m.variables)
+            (array([2., 3.], dtype=float32), 1)
+        """
+        if not hasattr(self, "_variables"):
+            raise RuntimeError(
+                f"{type(self).__name__}.add_variable: the metric is not initialised yet. Call "
+                "super().__init__(name=name, dtype=dtype) before creating variables."
+            )
+        initial = np.array(to_numpy(initializers.get(initializer)(shape, dtype=dtype)))
+        self._initial_values.append(initial)
+        variable = Tensor(initial.copy(), dtype=initial.dtype, name=name)
+        self._variables.append(variable)
+        return variable
+
+    def add_weight(
+        self, shape: Any = (), initializer: Any = None, dtype: Any = None, name: str | None = None
+    ) -> Tensor:
+        """Keras's older alias of :meth:`add_variable` (zeros when no initializer is given).
+
+        Example:
+            >>> Metric().add_weight(name="count").numpy()
+            array(0., dtype=float32)
+        """
+        return self.add_variable(shape, initializer or "zeros", dtype=dtype, name=name)
+
+    @property
+    def variables(self) -> list[Tensor]:
+        """The state variables made by :meth:`add_variable`, in creation order.
+
+        Example:
+            >>> Metric().variables
+            []
+        """
+        return list(getattr(self, "_variables", []))
 
     def reset_state(self) -> None:
-        """Forget everything seen (called at the start of each epoch)."""
-        raise NotImplementedError(f"{type(self).__name__} must define reset_state()")
+        """Forget everything seen (called at the start of each epoch): every variable made by
+        :meth:`add_variable` goes back to its initial value.
+
+        NOTE: Keras 3 sets every variable to zeros; the two agree for zero-initialised state
+        (every Keras built-in metric), and differ only for other initialisers.
+
+        Example:
+            >>> m = Metric(); v = m.add_variable((), initializer="ones"); _ = v.assign(7.0)
+            >>> m.reset_state(); v.numpy()
+            array(1., dtype=float32)
+        """
+        for variable, initial in zip(self.variables, self._initial_values):
+            variable.assign(initial)
 
     def update_state(self, *args: Any, **kwargs: Any) -> None:
         """Accumulate the statistics of one batch."""
