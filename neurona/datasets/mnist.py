@@ -211,3 +211,17 @@ def load_mnist(path: str | os.PathLike | None = None, download: bool | None = No
         ((60000, 28, 28), array([5, 0, 4], dtype=uint8))
     """
     return _load("mnist", path, download)
+
+
+def load_data(path: str | os.PathLike = "mnist.npz"):
+    """Keras's ``keras.datasets.mnist.load_data()``: MNIST as ``load_mnist`` finds it.
+
+    Keras's ``path`` names its cache file; here a folder holding the four IDX files may be
+    given instead (the default searches as ``load_mnist``).
+
+    Example:
+        >>> (x, y), (x_test, y_test) = load_data()  # doctest: +SKIP
+        >>> x.shape, x_test.shape  # doctest: +SKIP
+        ((60000, 28, 28), (10000, 28, 28))
+    """
+    return load_mnist(None if str(path).endswith(".npz") else path)

@@ -164,3 +164,20 @@ def test_failed_download_says_where_to_put_the_files(isolated, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", offline)
     with pytest.raises(FileNotFoundError, match="(?s)Put the files.*download from .* failed"):
         mnist.load_mnist(download=True)
+
+
+def test_keras_dataset_namespaces_load_the_same_arrays(tmp_path, monkeypatch):
+    from neurona import datasets
+
+    monkeypatch.setenv("NEURONA_DATA", str(tmp_path))
+    for name, size in (("mnist", 3), ("fashion-mnist", 4)):
+        folder = tmp_path / name
+        folder.mkdir()
+        for split, n in (("train", size), ("t10k", 2)):
+            write_idx(folder / f"{split}-images-idx3-ubyte",
+                          np.full((n, 28, 28), 7, dtype=np.uint8))
+            write_idx(folder / f"{split}-labels-idx1-ubyte", np.arange(n, dtype=np.uint8))
+    (x, y), (x_test, _) = datasets.mnist.load_data()
+    assert x.shape == (3, 28, 28) and x_test.shape == (2, 28, 28) and y.dtype == np.uint8
+    (x, _), _ = datasets.fashion_mnist.load_data()
+    assert x.shape == (4, 28, 28)
