@@ -46,4 +46,5 @@ __all__ = [
     "make_circles", "make_gaussians", "make_moons", "make_regression_1d", "make_spirals",
     "normalize", "or_", "parse_idx", "read_idx", "standardize", "timeseries_windows",
     "to_categorical", "train_test_split", "write_idx", "xor",
+    "fashion_mnist", "mnist",  # Keras's namespaces: datasets.mnist.load_data()
 ]
