@@ -142,6 +142,18 @@ class Tensor:
         data = self.data
         return data.get() if hasattr(data, "get") and not isinstance(data, np.ndarray) else data
 
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """``np.asarray(tensor)`` gives the values (no gradient), as for a Keras tensor.
+
+        Example:
+            >>> np.asarray(Tensor([1.0, 2.0]))
+            array([1., 2.], dtype=float32)
+        """
+        data = self.numpy()
+        if dtype is not None and data.dtype != dtype:
+            return data.astype(dtype)
+        return np.array(data, copy=True) if copy else data
+
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:

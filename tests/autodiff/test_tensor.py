@@ -78,3 +78,11 @@ def test_non_numeric_data_gets_a_clear_error():
 def test_integer_tensors_cannot_require_grad():
     with pytest.raises(TypeError, match="float tensors"):
         nr.Tensor(np.arange(3), requires_grad=True, dtype="int64")
+
+
+def test_numpy_asarray_gives_the_values_as_for_a_keras_tensor():
+    t = nr.tensor([[1.0, 2.0]], requires_grad=True) * 2
+    values = np.asarray(t)
+    assert values.dtype == np.float32 and values.tolist() == [[2.0, 4.0]]
+    assert np.asarray(t, dtype=np.float64).dtype == np.float64
+    assert np.array(t, copy=True) is not t.data
