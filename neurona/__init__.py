@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {"activations", "autodiff", "backend", "callbacks", "classic", "datasets", "errors",
                "functional", "initializers", "labs", "layers", "losses", "metrics", "models",
-               "ops", "optimizers", "random", "regularizers", "utils", "viz"}
+               "ops", "optimizers", "random", "regularizers", "saving", "utils", "viz"}
 
 __all__ = ["Function", "Tensor", "enable_grad", "floatx", "grad", "gradcheck", "is_grad_enabled",
            "jvp", "no_grad", "set_floatx", "tensor", "value_and_grad", *sorted(_SUBMODULES)]

@@ -77,3 +77,6 @@ from neurona.layers.conv_transpose import Conv2DTranspose, Convolution2DTranspos
 from neurona.layers.reshaping import RepeatVector  # noqa: E402
 
 __all__ += ["Conv2DTranspose", "Convolution2DTranspose", "RepeatVector"]
+from neurona.layers.serialization import deserialize, serialize  # noqa: E402
+
+__all__ += ["deserialize", "serialize"]

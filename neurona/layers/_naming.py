@@ -129,6 +129,7 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
         key = f"{package}>{name or getattr(obj, '__name__', '')}"
         if isinstance(obj, type) and issubclass(obj, Layer):
             _REGISTRY[key] = obj
+            _CUSTOM_OBJECTS[key] = obj  # get_custom_objects() lists every registration (Keras)
         elif callable(obj):
             _CUSTOM_OBJECTS[key] = obj
         else:
@@ -154,17 +155,79 @@ def get_registered_name(obj: object) -> str:
 
 
 def get_registered_object(name: str, custom_objects: dict | None = None) -> object | None:
-    """The object registered as ``name``: ``custom_objects`` first, then the registered custom
-    objects, then the layer classes; None when nothing has that name (as Keras).
+    """The object registered as ``name``: ``custom_objects`` first, then the open
+    ``custom_object_scope`` dicts (innermost first), then the custom objects
+    (``get_custom_objects()``), then the layer classes; None when nothing has that name (as
+    Keras).
 
     Example:
         >>> get_registered_object("Dense").__name__, get_registered_object("nothing") is None
         ('Dense', True)
     """
-    for registry in (custom_objects or {}, _CUSTOM_OBJECTS, _REGISTRY):
+    for registry in (custom_objects or {}, *reversed(_SCOPES), _CUSTOM_OBJECTS, _REGISTRY):
         if name in registry:
             return registry[name]
     return None
 
 
-__all__ += ["register_keras_serializable", "get_registered_name", "get_registered_object"]
+def get_custom_objects() -> dict:
+    """The global dict of custom objects (Keras's ``keras.saving.get_custom_objects``): every
+    ``register_keras_serializable`` registration, and whatever you add to it yourself. Loading
+    looks names up in it.
+
+    Example:
+        >>> def triple(x):
+        ...     return x * 3
+        >>> get_custom_objects()["triple"] = triple
+        >>> get_registered_object("triple") is triple
+        True
+        >>> del get_custom_objects()["triple"]
+    """
+    return _CUSTOM_OBJECTS
+
+
+class custom_object_scope:  # noqa: N801  (Keras's name)
+    """A context manager (Keras's ``keras.saving.custom_object_scope``): inside the ``with``,
+    the names in the given dicts resolve while loading (``load_model``, ``from_config``,
+    ``deserialize``); on exit they are gone again. Scopes nest; the innermost wins.
+
+    Args:
+        *custom_objects: dicts of name → class or function.
+
+    Example:
+        >>> from neurona.layers import Dense
+        >>> with custom_object_scope({"MyDense": Dense}):
+        ...     get_registered_object("MyDense") is Dense
+        True
+        >>> get_registered_object("MyDense") is None
+        True
+    """
+
+    def __init__(self, *custom_objects: dict | None) -> None:
+        merged: dict = {}
+        for objects in custom_objects:
+            if objects is None:
+                continue
+            if not isinstance(objects, dict):
+                raise TypeError(f"custom_object_scope: expected dicts of name → class or "
+                                f"function, got {objects!r}. Write custom_object_scope("
+                                "{'MyLayer': MyLayer}).")
+            merged.update(objects)
+        self.custom_objects = merged
+
+    def __enter__(self) -> custom_object_scope:
+        _SCOPES.append(self.custom_objects)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for i in range(len(_SCOPES) - 1, -1, -1):  # this scope's entry, even if out of order
+            if _SCOPES[i] is self.custom_objects:
+                del _SCOPES[i]
+                break
+
+
+CustomObjectScope = custom_object_scope  # Keras's other spelling
+_SCOPES: list[dict] = []  # the open custom_object_scope dicts, outermost first
+
+__all__ += ["register_keras_serializable", "get_registered_name", "get_registered_object",
+            "get_custom_objects", "custom_object_scope", "CustomObjectScope"]

@@ -27,3 +27,7 @@ from neurona.models.serialization import ModelFileError  # noqa: E402
 
 __all__ += ["ModelFileError", "get_registered_name", "get_registered_object", "load_model",
             "register_keras_serializable", "save_model"]
+from neurona.models.cloning import clone_model  # noqa: E402
+from neurona.models.model_json import model_from_json  # noqa: E402
+
+__all__ += ["clone_model", "model_from_json"]

@@ -146,6 +146,25 @@ class Model(Trainer, Layer):
 
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
+    def to_json(self, **kwargs: Any) -> str:
+        """The model's architecture (and compile settings) as JSON text, Keras's layout: module,
+        class_name, config, registered_name, build_config, compile_config. ``kwargs`` go to
+        ``json.dumps`` (``indent=2`` …); ``neurona.models.model_from_json`` reads it back.
+
+        Example:
+            >>> import json
+            >>> from neurona import layers
+            >>> from neurona.models import Sequential
+            >>> text = Sequential([layers.Input((3,)), layers.Dense(2)]).to_json()
+            >>> json.loads(text)["class_name"]
+            'Sequential'
+        """
+        import json
+
+        from neurona.models.model_json import serialize_model
+
+        return json.dumps(serialize_model(self), **kwargs)
+
     def get_compile_config(self) -> dict | None:
         """What ``compile`` was given, as identifiers and configs (None before compile)."""
         from neurona.models.serialization import compile_config
