@@ -12,6 +12,37 @@ import numpy as np
 
 _FLOATX = np.dtype("float32")  # Keras's default (keras.config.floatx())
 _RNG = np.random.default_rng()
+_SESSION_RESETS: list = []  # what clear_session resets, registered by the floors above
+
+
+def on_clear_session(reset: Any) -> Any:
+    """Register ``reset()`` to run on :func:`clear_session` (the layers register their name
+    counters; floor 0 cannot import them). Returns ``reset``, so it works as a decorator.
+
+    Example:
+        >>> calls = []; _ = on_clear_session(lambda: calls.append(1)); clear_session(); calls
+        [1]
+    """
+    _SESSION_RESETS.append(reset)
+    return reset
+
+
+def clear_session(free_memory: bool = True) -> None:
+    """Keras's ``keras.backend.clear_session()``: automatic names start again ('dense',
+    'dense_1' …, 'keras_tensor' …) and, with ``free_memory``, Python's garbage collector runs.
+    Models and layers that exist keep working.
+
+    Example:
+        >>> from neurona import layers
+        >>> clear_session(); layers.Dense(2).name
+        'dense'
+    """
+    import gc
+
+    for reset in list(_SESSION_RESETS):
+        reset()
+    if free_memory:
+        gc.collect()
 
 
 def get_array_module(*arrays: Any):

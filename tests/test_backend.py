@@ -36,3 +36,13 @@ def test_set_random_seed_makes_every_source_repeatable():
 def test_set_random_seed_rejects_a_negative_seed():
     with pytest.raises(ValueError, match="non-negative int"):
         nr.utils.set_random_seed(-1)
+
+
+def test_clear_session_restarts_automatic_names_as_keras():
+    from neurona import backend, layers
+
+    layers.Dense(2), layers.Dense(2)
+    backend.clear_session()
+    assert layers.Dense(2).name == "dense"
+    assert layers.Input((3,)).name == "input_layer"
+    assert layers.Dense(1)(layers.Input((3,))).name == "keras_tensor"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from neurona.backend import on_clear_session
 from neurona.errors import did_you_mean
 
 __all__ = ["snake_case", "unique_name", "reset_layer_names", "register_layer",
@@ -40,6 +41,7 @@ def unique_name(prefix: str) -> str:
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
+@on_clear_session
 def reset_layer_names() -> None:
     """Restart automatic names at 'dense', 'dense_1' … (what ``keras.backend.clear_session``
     does to names).

@@ -16,12 +16,19 @@ from typing import Any
 import numpy as np
 
 from neurona.autodiff import no_grad
+from neurona.backend import on_clear_session
 from neurona.layers._structure import flatten, map_structure
 
 __all__ = ["KerasTensor", "KerasHistory", "Node", "is_symbolic", "output_spec", "symbolic_call"]
 
 KerasHistory = namedtuple("KerasHistory", ["operation", "node_index", "tensor_index"])
 _NAMES = itertools.count()
+
+
+@on_clear_session
+def _restart_names() -> None:
+    global _NAMES
+    _NAMES = itertools.count()
 
 
 class KerasTensor:
@@ -46,8 +53,10 @@ class KerasTensor:
     def __init__(self, shape: Any, dtype: Any = "float32", name: str | None = None) -> None:
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = np.dtype(dtype).name
-        count = next(_NAMES)
-        self.name = name or ("keras_tensor" if count == 0 else f"keras_tensor_{count}")
+        if name is None:  # named Inputs do not use up a number (as in Keras)
+            count = next(_NAMES)
+            name = "keras_tensor" if count == 0 else f"keras_tensor_{count}"
+        self.name = name
         self._keras_history: KerasHistory | None = None
 
     @property
