@@ -13,7 +13,8 @@ from neurona.viz.activations import activation_and_derivative, plot_activations
 from neurona.viz.boundary import plot_decision_boundary
 from neurona.viz.curves import plot_curves, plot_forecast, plot_history, plot_perceptron_errors
 from neurona.viz.graph import draw_graph, parse_dot, render_graph
+from neurona.viz.model_plot import model_graph, plot_model
 
-__all__ = ["activation_and_derivative", "draw_graph", "parse_dot", "plot_activations",
-           "plot_curves", "plot_decision_boundary", "plot_forecast", "plot_history",
-           "plot_perceptron_errors", "render_graph"]
+__all__ = ["activation_and_derivative", "draw_graph", "model_graph", "parse_dot",
+           "plot_activations", "plot_curves", "plot_decision_boundary", "plot_forecast",
+           "plot_history", "plot_model", "plot_perceptron_errors", "render_graph"]
