@@ -49,7 +49,7 @@ def sklearn():
 def assert_close(ours, theirs, rtol: float | None = None, atol: float | None = None) -> None:
     """Compare shape, dtype kind and values of ``ours`` with an oracle's result.
 
-    Tolerances follow STYLE.md: float64 rtol 1e-7; float32 rtol 1e-4, atol 1e-5.
+    Tolerances follow docs/design.md: float64 rtol 1e-7; float32 rtol 1e-4, atol 1e-5.
     """
     ours = np.asarray(getattr(ours, "data", ours))
     if hasattr(theirs, "detach"):

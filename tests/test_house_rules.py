@@ -1,4 +1,4 @@
-"""The house rules of STYLE.md, checked: small modules, floors that import downward only, and
+"""The house rules of docs/design.md, checked: small modules, floors that import downward only, and
 an Example in the docstring of every public callable."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "neurona"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "static" not in p.parts)
 
-# floor of each top-level part of the package (DESIGN.md); side packages sit above them all
+# floor of each top-level part of the package (docs/design.md); side packages sit above them all
 FLOORS = {"backend": 0, "errors": 0, "autodiff": 1, "functional": 2, "activations": 3,
           "losses": 3, "metrics": 3, "initializers": 3, "regularizers": 3, "optimizers": 3,
           "layers": 4, "models": 5, "callbacks": 5}

@@ -1,4 +1,4 @@
-"""The course's update rules (COURSE.md O1, O3–O6, O8) written exactly as the decks write them,
+"""The course's update rules (docs/course.md O1, O3–O6, O8) written exactly as the decks write them,
 on one flat parameter vector θ, for the hand-written neurons of ``neurona.classic``."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class CourseOptimizer:
 class GD(CourseOptimizer):
     """Gradient descent (O1):  θ ← θ − α g,  g = ∇J(θ).
 
-    NOTE: deck [E] writes w^{t+1} = w^t + α∇J (COURSE.md §1.11 #1, a sign erratum); descent is
+    NOTE: deck [E] writes w^{t+1} = w^t + α∇J (docs/course.md §1.11 #1, a sign erratum); descent is
     minus, as here.
 
     Example:
@@ -108,7 +108,7 @@ class Nesterov(Momentum):
         4. x^{t+1} = x^t − α p^t
 
     NOTE: Keras, PyTorch and scikit-learn store the look-ahead point instead (Sutskever's
-    re-parameterisation); the iterates differ, the method is the same (COURSE.md §1.11 #10).
+    re-parameterisation); the iterates differ, the method is the same (docs/course.md §1.11 #10).
 
     Example:
         >>> opt = Nesterov(learning_rate=0.1, momentum=0.9)

@@ -1,4 +1,4 @@
-"""The McCulloch–Pitts neuron (1943, COURSE.md N1): binary inputs, fixed weights, a threshold
+"""The McCulloch–Pitts neuron (1943, docs/course.md N1): binary inputs, fixed weights, a threshold
 and a step output. It computes logic but does not learn."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Linear and logistic regression as one neuron (COURSE.md N9, N10), trained by hand-written
+"""Linear and logistic regression as one neuron (docs/course.md N9, N10), trained by hand-written
 gradients with batch GD, SGD or mini-batches and the course's update rules. No autodiff."""
 
 from __future__ import annotations
@@ -161,14 +161,14 @@ class _Neuron:
 
 
 class LinearNeuron(_Neuron):
-    """Linear regression as one neuron (COURSE.md N9, deck [E], notebooks 1.1–1.2).
+    """Linear regression as one neuron (docs/course.md N9, deck [E], notebooks 1.1–1.2).
 
         ŷ = x w + b           (σ(z) = z, the identity)
         L = ½ (ŷ − y)²        J = (1/m) Σᵢ L⁽ⁱ⁾
         ∂J/∂w = (1/m) Xᵀ (ŷ − y)      ∂J/∂b = (1/m) Σᵢ (ŷᵢ − yᵢ)
 
     The ½ makes the gradient free of a factor 2; J is half of Keras's ``'mse'``
-    (COURSE.md §1.11 #7).
+    (docs/course.md §1.11 #7).
 
     Args:
         learning_rate: α of the update rule.
@@ -210,7 +210,7 @@ class LinearNeuron(_Neuron):
 
 
 class LogisticNeuron(_Neuron):
-    """Logistic regression as one neuron (COURSE.md N10, deck [E], notebooks 1.3–1.4).
+    """Logistic regression as one neuron (docs/course.md N10, deck [E], notebooks 1.3–1.4).
 
         ŷ = σ(x w + b),  σ(z) = 1 / (1 + e^{−z})
         J = −(1/m) Σᵢ [yᵢ log ŷᵢ + (1 − yᵢ) log(1 − ŷᵢ)]

@@ -1,4 +1,4 @@
-"""Rosenblatt's perceptron (COURSE.md N2, N3, N5): a threshold unit that learns from its
+"""Rosenblatt's perceptron (docs/course.md N2, N3, N5): a threshold unit that learns from its
 mistakes, for 0/1 labels (w ← w + η(d − y)x) or ±1 labels (w ← w + η y x on mistakes)."""
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ class ConvergenceWarning(UserWarning):
 class Perceptron:
     """Rosenblatt's perceptron with a step output and the perceptron learning rule.
 
-    0/1 labels (COURSE.md N2, deck [A]):
+    0/1 labels (docs/course.md N2, deck [A]):
         y = 1 if Σ wᵢxᵢ + b > 0 else 0
         wᵢ ← wᵢ + η (d − y) xᵢ,   b ← b + η (d − y)          (d = target, y = output)
-    ±1 labels (COURSE.md N3, deck [C]; bias as w₀ with x₀ = 1):
+    ±1 labels (docs/course.md N3, deck [C]; bias as w₀ with x₀ = 1):
         y = sign(Σ wᵢxᵢ + b)  (+1 if > 0, else −1)
         misclassified point:  w ← w + η d x,   b ← b + η d;   well-classified point: no change
 
@@ -39,7 +39,7 @@ class Perceptron:
     (Minsky & Papert 1969) it cycles forever, so ``fit`` stops at ``max_epochs`` with
     ``converged_ = False`` and a ``ConvergenceWarning``.
 
-    NOTE — course erratum (COURSE.md §1.11 #2): deck [C]'s case table writes "well classified →
+    NOTE — course erratum (docs/course.md §1.11 #2): deck [C]'s case table writes "well classified →
     w + ηyx, misclassified → w". That is swapped: the update happens on the misclassified point,
     as coded here.
 

@@ -68,7 +68,7 @@ def load_breast_cancer_coimbra() -> TabularData:
     116 women (64 patients, 52 healthy controls), 9 blood-analysis features: Age, BMI, Glucose,
     Insulin, HOMA, Leptin, Adiponectin, Resistin, MCP.1. The file's ``Classification`` (1 =
     healthy control, 2 = patient) becomes y = Classification − 1: 0 healthy, 1 patient. The
-    course's pre-screening study (COURSE.md B12) uses these features.
+    course's pre-screening study (docs/course.md B12) uses these features.
 
     Returns:
         TabularData with X float32 (116, 9) and y int64 (116,).
@@ -96,7 +96,7 @@ def load_boston_housing(drop_b: bool = True) -> TabularData:
 
     506 towns; target MEDV, the median home value in $1000s (censored at 50.0 in 16 rows).
     Features: CRIM, ZN, INDUS, CHAS, NOX, RM, AGE, DIS, RAD, TAX, PTRATIO, (B), LSTAT. The
-    course's linear-neuron lab (COURSE.md B1) uses it.
+    course's linear-neuron lab (docs/course.md B1) uses it.
 
     ETHICAL WARNING: the column ``B = 1000(Bk − 0.63)²``, Bk the proportion of Black residents,
     was built on the assumption that racial self-segregation affects house prices; scikit-learn
@@ -131,7 +131,7 @@ def load_crypto_prices(coin: str = "btc", dtype="float32") -> tuple[np.ndarray, 
 
     ``close`` is Coin Metrics' PriceUSD, the end-of-day USD reference rate at 00:00 UTC.
     BTC: 3546 days, 2010-07-18 to 2020-04-01; ETH: 1733 days, 2015-08-08 to 2020-05-05; no
-    gaps. For the course's forecasting labs (COURSE.md B7–B11); cut windows with
+    gaps. For the course's forecasting labs (docs/course.md B7–B11); cut windows with
     ``timeseries_windows``.
 
     LICENCE: CC BY-NC 4.0, "This work by Coin Metrics, Inc is licensed under the Creative
@@ -178,7 +178,7 @@ def load_breast_cancer_wisconsin() -> TabularData:
     """Breast cancer Wisconsin (diagnostic), through scikit-learn's bundled copy (no download).
 
     569 tumours, 30 features computed from images of cell nuclei; y: 0 malignant, 1 benign
-    (scikit-learn's coding). The course's logistic-neuron lab (COURSE.md B2) uses it.
+    (scikit-learn's coding). The course's logistic-neuron lab (docs/course.md B2) uses it.
 
     Returns:
         TabularData with X float32 (569, 30) and y int64 (569,).

@@ -1,5 +1,5 @@
 """Supervised windows from a time series, for forecasting with an MLP, an LSTM or a GRU
-(COURSE.md B7–B11): the last ``lookback`` values predict the value ``horizon`` steps ahead."""
+(docs/course.md B7–B11): the last ``lookback`` values predict the value ``horizon`` steps ahead."""
 
 from __future__ import annotations
 

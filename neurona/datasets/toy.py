@@ -195,7 +195,7 @@ def make_regression_1d(n_samples: int = 100, noise: float = 0.1,
 
     ``function``: 'sin' (sin x), 'linear' (2x + 1), 'quadratic' (x²), 'cubic' (x³ − x) or a
     callable on NumPy arrays. Good for a linear neuron ('linear') or for showing that a line
-    cannot curve and a hidden layer can (COURSE.md B14, N8).
+    cannot curve and a hidden layer can (docs/course.md B14, N8).
 
     Returns:
         x float32 (n_samples, 1), y float32 (n_samples,).

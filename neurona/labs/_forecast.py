@@ -1,4 +1,4 @@
-"""Side: the pseudo-out-of-sample forecast shared by the price-forecasting labs (COURSE.md E4,
+"""Side: the pseudo-out-of-sample forecast shared by the price-forecasting labs (docs/course.md E4,
 B7–B11): cut the daily prices into a training period and a test period (the last days), scale
 with the training period's minimum and maximum only, train on windows of ``lookback`` days,
 then forecast each test day from the actual prices of the days before it (one step ahead),

@@ -1,4 +1,4 @@
-"""Side lab: the course's computational graph (COURSE.md, automatic differentiation), by both
+"""Side lab: the course's computational graph (docs/course.md, automatic differentiation), by both
 modes of the engine, drawn with its values and gradients.
 
     c = a + b,   d = b + 1,   e = c · d          at a = 2, b = 1:  c = 3, d = 2, e = 6

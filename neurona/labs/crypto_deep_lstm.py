@@ -1,4 +1,4 @@
-"""Side lab: a deep (stacked) LSTM on Bitcoin's prices (COURSE.md B11, deck [A] lab
+"""Side lab: a deep (stacked) LSTM on Bitcoin's prices (docs/course.md B11, deck [A] lab
 AIMLDL_0506), judged by the one-step-ahead forecast of the last 60 days against the naive
 forecast. The first LSTM returns its whole sequence of hidden states, which the second reads:
 

@@ -1,5 +1,5 @@
 """Side lab: forecasting Bitcoin's daily price with an LSTM, without regularisation
-(COURSE.md B8, deck [A] lab AIMLDL_0503), judged like ``crypto-mlp`` by a pseudo-out-of-sample
+(docs/course.md B8, deck [A] lab AIMLDL_0503), judged like ``crypto-mlp`` by a pseudo-out-of-sample
 one-step-ahead forecast of the last 60 days against the naive forecast:
 
     x = (s'ₜ₋₁₄, …, s'ₜ₋₁) as a sequence (batch, time = 14, features = 1)

@@ -1,4 +1,4 @@
-"""Side lab: LSTM against GRU on the same Bitcoin windows (COURSE.md B9, deck [A] lab
+"""Side lab: LSTM against GRU on the same Bitcoin windows (docs/course.md B9, deck [A] lab
 AIMLDL_0504), both without regularisation, judged by the one-step-ahead forecast of the last
 60 days against the naive forecast.
 

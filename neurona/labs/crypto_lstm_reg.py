@@ -1,5 +1,5 @@
-"""Side lab: a regularised LSTM on Bitcoin's prices (COURSE.md B10, deck [A] lab AIMLDL_0505):
-dropout, L2 on the kernels and early stopping (COURSE.md R1, R4, R5), judged by the one-step-
+"""Side lab: a regularised LSTM on Bitcoin's prices (docs/course.md B10, deck [A] lab AIMLDL_0505):
+dropout, L2 on the kernels and early stopping (docs/course.md R1, R4, R5), judged by the one-step-
 ahead forecast of the last 60 days against the naive forecast.
 
     h = LSTM(50, recurrent_dropout=0.2, kernel_regularizer=L2(1e-4))(x)

@@ -1,5 +1,5 @@
 """Side lab: forecasting Bitcoin's daily price with a multilayer perceptron on lagged prices
-(COURSE.md B7, deck [A] lab AIMLDL_0502), judged by a pseudo-out-of-sample forecast (E4):
+(docs/course.md B7, deck [A] lab AIMLDL_0502), judged by a pseudo-out-of-sample forecast (E4):
 
     x = (s'ₜ₋₁₄, …, s'ₜ₋₁)   the last 14 days' prices, min–max scaled on the training period
     ŷₜ = Dense(1)(relu(Dense(32)(relu(Dense(64)(x)))))            (one step ahead)

@@ -1,5 +1,5 @@
 """Side lab: a small convolutional network on Fashion-MNIST against the dense network of
-``fashion-mnist-mlp`` (COURSE.md B5, Y2, Y3), trained the same way on the same images:
+``fashion-mnist-mlp`` (docs/course.md B5, Y2, Y3), trained the same way on the same images:
 
     x (28, 28, 1) → Conv2D(32, 3×3, relu) → MaxPooling2D(2) → (13, 13, 32)
                   → Conv2D(64, 3×3, relu) → MaxPooling2D(2) → (5, 5, 64)

@@ -1,5 +1,5 @@
-"""Side lab: a multilayer perceptron on Fashion-MNIST (COURSE.md B5, deck [E] notebook 2.0), the
-dense baseline that the convolutional network of ``fashion-mnist-cnn`` has to beat:
+"""Side lab: a multilayer perceptron on Fashion-MNIST (docs/course.md B5, deck [E] notebook
+2.0), the dense baseline that the convolutional network of ``fashion-mnist-cnn`` has to beat:
 
     x = image / 255, flattened to 784 values
     h = relu(x W₁ + b₁)              (128 hidden units)

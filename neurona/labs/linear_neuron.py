@@ -1,4 +1,4 @@
-"""Side lab: linear regression as one neuron on the Boston house prices (COURSE.md N9, B1),
+"""Side lab: linear regression as one neuron on the Boston house prices (docs/course.md N9, B1),
 trained by the course's optimisers, all compared on one loss plot.
 
     ŷ = x w + b        J = (1/m) Σ ½ (ŷ − y)²        ∂J/∂w = (1/m) Xᵀ (ŷ − y)

@@ -1,4 +1,4 @@
-"""Side lab: logistic regression as one neuron for breast-cancer diagnosis (COURSE.md N10, B2).
+"""Side lab: logistic regression as one neuron for breast-cancer diagnosis (docs/course.md N10, B2).
 
     ŷ = σ(x w + b)        J = −(1/m) Σ [y log ŷ + (1 − y) log(1 − ŷ)]        ∂J/∂w = (1/m) Xᵀ(ŷ − y)
 

@@ -1,4 +1,4 @@
-"""Side lab: the McCulloch–Pitts neuron (1943, COURSE.md N1) computes logic with fixed weights.
+"""Side lab: the McCulloch–Pitts neuron (1943, docs/course.md N1) computes logic with fixed weights.
 
     y = 1 if Σᵢ wᵢ xᵢ ≥ θ else 0,     xᵢ ∈ {0, 1}
 

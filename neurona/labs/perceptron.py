@@ -1,4 +1,4 @@
-"""Side lab: Rosenblatt's perceptron learns AND and OR, and cannot learn XOR (COURSE.md N2–N5).
+"""Side lab: Rosenblatt's perceptron learns AND and OR, and cannot learn XOR (docs/course.md N2–N5).
 
     y = 1 if w·x + b > 0 else 0          w ← w + η (d − y) x,   b ← b + η (d − y)
 

@@ -1,4 +1,4 @@
-"""Side lab: the course's shallow network on handwritten digits (COURSE.md B4, deck [E]), with
+"""Side lab: the course's shallow network on handwritten digits (docs/course.md B4, deck [E]), with
 the slide's Keras code run unchanged on neurona:
 
     x = image / 255, flattened to 784 values
@@ -7,7 +7,7 @@ the slide's Keras code run unchanged on neurona:
     L = (1/10) Σ_k (ŷ_k − y_k)²    (Keras's 'mse' on one-hot labels, averaged over the batch)
 
 NOTE: deck [E] writes the cost J = (1/m) Σ ½‖a⁽²⁾ − y‖², which is 5 times Keras's 'mse' for
-10 outputs (COURSE.md §1.11, item 7); the slide's code uses 'mse', and so do we. The course
+10 outputs (docs/course.md §1.11, item 7); the slide's code uses 'mse', and so do we. The course
 reports a test accuracy of 0.9758 on MNIST after 15 epochs. MNIST is not shipped (no Debian
 package); when it is absent the lab runs on Fashion-MNIST, a harder set of the same shape, and
 says so.

@@ -1,4 +1,4 @@
-"""Side lab: the universal approximation theorem at work (COURSE.md N8; Cybenko 1989, Hornik,
+"""Side lab: the universal approximation theorem at work (docs/course.md N8; Cybenko 1989, Hornik,
 Stinchcombe & White 1989). One hidden layer of h sigmoid units,
 
     F(x) = Σ_{i=1..h} ωᵢ σ(wᵢ x + bᵢ) + c,

@@ -1,5 +1,5 @@
 """Side lab: XOR, the problem no single perceptron solves (Minsky & Papert, 1969), solved by
-the smallest network that can: a Keras-style 2-2-1 multilayer perceptron (COURSE.md N5, N7).
+the smallest network that can: a Keras-style 2-2-1 multilayer perceptron (docs/course.md N5, N7).
 
     h = tanh(x W₁ + b₁)            (2 hidden units)
     ŷ = σ(h W₂ + b₂)               (1 output unit, the probability of class 1)

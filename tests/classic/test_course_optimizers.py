@@ -1,4 +1,4 @@
-"""The course's update rules (COURSE.md O1, O3–O6, O8): the first two steps on J(θ) = θ²
+"""The course's update rules (docs/course.md O1, O3–O6, O8): the first two steps on J(θ) = θ²
 (g = 2θ) from θ⁰ = 1 with α = 0.1, against hand computations."""
 
 import numpy as np

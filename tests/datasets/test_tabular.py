@@ -9,7 +9,7 @@ import pytest
 
 from neurona.datasets import tabular
 
-SHA256 = {  # from shared/data/README.md and neurona/datasets/data/LICENSES.md
+SHA256 = {  # from neurona/datasets/data/LICENSES.md
     "breast_cancer_coimbra.csv": "5131935fa834e097d97dfc6ba43d49426823607a4bdcd423f5a86b5cd72cac3a",
     "boston_housing.csv": "79ac716620024011b03c0c44d2bf99069b8173649181926d9109c25475a3804c",
     "btc_daily_close_coinmetrics.csv":

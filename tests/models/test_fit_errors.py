@@ -1,5 +1,5 @@
 """Clear errors from fit / evaluate / predict: what was expected, what was got, where, and how
-to fix it (DESIGN.md, "Rules that keep it safe")."""
+to fix it (docs/design.md, "Rules that keep it safe")."""
 
 from __future__ import annotations
 
