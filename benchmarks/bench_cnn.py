@@ -39,15 +39,23 @@ def load():
 
 
 def neurona_model():
-    model = models.Sequential([
-        layers.Input((28, 28, 1)),
-        layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
-        layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(10),
-    ])
-    model.compile(optimizer="adam",
-                  loss=nr.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+    model = models.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10),
+        ]
+    )
+    model.compile(
+        optimizer="adam",
+        loss=nr.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -63,9 +71,16 @@ def neurona_epoch(x, y, xt, yt):
 def torch_epoch(torch, x, y, xt, yt):
     nn = torch.nn
     model = nn.Sequential(
-        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10),
+        nn.Conv2d(1, 32, 3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(64 * 5 * 5, 128),
+        nn.ReLU(),
+        nn.Linear(128, 10),
     )
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()
@@ -74,7 +89,7 @@ def torch_epoch(torch, x, y, xt, yt):
     t0 = time.perf_counter()
     order = torch.randperm(len(X))
     for start in range(0, len(X), BATCH):
-        idx = order[start:start + BATCH]
+        idx = order[start : start + BATCH]
         optimizer.zero_grad()
         loss = loss_fn(model(X[idx]), Y[idx])
         loss.backward()
@@ -136,16 +151,25 @@ def main() -> None:
         if args.profile:
             profile(x, y)
             return
-        results = compare({"neurona": lambda: neurona_epoch(x, y, xt, yt),
-                           "pytorch": lambda: torch_epoch(torch, x, y, xt, yt)}, args.repeats)
-    print(f"CNN on {N_TRAIN} Fashion-MNIST images, batch {BATCH}, {args.threads} thread(s), "
-          f"one epoch after warm-up, {args.repeats} alternating runs each:")
+        results = compare(
+            {
+                "neurona": lambda: neurona_epoch(x, y, xt, yt),
+                "pytorch": lambda: torch_epoch(torch, x, y, xt, yt),
+            },
+            args.repeats,
+        )
+    print(
+        f"CNN on {N_TRAIN} Fashion-MNIST images, batch {BATCH}, {args.threads} thread(s), "
+        f"one epoch after warm-up, {args.repeats} alternating runs each:"
+    )
     medians = {}
     for name, runs in results.items():
         wall, cpu = [r[0] for r in runs], [r[1] for r in runs]
         medians[name] = (statistics.median(wall), statistics.median(cpu))
-        print(f"  {name:8s} wall min {min(wall):6.2f} s, median {medians[name][0]:6.2f} s;  "
-              f"CPU median {medians[name][1]:6.2f} s;  test accuracy {runs[-1][2]:.4f}")
+        print(
+            f"  {name:8s} wall min {min(wall):6.2f} s, median {medians[name][0]:6.2f} s;  "
+            f"CPU median {medians[name][1]:6.2f} s;  test accuracy {runs[-1][2]:.4f}"
+        )
     ratio_wall = medians["neurona"][0] / medians["pytorch"][0]
     ratio_cpu = medians["neurona"][1] / medians["pytorch"][1]
     print(f"  ratio neurona / pytorch (medians): wall {ratio_wall:.2f}, CPU {ratio_cpu:.2f}")

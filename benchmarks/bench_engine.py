@@ -68,13 +68,19 @@ SIZES = [784, 256, 256, 256, 10]
 
 
 def mlp_weights(rng):
-    return [(rng.normal(0, (2 / a) ** 0.5, size=(a, b)).astype(np.float32),
-             np.zeros(b, dtype=np.float32)) for a, b in zip(SIZES[:-1], SIZES[1:])]
+    return [
+        (
+            rng.normal(0, (2 / a) ** 0.5, size=(a, b)).astype(np.float32),
+            np.zeros(b, dtype=np.float32),
+        )
+        for a, b in zip(SIZES[:-1], SIZES[1:])
+    ]
 
 
 def mlp_neurona(weights, x, fused: bool):
-    params = [(nr.tensor(W, requires_grad=True), nr.tensor(b, requires_grad=True))
-              for W, b in weights]
+    params = [
+        (nr.tensor(W, requires_grad=True), nr.tensor(b, requires_grad=True)) for W, b in weights
+    ]
     xt = nr.tensor(x)
 
     def step():
@@ -133,8 +139,10 @@ def main() -> None:
     n_ops = 200
     t_nr = best_of(chain_neurona(n_ops), args.repeats)
     t_th = best_of(chain_torch(torch, n_ops), args.repeats)
-    print(f"per-op overhead (fwd+bwd, {n_ops} ops): neurona {t_nr / n_ops * 1e6:6.2f} µs/op, "
-          f"torch {t_th / n_ops * 1e6:6.2f} µs/op, ratio {t_nr / t_th:.2f}")
+    print(
+        f"per-op overhead (fwd+bwd, {n_ops} ops): neurona {t_nr / n_ops * 1e6:6.2f} µs/op, "
+        f"torch {t_th / n_ops * 1e6:6.2f} µs/op, ratio {t_nr / t_th:.2f}"
+    )
 
     rng = np.random.default_rng(0)
     weights = mlp_weights(rng)
@@ -142,8 +150,10 @@ def main() -> None:
     t_th = best_of(mlp_torch(torch, weights, x), args.repeats)
     for label, fused in (("fused dense", True), ("unfused ops", False)):
         t_nr = best_of(mlp_neurona(weights, x, fused), args.repeats)
-        print(f"MLP 784-256-256-256-10 fwd+bwd, batch 256, {label}: neurona "
-              f"{t_nr * 1e3:6.2f} ms, torch {t_th * 1e3:6.2f} ms, ratio {t_nr / t_th:.2f}")
+        print(
+            f"MLP 784-256-256-256-10 fwd+bwd, batch 256, {label}: neurona "
+            f"{t_nr * 1e3:6.2f} ms, torch {t_th * 1e3:6.2f} ms, ratio {t_nr / t_th:.2f}"
+        )
 
 
 if __name__ == "__main__":

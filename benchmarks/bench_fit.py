@@ -66,8 +66,10 @@ def glorot_weights(seed: int, sizes=(784, HIDDEN, CLASSES)) -> list[np.ndarray]:
     weights = []
     for d_in, d_out in zip(sizes[:-1], sizes[1:]):
         limit = np.sqrt(6.0 / (d_in + d_out))
-        weights += [rng.uniform(-limit, limit, size=(d_in, d_out)).astype(np.float32),
-                    np.zeros(d_out, dtype=np.float32)]
+        weights += [
+            rng.uniform(-limit, limit, size=(d_in, d_out)).astype(np.float32),
+            np.zeros(d_out, dtype=np.float32),
+        ]
     return weights
 
 
@@ -83,8 +85,10 @@ class Clock:
 
     def stop(self, epochs: int) -> tuple[float, float]:
         """(wall seconds, CPU seconds) per epoch."""
-        return ((time.perf_counter() - self.wall) / epochs,
-                (time.process_time() - self.cpu) / epochs)
+        return (
+            (time.perf_counter() - self.wall) / epochs,
+            (time.process_time() - self.cpu) / epochs,
+        )
 
 
 # ----- neurona ---------------------------------------------------------------------------------
@@ -100,12 +104,23 @@ class SubclassedMLP(models.Model):
         return self.out(self.hidden(x))
 
 
-def neurona_model(weights, hidden="relu", out="softmax", loss="sparse_categorical_crossentropy",
-                  metrics=None, kind="sequential"):
+def neurona_model(
+    weights,
+    hidden="relu",
+    out="softmax",
+    loss="sparse_categorical_crossentropy",
+    metrics=None,
+    kind="sequential",
+):
     """The 784-128-10 MLP as a Sequential, a Functional or a subclassed model."""
     if kind == "sequential":
-        model = models.Sequential([layers.Input((784,)), layers.Dense(HIDDEN, activation=hidden),
-                                   layers.Dense(CLASSES, activation=out)])
+        model = models.Sequential(
+            [
+                layers.Input((784,)),
+                layers.Dense(HIDDEN, activation=hidden),
+                layers.Dense(CLASSES, activation=out),
+            ]
+        )
     elif kind == "functional":
         inputs = layers.Input((784,))
         h = layers.Dense(HIDDEN, activation=hidden)(inputs)
@@ -152,7 +167,7 @@ def run_torch(torch, weights, x, y, x_test, y_test, batch, epochs, seed, mse=Fal
         order = torch.from_numpy(rng.permutation(len(x)))
         total = 0.0
         for start in range(0, len(x), batch):
-            index = order[start:start + batch]
+            index = order[start : start + batch]
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(net(xt[index]), yt[index])
             loss.backward()
@@ -227,7 +242,7 @@ def run_numpy(weights, x, y, x_test, y_test, batch, epochs, seed):
         order = rng.permutation(len(x))
         total = 0.0
         for start in range(0, len(x), batch):
-            total += net.step(x, y, order[start:start + batch])
+            total += net.step(x, y, order[start : start + batch])
     wall, cpu = clock.stop(epochs)
     return wall, cpu, accuracy(net.scores(x_test), y_test)
 
@@ -235,9 +250,11 @@ def run_numpy(weights, x, y, x_test, y_test, batch, epochs, seed):
 # ----- driver ----------------------------------------------------------------------------------
 def summary(name: str, runs: list[tuple[float, float, float]]) -> str:
     wall, cpu = [r[0] for r in runs], [r[1] for r in runs]
-    return (f"  {name:8s} epoch wall min {min(wall):7.3f} s median {statistics.median(wall):7.3f} s"
-            f" | cpu min {min(cpu):7.3f} s median {statistics.median(cpu):7.3f} s"
-            f" | test acc {runs[-1][2] * 100:5.2f} %")
+    return (
+        f"  {name:8s} epoch wall min {min(wall):7.3f} s median {statistics.median(wall):7.3f} s"
+        f" | cpu min {min(cpu):7.3f} s median {statistics.median(cpu):7.3f} s"
+        f" | test acc {runs[-1][2] * 100:5.2f} %"
+    )
 
 
 def bench_batch(torch, data, batch, args) -> None:
@@ -249,35 +266,67 @@ def bench_batch(torch, data, batch, args) -> None:
     run_numpy(weights, x[warm], y[warm], x_test[:256], y_test[:256], batch, 1, args.seed)
     metrics = ["accuracy"] if args.metric else None
     runners = {
-        "neurona": lambda seed: run_neurona(weights, x, y, x_test, y_test, batch, args.epochs,
-                                            seed, metrics=metrics),
-        "nr-func": lambda seed: run_neurona(weights, x, y, x_test, y_test, batch, args.epochs,
-                                            seed, metrics=metrics, kind="functional"),
-        "nr-sub": lambda seed: run_neurona(weights, x, y, x_test, y_test, batch, args.epochs,
-                                           seed, metrics=metrics, kind="subclassed"),
-        "torch": lambda seed: run_torch(torch, weights, x, y, x_test, y_test, batch, args.epochs,
-                                        seed),
+        "neurona": lambda seed: run_neurona(
+            weights, x, y, x_test, y_test, batch, args.epochs, seed, metrics=metrics
+        ),
+        "nr-func": lambda seed: run_neurona(
+            weights,
+            x,
+            y,
+            x_test,
+            y_test,
+            batch,
+            args.epochs,
+            seed,
+            metrics=metrics,
+            kind="functional",
+        ),
+        "nr-sub": lambda seed: run_neurona(
+            weights,
+            x,
+            y,
+            x_test,
+            y_test,
+            batch,
+            args.epochs,
+            seed,
+            metrics=metrics,
+            kind="subclassed",
+        ),
+        "torch": lambda seed: run_torch(
+            torch, weights, x, y, x_test, y_test, batch, args.epochs, seed
+        ),
         "numpy": lambda seed: run_numpy(weights, x, y, x_test, y_test, batch, args.epochs, seed),
     }
     results: dict[str, list] = {name: [] for name in runners if name in args.libs}
     for r in range(args.repeats):
         for name in results:
             results[name].append(runners[name](args.seed + r))
-    print(f"batch {batch}, {len(x)} samples, {args.epochs} epoch(s), {args.repeats} repeat(s)"
-          + (", fit with metrics=['accuracy']" if args.metric else ""))
+    print(
+        f"batch {batch}, {len(x)} samples, {args.epochs} epoch(s), {args.repeats} repeat(s)"
+        + (", fit with metrics=['accuracy']" if args.metric else "")
+    )
     for name, runs in results.items():
         print(summary(name, runs))
     goal = f"goal ≤ {0.6 if batch <= 32 else 0.8}"
-    goals = {("neurona", "torch"): goal, ("nr-func", "torch"): goal, ("nr-sub", "torch"): goal,
-             ("neurona", "numpy"): "goal ≤ 1.15", ("nr-func", "numpy"): "goal ≤ 1.15",
-             ("nr-sub", "numpy"): "goal ≤ 1.15", ("numpy", "torch"): ""}
+    goals = {
+        ("neurona", "torch"): goal,
+        ("nr-func", "torch"): goal,
+        ("nr-sub", "torch"): goal,
+        ("neurona", "numpy"): "goal ≤ 1.15",
+        ("nr-func", "numpy"): "goal ≤ 1.15",
+        ("nr-sub", "numpy"): "goal ≤ 1.15",
+        ("numpy", "torch"): "",
+    }
     for which, label in ((0, "wall"), (1, "cpu")):
         med = {k: statistics.median(r[which] for r in v) for k, v in results.items()}
         low = {k: min(r[which] for r in v) for k, v in results.items()}
         for (a, c), goal in goals.items():
             if a in results and c in results:
-                print(f"  ratio {a}/{c:6s} {label:4s} min {low[a] / low[c]:.2f}  median "
-                      f"{med[a] / med[c]:.2f}   {goal}")
+                print(
+                    f"  ratio {a}/{c:6s} {label:4s} min {low[a] / low[c]:.2f}  median "
+                    f"{med[a] / med[c]:.2f}   {goal}"
+                )
 
 
 def bench_shallow(torch, data, args) -> None:
@@ -286,16 +335,42 @@ def bench_shallow(torch, data, args) -> None:
     epochs = args.shallow_epochs
     weights = glorot_weights(args.seed)
     one_hot = nr.utils.to_categorical(y, CLASSES).astype(np.float32)
-    t_nr, cpu_nr, acc_nr = run_neurona(weights, x, one_hot, x_test, y_test, 32, epochs,
-                                       args.seed, hidden="tanh", out="sigmoid", loss="mse")
-    t_th, cpu_th, acc_th = run_torch(torch, weights, x, y, x_test, y_test, 32, epochs, args.seed,
-                                     mse=True, hidden="tanh", out="sigmoid")
-    print(f"shallow 784-128 tanh - 10 sigmoid, MSE, Adam, batch 32, {epochs} epochs, "
-          f"{len(x)} samples")
+    t_nr, cpu_nr, acc_nr = run_neurona(
+        weights,
+        x,
+        one_hot,
+        x_test,
+        y_test,
+        32,
+        epochs,
+        args.seed,
+        hidden="tanh",
+        out="sigmoid",
+        loss="mse",
+    )
+    t_th, cpu_th, acc_th = run_torch(
+        torch,
+        weights,
+        x,
+        y,
+        x_test,
+        y_test,
+        32,
+        epochs,
+        args.seed,
+        mse=True,
+        hidden="tanh",
+        out="sigmoid",
+    )
+    print(
+        f"shallow 784-128 tanh - 10 sigmoid, MSE, Adam, batch 32, {epochs} epochs, {len(x)} samples"
+    )
     rows = (("neurona", t_nr, cpu_nr, acc_nr), ("torch", t_th, cpu_th, acc_th))
     for name, wall, cpu, acc in rows:
-        print(f"  {name:8s} {wall * epochs:7.1f} s wall ({wall:.3f} s/epoch, cpu {cpu:.3f} "
-              f"s/epoch)  test acc {acc * 100:5.2f} %")
+        print(
+            f"  {name:8s} {wall * epochs:7.1f} s wall ({wall:.3f} s/epoch, cpu {cpu:.3f} "
+            f"s/epoch)  test acc {acc * 100:5.2f} %"
+        )
     print(f"  ratio neurona/torch wall {t_nr / t_th:.2f}, cpu {cpu_nr / cpu_th:.2f}")
 
 
@@ -308,11 +383,13 @@ def main() -> None:
     parser.add_argument("--subset", type=int, default=0, help="train on the first N samples")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--metric", action="store_true", help="fit with metrics=['accuracy']")
-    parser.add_argument("--libs", nargs="+", default=["neurona", "nr-func", "nr-sub", "torch",
-                                                      "numpy"],
-                        choices=["neurona", "nr-func", "nr-sub", "torch", "numpy"],
-                        help="which to time (neurona: Sequential; nr-func: Functional; nr-sub: "
-                             "a subclassed Model)")
+    parser.add_argument(
+        "--libs",
+        nargs="+",
+        default=["neurona", "nr-func", "nr-sub", "torch", "numpy"],
+        choices=["neurona", "nr-func", "nr-sub", "torch", "numpy"],
+        help="which to time (neurona: Sequential; nr-func: Functional; nr-sub: a subclassed Model)",
+    )
     parser.add_argument("--shallow", action="store_true", help="also the course's shallow net")
     parser.add_argument("--shallow-epochs", type=int, default=15)
     args = parser.parse_args()
@@ -325,8 +402,10 @@ def main() -> None:
         limits = threadpool_limits(args.threads)
         torch.set_num_threads(args.threads)
     with limits:
-        print(f"neurona {nr.__version__}, numpy {np.__version__}, torch {torch.__version__}, "
-              f"threads {args.threads or 'default'} (torch {torch.get_num_threads()})")
+        print(
+            f"neurona {nr.__version__}, numpy {np.__version__}, torch {torch.__version__}, "
+            f"threads {args.threads or 'default'} (torch {torch.get_num_threads()})"
+        )
         data = load_data(args.subset)
         for batch in args.batch_sizes:
             bench_batch(torch, data, batch, args)

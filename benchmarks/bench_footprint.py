@@ -98,8 +98,7 @@ print(json.dumps({{"seconds": seconds, "traced_peak": peak,
 
 def probe(code: str) -> dict:
     """Run ``code`` in a fresh interpreter and parse the JSON line it prints last."""
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"probe failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -115,26 +114,36 @@ def main() -> None:
     parser.add_argument("--train", action="store_true", help="also one training epoch each")
     parser.add_argument("--samples", type=int, default=60000)
     args = parser.parse_args()
-    print(f"Python {sys.version.split()[0]}; each figure from a fresh process; "
-          f"import time min/median of {args.repeats}")
-    print(f"{'import':10s} {'time min':>9s} {'median':>9s} {'RSS added':>12s} "
-          f"{'RSS total':>12s} {'tracemalloc peak':>17s}")
+    print(
+        f"Python {sys.version.split()[0]}; each figure from a fresh process; "
+        f"import time min/median of {args.repeats}"
+    )
+    print(
+        f"{'import':10s} {'time min':>9s} {'median':>9s} {'RSS added':>12s} "
+        f"{'RSS total':>12s} {'tracemalloc peak':>17s}"
+    )
     for module in ("numpy", "neurona", "torch"):
         runs = [probe(IMPORT_PROBE.format(module=module)) for _ in range(args.repeats)]
         times = [r["seconds"] for r in runs]
         last = runs[-1]
         traced = probe(TRACED_IMPORT_PROBE.format(module=module))["traced_peak"]
-        print(f"{module:10s} {min(times) * 1e3:7.0f} ms {statistics.median(times) * 1e3:6.0f} ms"
-              f" {mib(last['rss_kib'])} {mib(last['rss_total_kib'])} "
-              f"{traced / 2**20:13.1f} MiB")
+        print(
+            f"{module:10s} {min(times) * 1e3:7.0f} ms {statistics.median(times) * 1e3:6.0f} ms"
+            f" {mib(last['rss_kib'])} {mib(last['rss_total_kib'])} "
+            f"{traced / 2**20:13.1f} MiB"
+        )
     if args.train:
         data_mib = args.samples * 784 * 4 / 2**20
-        print(f"one epoch, MLP 784-128-10, Adam, batch 32, {args.samples} random samples "
-              f"({data_mib:.0f} MiB of float32 inputs, created before tracing)")
+        print(
+            f"one epoch, MLP 784-128-10, Adam, batch 32, {args.samples} random samples "
+            f"({data_mib:.0f} MiB of float32 inputs, created before tracing)"
+        )
         for name, code in (("neurona", TRAIN_NEURONA), ("torch", TRAIN_TORCH)):
             r = probe(code.format(n=args.samples))
-            print(f"  {name:8s} epoch {r['seconds']:6.2f} s   peak RSS {mib(r['rss_total_kib'])}"
-                  f"   tracemalloc peak during fit {r['traced_peak'] / 2**20:7.1f} MiB")
+            print(
+                f"  {name:8s} epoch {r['seconds']:6.2f} s   peak RSS {mib(r['rss_total_kib'])}"
+                f"   tracemalloc peak during fit {r['traced_peak'] / 2**20:7.1f} MiB"
+            )
 
 
 if __name__ == "__main__":

@@ -62,10 +62,12 @@ def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
 
 def neurona_model(cell, weights):
     recurrent = layers.LSTM(UNITS) if cell == "lstm" else layers.GRU(UNITS)
-    model = models.Sequential([layers.Input((STEPS, FEATURES)), recurrent,
-                               layers.Dense(CLASSES, activation="softmax")])
-    model.compile(optimizer=optimizers.Adam(learning_rate=1e-3),
-                  loss="sparse_categorical_crossentropy")
+    model = models.Sequential(
+        [layers.Input((STEPS, FEATURES)), recurrent, layers.Dense(CLASSES, activation="softmax")]
+    )
+    model.compile(
+        optimizer=optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy"
+    )
     model.set_weights([w.copy() for w in weights])
     return model
 
@@ -85,7 +87,7 @@ def _torch_order(cell: str, m: np.ndarray) -> np.ndarray:
     if cell == "lstm":
         return m
     u = UNITS
-    return np.concatenate([m[..., u:2 * u], m[..., :u], m[..., 2 * u:]], axis=-1)
+    return np.concatenate([m[..., u : 2 * u], m[..., :u], m[..., 2 * u :]], axis=-1)
 
 
 def torch_net(torch, cell, weights):
@@ -127,7 +129,7 @@ def run_torch(torch, cell, weights, data, batch, seed):
     t0 = time.perf_counter()
     total = 0.0
     for start in range(0, len(x), batch):
-        index = order[start:start + batch]
+        index = order[start : start + batch]
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(net(xt[index]), yt[index])
         loss.backward()
@@ -141,28 +143,34 @@ def run_torch(torch, cell, weights, data, batch, seed):
 
 def summary(name: str, runs: list) -> str:
     times = [t for t, _ in runs]
-    return (f"  {name:8s} epoch min {min(times):7.3f} s  median {statistics.median(times):7.3f} s"
-            f"  test acc {runs[-1][1] * 100:5.2f} %")
+    return (
+        f"  {name:8s} epoch min {min(times):7.3f} s  median {statistics.median(times):7.3f} s"
+        f"  test acc {runs[-1][1] * 100:5.2f} %"
+    )
 
 
 def bench_cell(torch, cell, data, args) -> None:
     weights = initial_weights(cell, args.seed)
     x, y, x_test, y_test = data
-    warm = (x[:20 * args.batch], y[:20 * args.batch], x_test[:500], y_test[:500])
+    warm = (x[: 20 * args.batch], y[: 20 * args.batch], x_test[:500], y_test[:500])
     run_neurona(cell, weights, warm, args.batch, args.seed)
     run_torch(torch, cell, weights, warm, args.batch, args.seed)
     results: dict[str, list] = {"neurona": [], "torch": []}
     for r in range(args.repeats):
         results["neurona"].append(run_neurona(cell, weights, data, args.batch, args.seed + r))
         results["torch"].append(run_torch(torch, cell, weights, data, args.batch, args.seed + r))
-    print(f"{cell.upper()}({UNITS}) → Dense({CLASSES}), {len(x)} sequences of {STEPS}×{FEATURES}, "
-          f"batch {args.batch}, 1 epoch, {args.repeats} repeat(s)")
+    print(
+        f"{cell.upper()}({UNITS}) → Dense({CLASSES}), {len(x)} sequences of {STEPS}×{FEATURES}, "
+        f"batch {args.batch}, 1 epoch, {args.repeats} repeat(s)"
+    )
     for name, runs in results.items():
         print(summary(name, runs))
     low = {k: min(t for t, _ in v) for k, v in results.items()}
     med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
-    print(f"  ratio neurona/torch min {low['neurona'] / low['torch']:.2f}  median "
-          f"{med['neurona'] / med['torch']:.2f}   goal ≤ 1.5")
+    print(
+        f"  ratio neurona/torch min {low['neurona'] / low['torch']:.2f}  median "
+        f"{med['neurona'] / med['torch']:.2f}   goal ≤ 1.5"
+    )
 
 
 def profile(cell, data, args) -> None:
@@ -198,8 +206,10 @@ def main() -> None:
         limits = threadpool_limits(args.threads)
         torch.set_num_threads(args.threads)
     with limits:
-        print(f"numpy {np.__version__}, torch {torch.__version__}, threads "
-              f"{args.threads or 'default'} (torch {torch.get_num_threads()})")
+        print(
+            f"numpy {np.__version__}, torch {torch.__version__}, threads "
+            f"{args.threads or 'default'} (torch {torch.get_num_threads()})"
+        )
         data = load_data(args.subset)
         for cell in args.cells:
             if args.profile:

@@ -29,17 +29,56 @@ from neurona.backend import floatx, set_floatx
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"activations", "autodiff", "backend", "callbacks", "classic", "datasets", "errors",
-               "functional", "initializers", "labs", "layers", "losses", "metrics", "models",
-               "ops", "optimizers", "random", "regularizers", "saving", "utils", "viz"}
+_SUBMODULES = {
+    "activations",
+    "autodiff",
+    "backend",
+    "callbacks",
+    "classic",
+    "datasets",
+    "errors",
+    "functional",
+    "initializers",
+    "labs",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "ops",
+    "optimizers",
+    "random",
+    "regularizers",
+    "saving",
+    "utils",
+    "viz",
+}
 
-__all__ = ["Function", "Tensor", "enable_grad", "floatx", "grad", "gradcheck", "is_grad_enabled",
-           "jvp", "no_grad", "set_floatx", "tensor", "value_and_grad", *sorted(_SUBMODULES)]
+__all__ = [
+    "Function",
+    "Tensor",
+    "enable_grad",
+    "floatx",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "jvp",
+    "no_grad",
+    "set_floatx",
+    "tensor",
+    "value_and_grad",
+    *sorted(_SUBMODULES),
+]
 
 
 # Keras 3's top-level names (``import neurona as keras; keras.Sequential(...)``)
-_KERAS_NAMES = {"Model": "models", "Sequential": "models", "Functional": "models",
-                "Input": "layers", "InputLayer": "layers", "Layer": "layers"}
+_KERAS_NAMES = {
+    "Model": "models",
+    "Sequential": "models",
+    "Functional": "models",
+    "Input": "layers",
+    "InputLayer": "layers",
+    "Layer": "layers",
+}
 __all__ += sorted(_KERAS_NAMES)
 
 

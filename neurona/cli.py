@@ -30,8 +30,9 @@ def _demo(args: argparse.Namespace) -> int:
     from neurona.labs import xor_autodiff
 
     print("neurona demo: the xor-autodiff lab (`neurona labs` lists the others)")
-    results = xor_autodiff.run(epochs=args.epochs, out=args.out or DEMO_FOLDER, seed=args.seed,
-                               fast=args.fast)
+    results = xor_autodiff.run(
+        epochs=args.epochs, out=args.out or DEMO_FOLDER, seed=args.seed, fast=args.fast
+    )
     return 0 if results["solved"] else 1
 
 
@@ -70,8 +71,13 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 # the optional extras of pyproject.toml and the distributions each one brings
-_EXTRAS = {"plot": ("matplotlib",), "fast": ("threadpoolctl",), "progress": ("tqdm",),
-           "data": ("scikit-learn", "pandas"), "oracles": ("torch", "keras", "jax")}
+_EXTRAS = {
+    "plot": ("matplotlib",),
+    "fast": ("threadpoolctl",),
+    "progress": ("tqdm",),
+    "data": ("scikit-learn", "pandas"),
+    "oracles": ("torch", "keras", "jax"),
+}
 
 
 def _version(distribution: str) -> str | None:
@@ -87,11 +93,13 @@ def _blas_lines() -> list[str]:
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
-        return ["  (install threadpoolctl to see the BLAS: pip install \"neurona[fast]\")"]
+        return ['  (install threadpoolctl to see the BLAS: pip install "neurona[fast]")']
     pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
-    return [f"  {p.get('internal_api')} {p.get('version')}, {p.get('num_threads')} threads"
-            f" ({p.get('threading_layer', '?')} threading), {p.get('filepath')}"
-            for p in pools] or ["  no BLAS library found by threadpoolctl"]
+    return [
+        f"  {p.get('internal_api')} {p.get('version')}, {p.get('num_threads')} threads"
+        f" ({p.get('threading_layer', '?')} threading), {p.get('filepath')}"
+        for p in pools
+    ] or ["  no BLAS library found by threadpoolctl"]
 
 
 def info_lines() -> list[str]:
@@ -110,13 +118,20 @@ def info_lines() -> list[str]:
     import neurona
     from neurona.datasets import cache_dir, find_dataset
 
-    lines = [f"neurona {neurona.__version__} ({Path(neurona.__file__).parent})",
-             f"Python {platform.python_version()} ({platform.python_implementation()}, "
-             f"{platform.system()} {platform.machine()})",
-             f"NumPy {np.__version__}", f"float dtype: {neurona.floatx()}",
-             "array module: NumPy" + (" (CuPy found: used for arrays on a GPU)"
-                                      if find_spec("cupy") else " (CuPy not installed: CPU only)"),
-             "optional extras:"]
+    lines = [
+        f"neurona {neurona.__version__} ({Path(neurona.__file__).parent})",
+        f"Python {platform.python_version()} ({platform.python_implementation()}, "
+        f"{platform.system()} {platform.machine()})",
+        f"NumPy {np.__version__}",
+        f"float dtype: {neurona.floatx()}",
+        "array module: NumPy"
+        + (
+            " (CuPy found: used for arrays on a GPU)"
+            if find_spec("cupy")
+            else " (CuPy not installed: CPU only)"
+        ),
+        "optional extras:",
+    ]
     for extra, distributions in _EXTRAS.items():
         found = [f"{d} {_version(d)}" if _version(d) else f"{d} missing" for d in distributions]
         lines.append(f"  {extra:<9} {', '.join(found)}")
@@ -127,10 +142,13 @@ def info_lines() -> list[str]:
     lines.append("data sets:")
     for name in ("fashion-mnist", "mnist"):
         files = find_dataset(name)
-        where = (str(Path(next(iter(files.values()))).parent) if files else
-                 f"not found: put its 4 IDX files in $NEURONA_DATA/{name}/ or {cache_dir()}/"
-                 f"{name}/" + (" (or apt install dataset-fashion-mnist)"
-                               if name == "fashion-mnist" else ""))
+        where = (
+            str(Path(next(iter(files.values()))).parent)
+            if files
+            else f"not found: put its 4 IDX files in $NEURONA_DATA/{name}/ or {cache_dir()}/"
+            f"{name}/"
+            + (" (or apt install dataset-fashion-mnist)" if name == "fashion-mnist" else "")
+        )
         lines.append(f"  {name:<14}{where}")
     return lines
 
@@ -156,13 +174,17 @@ def build_parser() -> argparse.ArgumentParser:
         >>> args.name, args.fast, args.seed, args.epochs
         ('perceptron', True, 3, None)
     """
-    parser = argparse.ArgumentParser(prog="neurona", description="The neural networks of the "
-                                     "course: a demo, the course labs and installation info.",
-                                     epilog="Exit codes: 0 done, 1 a lab failed, 2 bad arguments.")
+    parser = argparse.ArgumentParser(
+        prog="neurona",
+        description="The neural networks of the "
+        "course: a demo, the course labs and installation info.",
+        epilog="Exit codes: 0 done, 1 a lab failed, 2 bad arguments.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", help="a 2-8-1 network learns XOR with the autodiff engine")
-    demo.add_argument("--epochs", type=_positive, default=None,
-                      help="gradient steps (default 1000)")
+    demo.add_argument(
+        "--epochs", type=_positive, default=None, help="gradient steps (default 1000)"
+    )
     demo.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
     demo.add_argument("--out", default=None, help=f"report folder (default {DEMO_FOLDER})")
     demo.add_argument("--fast", action="store_true", help="fewer epochs (300)")

@@ -18,8 +18,10 @@ def _factor(where: str, name: str, value: Any) -> float:
     """Keras's rule: a penalty factor is a finite, non-negative float."""
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not ok or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{where}: expected {name} to be a non-negative float such as 0.01, "
-                         f"got {name}={value!r}.")
+        raise ValueError(
+            f"{where}: expected {name} to be a non-negative float such as 0.01, "
+            f"got {name}={value!r}."
+        )
     return float(value)
 
 
@@ -128,8 +130,16 @@ class L2(Regularizer):
         return {"l2": self.l2}
 
 
-_BY_NAME: dict[str, type] = {"L1": L1, "L2": L2, "L1L2": L1L2, "l1": L1, "l2": L2, "l1l2": L1L2,
-                             "l1_l2": L1L2, "Regularizer": Regularizer}
+_BY_NAME: dict[str, type] = {
+    "L1": L1,
+    "L2": L2,
+    "L1L2": L1L2,
+    "l1": L1,
+    "l2": L2,
+    "l1l2": L1L2,
+    "l1_l2": L1L2,
+    "Regularizer": Regularizer,
+}
 
 
 # Keras's lower-case aliases: regularizers.l2(0.01) is L2(0.01)
@@ -151,8 +161,9 @@ def _lookup(name: str) -> type:
         return _BY_NAME[name]
     valid = ["l1", "l1l2", "l2"]
     hint = did_you_mean(name, valid)
-    raise ValueError(f"regularizers.get: expected one of {valid} (or 'L1', 'L2', 'L1L2'), got "
-                     f"{name!r}.{hint}")
+    raise ValueError(
+        f"regularizers.get: expected one of {valid} (or 'L1', 'L2', 'L1L2'), got {name!r}.{hint}"
+    )
 
 
 def serialize(regularizer: Regularizer) -> dict:
@@ -162,8 +173,12 @@ def serialize(regularizer: Regularizer) -> dict:
         >>> serialize(L2(0.001))["config"]
         {'l2': 0.001}
     """
-    return {"module": "neurona.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    return {
+        "module": "neurona.regularizers",
+        "class_name": type(regularizer).__name__,
+        "config": regularizer.get_config(),
+        "registered_name": None,
+    }
 
 
 def deserialize(config: dict) -> Regularizer:
@@ -174,8 +189,10 @@ def deserialize(config: dict) -> Regularizer:
         L1(l1=0.2)
     """
     if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"regularizers.deserialize: expected a dict with 'class_name' and "
-                         f"'config', got {config!r}.")
+        raise ValueError(
+            f"regularizers.deserialize: expected a dict with 'class_name' and "
+            f"'config', got {config!r}."
+        )
     return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
 
 
@@ -196,5 +213,7 @@ def get(identifier: Any) -> Regularizer | Any | None:
         return identifier()
     if callable(identifier):
         return identifier
-    raise TypeError(f"regularizers.get: expected a name such as 'l2', a config dict, a "
-                    f"Regularizer or a callable(w), got {identifier!r}.")
+    raise TypeError(
+        f"regularizers.get: expected a name such as 'l2', a config dict, a "
+        f"Regularizer or a callable(w), got {identifier!r}."
+    )

@@ -13,8 +13,16 @@ from neurona.utils_files import get_file
 from neurona.utils_sequences import pad_sequences, timeseries_dataset_from_array
 from neurona.viz.model_plot import plot_model
 
-__all__ = ["PyDataset", "get_file", "normalize", "pad_sequences", "plot_model",
-           "set_random_seed", "timeseries_dataset_from_array", "to_categorical"]
+__all__ = [
+    "PyDataset",
+    "get_file",
+    "normalize",
+    "pad_sequences",
+    "plot_model",
+    "set_random_seed",
+    "timeseries_dataset_from_array",
+    "to_categorical",
+]
 
 
 def to_categorical(x: ArrayLike, num_classes: int | None = None) -> np.ndarray:

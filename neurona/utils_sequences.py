@@ -13,9 +13,14 @@ from neurona.models.data_adapter import PyDataset
 __all__ = ["TimeseriesDataset", "pad_sequences", "timeseries_dataset_from_array"]
 
 
-def pad_sequences(sequences: Any, maxlen: int | None = None, dtype: Any = "int32",
-                  padding: str = "pre", truncating: str = "pre",
-                  value: float | str = 0.0) -> np.ndarray:
+def pad_sequences(
+    sequences: Any,
+    maxlen: int | None = None,
+    dtype: Any = "int32",
+    padding: str = "pre",
+    truncating: str = "pre",
+    value: float | str = 0.0,
+) -> np.ndarray:
     """Pad (or cut) a list of sequences to one length: an array (num_samples, maxlen, ...).
 
     maxlen defaults to the longest sequence. Shorter sequences are filled with ``value``
@@ -48,16 +53,20 @@ def pad_sequences(sequences: Any, maxlen: int | None = None, dtype: Any = "int32
         [[1, 0], [2, 3], [5, 6]]
     """
     if not hasattr(sequences, "__len__"):
-        raise ValueError(f"pad_sequences: expected a list of sequences, got "
-                         f"{type(sequences).__name__}. Pass a list (e.g. list(generator)).")
+        raise ValueError(
+            f"pad_sequences: expected a list of sequences, got "
+            f"{type(sequences).__name__}. Pass a list (e.g. list(generator))."
+        )
     for name, choice in (("padding", padding), ("truncating", truncating)):
         if choice not in ("pre", "post"):
             raise ValueError(f'pad_sequences: expected {name} "pre" or "post", got {choice!r}.')
     lengths, step_shape = [], None
     for position, s in enumerate(sequences):
         if not hasattr(s, "__len__"):
-            raise ValueError(f"pad_sequences: expected a list of sequences, got the non-"
-                             f"sequence {s!r} at position {position}. Wrap single values: [v].")
+            raise ValueError(
+                f"pad_sequences: expected a list of sequences, got the non-"
+                f"sequence {s!r} at position {position}. Wrap single values: [v]."
+            )
         lengths.append(len(s))
         if step_shape is None and len(s):
             step_shape = np.asarray(s).shape[1:]  # Keras: from the first non-empty sequence
@@ -66,21 +75,25 @@ def pad_sequences(sequences: Any, maxlen: int | None = None, dtype: Any = "int32
         maxlen = max(lengths, default=0)
     is_text = np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_)
     if isinstance(value, str) and dtype is not object and not is_text:
-        raise ValueError(f"pad_sequences: dtype {dtype!r} cannot hold the string value "
-                         f"{value!r}. Pass dtype=object for strings of any length.")
+        raise ValueError(
+            f"pad_sequences: dtype {dtype!r} cannot hold the string value "
+            f"{value!r}. Pass dtype=object for strings of any length."
+        )
     out = np.full((len(sequences), maxlen) + step_shape, value, dtype=dtype)
     for position, s in enumerate(sequences):
         if not len(s) or maxlen == 0:
             continue
         kept = np.asarray(s[-maxlen:] if truncating == "pre" else s[:maxlen], dtype=dtype)
         if kept.shape[1:] != step_shape:
-            raise ValueError(f"pad_sequences: expected steps of shape {step_shape} (as in the "
-                             f"first non-empty sequence), got {kept.shape[1:]} in the sequence "
-                             f"at position {position}.")
+            raise ValueError(
+                f"pad_sequences: expected steps of shape {step_shape} (as in the "
+                f"first non-empty sequence), got {kept.shape[1:]} in the sequence "
+                f"at position {position}."
+            )
         if padding == "post":
-            out[position, :len(kept)] = kept
+            out[position, : len(kept)] = kept
         else:
-            out[position, -len(kept):] = kept
+            out[position, -len(kept) :] = kept
     return out
 
 
@@ -102,9 +115,17 @@ class TimeseriesDataset(PyDataset):
         (2, [[4, 5, 6], [5, 6, 7], [6, 7, 8], [7, 8, 9]])
     """
 
-    def __init__(self, data: np.ndarray, targets: np.ndarray | None, positions: np.ndarray,
-                 sequence_length: int, sampling_rate: int, batch_size: int | None,
-                 shuffle: bool, seed: int) -> None:
+    def __init__(
+        self,
+        data: np.ndarray,
+        targets: np.ndarray | None,
+        positions: np.ndarray,
+        sequence_length: int,
+        sampling_rate: int,
+        batch_size: int | None,
+        shuffle: bool,
+        seed: int,
+    ) -> None:
         super().__init__()
         self.data, self.targets, self.positions = data, targets, positions
         self.sequence_length, self.sampling_rate = sequence_length, sampling_rate
@@ -119,12 +140,13 @@ class TimeseriesDataset(PyDataset):
 
     def __getitem__(self, index: int) -> Any:
         if not -len(self) <= index < len(self):
-            raise IndexError(f"TimeseriesDataset: batch index {index} out of range for "
-                             f"{len(self)} batches.")
+            raise IndexError(
+                f"TimeseriesDataset: batch index {index} out of range for {len(self)} batches."
+            )
         index %= len(self)
         if self.batch_size is None:  # one window, no batch axis (Keras's batch_size=None)
-            return self._windows(self.positions[index:index + 1], squeeze=True)
-        chosen = self.positions[index * self.batch_size:(index + 1) * self.batch_size]
+            return self._windows(self.positions[index : index + 1], squeeze=True)
+        chosen = self.positions[index * self.batch_size : (index + 1) * self.batch_size]
         return self._windows(chosen)
 
     def _windows(self, starts: np.ndarray, squeeze: bool = False) -> Any:
@@ -148,27 +170,41 @@ class TimeseriesDataset(PyDataset):
 def _check_indices(n: int, start_index, end_index, sequence_stride, sampling_rate) -> None:
     where = "timeseries_dataset_from_array"
     if start_index and not 0 <= start_index < n:
-        raise ValueError(f"{where}: expected start_index in [0, {n - 1}] (data of length "
-                         f"{n}), got start_index={start_index}.")
+        raise ValueError(
+            f"{where}: expected start_index in [0, {n - 1}] (data of length "
+            f"{n}), got start_index={start_index}."
+        )
     if end_index:
         if start_index and end_index <= start_index:
-            raise ValueError(f"{where}: expected end_index > start_index, got "
-                             f"start_index={start_index}, end_index={end_index}.")
+            raise ValueError(
+                f"{where}: expected end_index > start_index, got "
+                f"start_index={start_index}, end_index={end_index}."
+            )
         if not 0 < end_index < n:
-            raise ValueError(f"{where}: expected end_index in [1, {n - 1}] (data of length "
-                             f"{n}), got end_index={end_index}.")
+            raise ValueError(
+                f"{where}: expected end_index in [1, {n - 1}] (data of length "
+                f"{n}), got end_index={end_index}."
+            )
     for name, value in (("sampling_rate", sampling_rate), ("sequence_stride", sequence_stride)):
         if not 0 < value < n:
-            raise ValueError(f"{where}: expected {name} in [1, {n - 1}] (data of length {n}), "
-                             f"got {name}={value}.")
+            raise ValueError(
+                f"{where}: expected {name} in [1, {n - 1}] (data of length {n}), "
+                f"got {name}={value}."
+            )
 
 
-def timeseries_dataset_from_array(data: ArrayLike, targets: ArrayLike | None,
-                                  sequence_length: int, sequence_stride: int = 1,
-                                  sampling_rate: int = 1, batch_size: int | None = 128,
-                                  shuffle: bool = False, seed: int | None = None,
-                                  start_index: int | None = None,
-                                  end_index: int | None = None) -> TimeseriesDataset:
+def timeseries_dataset_from_array(
+    data: ArrayLike,
+    targets: ArrayLike | None,
+    sequence_length: int,
+    sequence_stride: int = 1,
+    sampling_rate: int = 1,
+    batch_size: int | None = 128,
+    shuffle: bool = False,
+    seed: int | None = None,
+    start_index: int | None = None,
+    end_index: int | None = None,
+) -> TimeseriesDataset:
     """Sliding windows over a time series (axis 0 is time), in batches, like Keras:
 
         window k = data[s_k], data[s_k + r], …, data[s_k + (sequence_length − 1)·r]
@@ -216,15 +252,22 @@ def timeseries_dataset_from_array(data: ArrayLike, targets: ArrayLike | None,
     """
     data = np.asarray(data)
     if data.ndim == 0:
-        raise ValueError("timeseries_dataset_from_array: expected data with a time axis "
-                         f"(shape (T, ...)), got a scalar {data!r}.")
+        raise ValueError(
+            "timeseries_dataset_from_array: expected data with a time axis "
+            f"(shape (T, ...)), got a scalar {data!r}."
+        )
     if not (isinstance(sequence_length, (int, np.integer)) and sequence_length >= 1):
-        raise ValueError(f"timeseries_dataset_from_array: expected sequence_length to be an int "
-                         f">= 1, got {sequence_length!r}.")
-    if batch_size is not None and not (isinstance(batch_size, (int, np.integer))
-                                       and batch_size >= 1):
-        raise ValueError(f"timeseries_dataset_from_array: expected batch_size to be an int >= 1 "
-                         f"or None, got {batch_size!r}.")
+        raise ValueError(
+            f"timeseries_dataset_from_array: expected sequence_length to be an int "
+            f">= 1, got {sequence_length!r}."
+        )
+    if batch_size is not None and not (
+        isinstance(batch_size, (int, np.integer)) and batch_size >= 1
+    ):
+        raise ValueError(
+            f"timeseries_dataset_from_array: expected batch_size to be an int >= 1 "
+            f"or None, got {batch_size!r}."
+        )
     _check_indices(len(data), start_index, end_index, sequence_stride, sampling_rate)
     start = start_index or 0
     end = len(data) if end_index is None else end_index
@@ -233,13 +276,23 @@ def timeseries_dataset_from_array(data: ArrayLike, targets: ArrayLike | None,
         targets = np.asarray(targets)
         num_seqs = min(num_seqs, len(targets))  # Keras compares with all of targets
         if num_seqs > len(targets[start:end]):
-            raise ValueError(f"timeseries_dataset_from_array: expected a target for each of the "
-                             f"{num_seqs} windows from start_index {start}, got "
-                             f"{len(targets[start:end])} targets there (targets of length "
-                             f"{len(targets)}). Pass one target per time step of data.")
+            raise ValueError(
+                f"timeseries_dataset_from_array: expected a target for each of the "
+                f"{num_seqs} windows from start_index {start}, got "
+                f"{len(targets[start:end])} targets there (targets of length "
+                f"{len(targets)}). Pass one target per time step of data."
+            )
         targets = targets[start:end]
     positions = np.arange(0, max(num_seqs, 0), sequence_stride)
     if shuffle and seed is None:
         seed = np.random.randint(1e6)  # Keras draws the seed from NumPy's global generator
-    return TimeseriesDataset(data[start:end], targets, positions, int(sequence_length),
-                             int(sampling_rate), batch_size, shuffle, seed or 0)
+    return TimeseriesDataset(
+        data[start:end],
+        targets,
+        positions,
+        int(sequence_length),
+        int(sampling_rate),
+        batch_size,
+        shuffle,
+        seed or 0,
+    )

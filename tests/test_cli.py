@@ -11,8 +11,7 @@ from neurona import cli, labs
 from neurona.labs import perceptron
 
 
-def test_demo_prints_the_loss_and_four_predictions_and_writes_plots(capsys, tmp_path,
-                                                                    monkeypatch):
+def test_demo_prints_the_loss_and_four_predictions_and_writes_plots(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["demo", "--epochs", "1500"]) == 0
     out = capsys.readouterr().out
@@ -25,9 +24,13 @@ def test_demo_prints_the_loss_and_four_predictions_and_writes_plots(capsys, tmp_
 
 
 def test_python_dash_m_neurona_runs_the_demo(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "neurona", "demo", "--fast", "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=120,
-                          cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "neurona", "demo", "--fast", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "XOR solved: True" in done.stdout and (tmp_path / "metrics.json").is_file()
 
@@ -39,13 +42,16 @@ def test_no_command_runs_the_demo_with_its_defaults(monkeypatch):
     assert seen[0]["command"] == "demo" and seen[0]["epochs"] is None and seen[0]["seed"] == 0
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["demo", "--epochs", "many"], "invalid _positive value: 'many'"),
-    (["demo", "--epochs", "0"], "expected a positive integer, got 0"),
-    (["lab"], "the following arguments are required: NAME"),
-    (["lab", "perceptron", "--seed", "x"], "invalid int value: 'x'"),
-    (["train"], "invalid choice: 'train'"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["demo", "--epochs", "many"], "invalid _positive value: 'many'"),
+        (["demo", "--epochs", "0"], "expected a positive integer, got 0"),
+        (["lab"], "the following arguments are required: NAME"),
+        (["lab", "perceptron", "--seed", "x"], "invalid int value: 'x'"),
+        (["train"], "invalid choice: 'train'"),
+    ],
+)
 def test_bad_arguments_exit_2_with_usage(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(argv)
@@ -58,10 +64,17 @@ def test_labs_lists_every_lab_with_its_description(capsys):
     assert cli.main(["labs"]) == 0
     out = capsys.readouterr().out
     for name, description in labs.available().items():
-        assert any(line.split()[0] == name and line.endswith(description)
-                   for line in out.splitlines()[1:])
-    assert {"perceptron", "mcculloch-pitts", "linear-neuron", "logistic-neuron",
-            "autodiff-graph", "xor-autodiff"} <= set(labs.available())
+        assert any(
+            line.split()[0] == name and line.endswith(description) for line in out.splitlines()[1:]
+        )
+    assert {
+        "perceptron",
+        "mcculloch-pitts",
+        "linear-neuron",
+        "logistic-neuron",
+        "autodiff-graph",
+        "xor-autodiff",
+    } <= set(labs.available())
 
 
 def test_an_unknown_lab_exits_2_with_the_names_and_the_closest(capsys):
@@ -83,8 +96,7 @@ def test_a_lab_with_missing_data_exits_1_with_the_fix_and_no_traceback(capsys, m
     assert "$NEURONA_DATA/mnist/" in err and "Traceback" not in err
 
 
-def test_a_lab_missing_an_optional_package_exits_1_and_says_what_to_install(capsys,
-                                                                            monkeypatch):
+def test_a_lab_missing_an_optional_package_exits_1_and_says_what_to_install(capsys, monkeypatch):
     def no_matplotlib(**kwargs):
         raise ImportError('expected matplotlib. Install it with: pip install "neurona[plot]"')
 
@@ -109,8 +121,12 @@ def test_a_lab_that_crashes_exits_1_and_shows_where(capsys, monkeypatch):
 def test_lab_options_reach_run(monkeypatch, tmp_path):
     seen = {}
     monkeypatch.setattr(perceptron, "run", lambda **kwargs: seen.update(kwargs) or {})
-    assert cli.main(["lab", "perceptron", "--epochs", "5", "--out", str(tmp_path), "--seed",
-                     "3", "--fast"]) == 0
+    assert (
+        cli.main(
+            ["lab", "perceptron", "--epochs", "5", "--out", str(tmp_path), "--seed", "3", "--fast"]
+        )
+        == 0
+    )
     assert seen == {"epochs": 5, "out": str(tmp_path), "seed": 3, "fast": True}
 
 

@@ -13,9 +13,21 @@ PACKAGE = Path(__file__).resolve().parents[1] / "neurona"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "static" not in p.parts)
 
 # floor of each top-level part of the package (docs/design.md); side packages sit above them all
-FLOORS = {"backend": 0, "errors": 0, "autodiff": 1, "functional": 2, "activations": 3,
-          "losses": 3, "metrics": 3, "initializers": 3, "regularizers": 3, "optimizers": 3,
-          "layers": 4, "models": 5, "callbacks": 5}
+FLOORS = {
+    "backend": 0,
+    "errors": 0,
+    "autodiff": 1,
+    "functional": 2,
+    "activations": 3,
+    "losses": 3,
+    "metrics": 3,
+    "initializers": 3,
+    "regularizers": 3,
+    "optimizers": 3,
+    "layers": 4,
+    "models": 5,
+    "callbacks": 5,
+}
 SIDE = 9
 # NOTE: Tensor's operators forward to floor 2 (imported at the end of tensor.py, documented there)
 ALLOWED_UPWARD = {("autodiff/tensor.py", "functional")}
@@ -97,8 +109,10 @@ def test_import_neurona_does_no_heavy_work():
     import subprocess
     import sys
 
-    code = ("import sys, neurona; heavy = [m for m in ('torch', 'matplotlib', 'pandas', 'sklearn',"
-            " 'scipy', 'tqdm', 'cupy') if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, neurona; heavy = [m for m in ('torch', 'matplotlib', 'pandas', 'sklearn',"
+        " 'scipy', 'tqdm', 'cupy') if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -7,15 +7,30 @@ import pytest
 from neurona import backend, initializers
 from neurona.initializers import compute_fans
 
-IDS = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform",
-       "lecun_normal", "random_uniform", "random_normal", "truncated_normal", "orthogonal",
-       "zeros", "ones", "constant", "variance_scaling", "identity"]
+IDS = [
+    "glorot_uniform",
+    "glorot_normal",
+    "he_uniform",
+    "he_normal",
+    "lecun_uniform",
+    "lecun_normal",
+    "random_uniform",
+    "random_normal",
+    "truncated_normal",
+    "orthogonal",
+    "zeros",
+    "ones",
+    "constant",
+    "variance_scaling",
+    "identity",
+]
 SHAPES = [(7, 5), (3, 3, 4, 8), (16,)]
 
 
 def _applies(name, shape):
-    return not ((name == "orthogonal" and len(shape) < 2) or (name == "identity" and
-                                                             len(shape) != 2))
+    return not (
+        (name == "orthogonal" and len(shape) < 2) or (name == "identity" and len(shape) != 2)
+    )
 
 
 @pytest.mark.parametrize("name, shape", [(n, s) for n in IDS for s in SHAPES if _applies(n, s)])
@@ -40,7 +55,10 @@ def test_ids_resolve_to_the_same_class_and_config_as_keras(name, keras):
 
 def test_dense_default_is_glorot_uniform_with_seed_none():
     assert initializers.get("glorot_uniform").get_config() == {
-        "seed": None, "input_axes": None, "output_axes": None}
+        "seed": None,
+        "input_axes": None,
+        "output_axes": None,
+    }
 
 
 def test_fans_follow_keras_for_dense_conv_and_vectors():
@@ -53,9 +71,14 @@ def test_fans_follow_keras_for_dense_conv_and_vectors():
 
 
 # (initialiser, fan used, scale) → expected variance scale / fan; uniform limit √(3·scale/fan)
-FAMILY = {"glorot_uniform": ("avg", 1.0, "u"), "glorot_normal": ("avg", 1.0, "n"),
-          "he_uniform": ("in", 2.0, "u"), "he_normal": ("in", 2.0, "n"),
-          "lecun_uniform": ("in", 1.0, "u"), "lecun_normal": ("in", 1.0, "n")}
+FAMILY = {
+    "glorot_uniform": ("avg", 1.0, "u"),
+    "glorot_normal": ("avg", 1.0, "n"),
+    "he_uniform": ("in", 2.0, "u"),
+    "he_normal": ("in", 2.0, "n"),
+    "lecun_uniform": ("in", 1.0, "u"),
+    "lecun_normal": ("in", 1.0, "n"),
+}
 
 
 @pytest.mark.parametrize("name", sorted(FAMILY))
@@ -76,20 +99,33 @@ def test_variance_scaling_family_has_keras_variance_and_limits(name, shape):
 
 def test_variance_scaling_matches_keras_statistics_on_a_conv_kernel(keras):
     shape = (3, 3, 64, 32)
-    for args in [(2.0, "fan_out", "uniform"), (0.5, "fan_avg", "truncated_normal"),
-                 (1.0, "fan_in", "untruncated_normal")]:
+    for args in [
+        (2.0, "fan_out", "uniform"),
+        (0.5, "fan_avg", "truncated_normal"),
+        (1.0, "fan_in", "untruncated_normal"),
+    ]:
         ours = initializers.VarianceScaling(*args, seed=0)(shape)
         theirs = np.asarray(keras.initializers.VarianceScaling(*args, seed=0)(shape))
         assert ours.std() == pytest.approx(theirs.std(), rel=0.03), args
         assert np.abs(ours).max() <= np.abs(theirs).max() * 1.05 or args[2] != "uniform"
 
 
-@pytest.mark.parametrize("cls, args, mean, std, low, high", [
-    (initializers.RandomUniform, {}, 0.0, 0.1 / np.sqrt(12), -0.05, 0.05),
-    (initializers.RandomUniform, {"minval": 1.0, "maxval": 3.0}, 2.0, 2 / np.sqrt(12), 1.0, 3.0),
-    (initializers.RandomNormal, {"mean": 1.0, "stddev": 0.5}, 1.0, 0.5, -np.inf, np.inf),
-    (initializers.TruncatedNormal, {}, 0.0, 0.05 * 0.87962566103423978, -0.1, 0.1),
-])
+@pytest.mark.parametrize(
+    "cls, args, mean, std, low, high",
+    [
+        (initializers.RandomUniform, {}, 0.0, 0.1 / np.sqrt(12), -0.05, 0.05),
+        (
+            initializers.RandomUniform,
+            {"minval": 1.0, "maxval": 3.0},
+            2.0,
+            2 / np.sqrt(12),
+            1.0,
+            3.0,
+        ),
+        (initializers.RandomNormal, {"mean": 1.0, "stddev": 0.5}, 1.0, 0.5, -np.inf, np.inf),
+        (initializers.TruncatedNormal, {}, 0.0, 0.05 * 0.87962566103423978, -0.1, 0.1),
+    ],
+)
 def test_random_initialisers_have_their_documented_statistics(cls, args, mean, std, low, high):
     w = cls(seed=3, **args)((200_000,), dtype="float64")
     assert w.mean() == pytest.approx(mean, abs=0.01 * std * 3)
@@ -112,8 +148,17 @@ def test_orthogonal_has_orthonormal_rows_or_columns(shape):
     np.testing.assert_allclose(gram, 1.5**2 * np.eye(min(rows, cols)), atol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["glorot_uniform", "he_normal", "random_normal", "orthogonal",
-                                  "truncated_normal", "random_uniform"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "glorot_uniform",
+        "he_normal",
+        "random_normal",
+        "orthogonal",
+        "truncated_normal",
+        "random_uniform",
+    ],
+)
 def test_seed_makes_every_call_reproducible_and_seeds_differ(name):
     a = initializers.get({"class_name": name, "config": {"seed": 7}})
     b = initializers.get({"class_name": name, "config": {"seed": 7}})
@@ -132,14 +177,22 @@ def test_unseeded_initialisers_draw_from_the_backend_generator():
     np.testing.assert_array_equal(init((4, 4)), first)
 
 
-@pytest.mark.parametrize("init", [
-    initializers.GlorotUniform(seed=1), initializers.HeNormal(seed=2),
-    initializers.VarianceScaling(3.0, "fan_out", "uniform", seed=4),
-    initializers.RandomUniform(-1.0, 2.0, seed=5), initializers.RandomNormal(0.5, 2.0, seed=6),
-    initializers.TruncatedNormal(0.0, 1.0, seed=7), initializers.Orthogonal(2.0, seed=8),
-    initializers.Constant(3.5), initializers.Zeros(), initializers.Ones(),
-    initializers.Identity(0.5),
-])
+@pytest.mark.parametrize(
+    "init",
+    [
+        initializers.GlorotUniform(seed=1),
+        initializers.HeNormal(seed=2),
+        initializers.VarianceScaling(3.0, "fan_out", "uniform", seed=4),
+        initializers.RandomUniform(-1.0, 2.0, seed=5),
+        initializers.RandomNormal(0.5, 2.0, seed=6),
+        initializers.TruncatedNormal(0.0, 1.0, seed=7),
+        initializers.Orthogonal(2.0, seed=8),
+        initializers.Constant(3.5),
+        initializers.Zeros(),
+        initializers.Ones(),
+        initializers.Identity(0.5),
+    ],
+)
 def test_config_round_trip_rebuilds_the_same_initialiser(init):
     again = initializers.deserialize(initializers.serialize(init))
     assert type(again) is type(init) and again.get_config() == init.get_config()
@@ -150,7 +203,10 @@ def test_config_round_trip_rebuilds_the_same_initialiser(init):
 def test_keras_serialized_configs_load(keras):
     config = keras.initializers.serialize(keras.initializers.HeUniform(seed=3))
     assert initializers.deserialize(config).get_config() == {
-        "seed": 3, "input_axes": None, "output_axes": None}
+        "seed": 3,
+        "input_axes": None,
+        "output_axes": None,
+    }
 
 
 def test_get_accepts_none_classes_instances_callables_and_arrays():

@@ -25,8 +25,9 @@ def test_penalty_is_a_scalar_tensor_of_the_weight_dtype(rng):
             assert penalty.data.dtype == np.dtype(dtype), (reg, dtype)
 
 
-@pytest.mark.parametrize("reg", [regularizers.L1(0.3), regularizers.L2(0.2),
-                                 regularizers.L1L2(l1=0.05, l2=0.4)])
+@pytest.mark.parametrize(
+    "reg", [regularizers.L1(0.3), regularizers.L2(0.2), regularizers.L1L2(l1=0.05, l2=0.4)]
+)
 @pytest.mark.parametrize("shape", [(5,), (4, 3), (2, 2, 3, 4)])
 def test_penalty_gradient_matches_central_differences(reg, shape, rng):
     w = rng.uniform(0.1, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)  # |w| ≥ 0.1
@@ -43,9 +44,11 @@ def test_gradient_flows_into_the_weight_like_the_formula(rng):
 
 def test_values_match_keras(rng, keras):
     w = rng.normal(size=(6, 5)).astype("float32")
-    pairs = [(regularizers.L1(0.03), keras.regularizers.L1(0.03)),
-             (regularizers.L2(0.02), keras.regularizers.L2(0.02)),
-             (regularizers.L1L2(0.01, 0.05), keras.regularizers.L1L2(0.01, 0.05))]
+    pairs = [
+        (regularizers.L1(0.03), keras.regularizers.L1(0.03)),
+        (regularizers.L2(0.02), keras.regularizers.L2(0.02)),
+        (regularizers.L1L2(0.01, 0.05), keras.regularizers.L1L2(0.01, 0.05)),
+    ]
     for ours, theirs in pairs:
         np.testing.assert_allclose(ours(nr.tensor(w)).item(), float(theirs(w)), rtol=1e-5)
 
@@ -64,8 +67,9 @@ def test_defaults_are_keras_3s():
     assert regularizers.get("l1_l2").get_config() == {"l1": 0.0, "l2": 0.0}  # alias
 
 
-@pytest.mark.parametrize("reg", [regularizers.L1(0.2), regularizers.L2(0.003),
-                                 regularizers.L1L2(0.1, 0.02)])
+@pytest.mark.parametrize(
+    "reg", [regularizers.L1(0.2), regularizers.L2(0.003), regularizers.L1L2(0.1, 0.02)]
+)
 def test_config_round_trip(reg):
     again = regularizers.deserialize(regularizers.serialize(reg))
     assert type(again) is type(reg) and again.get_config() == reg.get_config()

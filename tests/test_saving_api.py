@@ -15,8 +15,9 @@ from neurona.models import ModelFileError
 
 
 def _sequential():
-    return models.Sequential([layers.Input((4,)), layers.Dense(8, activation="relu"),
-                              layers.Dense(2)])
+    return models.Sequential(
+        [layers.Input((4,)), layers.Dense(8, activation="relu"), layers.Dense(2)]
+    )
 
 
 def _functional():
@@ -30,7 +31,8 @@ def _functional():
 
 def _same_weights(a, b):
     return len(a.get_weights()) == len(b.get_weights()) and all(
-        np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))
+        np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights())
+    )
 
 
 @nr.saving.register_keras_serializable(package="SavingApiTest")
@@ -63,7 +65,7 @@ def test_json_round_trip_is_exact(make, rng):
     assert _same_weights(copy, model)
     x = rng.normal(size=(5, 4)).astype("float32")
     ours, theirs = model.predict(x, verbose=0), copy.predict(x, verbose=0)
-    for key in (ours if isinstance(ours, dict) else {"y": None}):
+    for key in ours if isinstance(ours, dict) else {"y": None}:
         a = ours[key] if isinstance(ours, dict) else ours
         b = theirs[key] if isinstance(theirs, dict) else theirs
         assert np.array_equal(a, b)
@@ -243,12 +245,22 @@ def test_registered_objects_are_custom_objects():
     assert nr.saving.get_registered_object("SavingApiTest>Scaled") is Scaled
 
 
-@pytest.mark.parametrize("obj", [
-    losses.MeanSquaredError(), losses.BinaryCrossentropy(from_logits=True),
-    metrics.MeanAbsoluteError(), metrics.Accuracy(), optimizers.Adam(0.01),
-    optimizers.SGD(0.1, momentum=0.9), initializers.GlorotUniform(seed=3),
-    initializers.Constant(0.5), regularizers.L2(0.1), layers.Dense(3, name="d")],
-    ids=lambda obj: type(obj).__name__)
+@pytest.mark.parametrize(
+    "obj",
+    [
+        losses.MeanSquaredError(),
+        losses.BinaryCrossentropy(from_logits=True),
+        metrics.MeanAbsoluteError(),
+        metrics.Accuracy(),
+        optimizers.Adam(0.01),
+        optimizers.SGD(0.1, momentum=0.9),
+        initializers.GlorotUniform(seed=3),
+        initializers.Constant(0.5),
+        regularizers.L2(0.1),
+        layers.Dense(3, name="d"),
+    ],
+    ids=lambda obj: type(obj).__name__,
+)
 def test_serialize_keras_object_round_trip(obj):
     entry = nr.saving.serialize_keras_object(obj)
     assert set(entry) == {"module", "class_name", "config", "registered_name"}
@@ -274,9 +286,11 @@ def test_serialize_keras_object_models_functions_and_errors():
 
 
 def test_serialize_keras_object_matches_keras_layout(keras):
-    for ours, theirs in [(losses.MeanSquaredError(), keras.losses.MeanSquaredError()),
-                         (regularizers.L2(0.1), keras.regularizers.L2(0.1)),
-                         (initializers.GlorotUniform(), keras.initializers.GlorotUniform())]:
+    for ours, theirs in [
+        (losses.MeanSquaredError(), keras.losses.MeanSquaredError()),
+        (regularizers.L2(0.1), keras.regularizers.L2(0.1)),
+        (initializers.GlorotUniform(), keras.initializers.GlorotUniform()),
+    ]:
         a = nr.saving.serialize_keras_object(ours)
         b = keras.saving.serialize_keras_object(theirs)
         assert set(a) == set(b) and a["class_name"] == b["class_name"]

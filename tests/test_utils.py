@@ -11,11 +11,14 @@ from neurona.models import Sequential
 
 
 def _random_sequences(rng, n=12, max_len=9, step_shape=()):
-    return [rng.integers(1, 50, size=(int(k),) + step_shape).tolist()
-            for k in rng.integers(0, max_len, size=n)]
+    return [
+        rng.integers(1, 50, size=(int(k),) + step_shape).tolist()
+        for k in rng.integers(0, max_len, size=n)
+    ]
 
 
 # --- pad_sequences -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("padding", ["pre", "post"])
 @pytest.mark.parametrize("truncating", ["pre", "post"])
@@ -47,7 +50,10 @@ def test_pad_sequences_pads_strings_with_object_dtype(keras):
 def test_pad_sequences_keras_docstring_example():
     # Keras's docstring: [[1], [2, 3], [4, 5, 6]] with maxlen=2 keeps the last two of [4, 5, 6]
     assert utils.pad_sequences([[1], [2, 3], [4, 5, 6]], maxlen=2).tolist() == [
-        [0, 1], [2, 3], [5, 6]]
+        [0, 1],
+        [2, 3],
+        [5, 6],
+    ]
 
 
 def test_pad_sequences_errors_say_what_to_pass():
@@ -66,6 +72,7 @@ def test_pad_sequences_errors_say_what_to_pass():
 
 
 # --- to_categorical ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("shape", [(7,), (7, 1), (4, 3), (2, 3, 1), (1,), ()])
 @pytest.mark.parametrize("num_classes", [None, 0, 6])
@@ -96,13 +103,16 @@ def test_to_categorical_refuses_what_keras_silently_mangles():
 
 # --- normalize ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("axis", [-1, 1, None])
 @pytest.mark.parametrize("order", [1, 2, np.inf])
 def test_normalize_matches_keras(keras, rng, axis, order):
     x = rng.normal(size=(5, 4))
     x[2] = 0.0  # a zero row stays zero (norm taken as 1)
-    ours, theirs = utils.normalize(x, axis=axis, order=order), keras.utils.normalize(
-        x, axis=axis, order=order)
+    ours, theirs = (
+        utils.normalize(x, axis=axis, order=order),
+        keras.utils.normalize(x, axis=axis, order=order),
+    )
     assert ours.dtype == theirs.dtype
     np.testing.assert_allclose(ours, theirs, rtol=1e-12)
 
@@ -123,8 +133,17 @@ def test_normalize_along_axis_0_normalises_columns(rng):
 
 # --- timeseries_dataset_from_array -------------------------------------------------------
 
-def _keras_windows(data, targets, sequence_length, sequence_stride=1, sampling_rate=1,
-                   batch_size=128, start_index=None, end_index=None):
+
+def _keras_windows(
+    data,
+    targets,
+    sequence_length,
+    sequence_stride=1,
+    sampling_rate=1,
+    batch_size=128,
+    start_index=None,
+    end_index=None,
+):
     """Keras 3's _timeseries_dataset_tf without tf.data, line by line (shuffle=False)."""
     start = start_index or 0
     end = len(data) if end_index is None else end_index
@@ -132,13 +151,14 @@ def _keras_windows(data, targets, sequence_length, sequence_stride=1, sampling_r
     if targets is not None:
         num_seqs = min(num_seqs, len(targets))
     positions = np.arange(0, num_seqs, sequence_stride)
-    windows = [data[start:end][p:p + sequence_length * sampling_rate:sampling_rate]
-               for p in positions]
+    windows = [
+        data[start:end][p : p + sequence_length * sampling_rate : sampling_rate] for p in positions
+    ]
     tails = None if targets is None else [targets[start:end][p] for p in positions]
     out = []
     for i in range(0, len(positions), batch_size or 1):
-        x = np.stack(windows[i:i + (batch_size or 1)])
-        y = None if tails is None else np.stack(tails[i:i + (batch_size or 1)])
+        x = np.stack(windows[i : i + (batch_size or 1)])
+        y = None if tails is None else np.stack(tails[i : i + (batch_size or 1)])
         if batch_size is None:
             x, y = x[0], None if y is None else y[0]
         out.append(x if y is None else (x, y))
@@ -154,13 +174,16 @@ def _assert_same_batches(ours, expected):
             np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("case", [
-    dict(sequence_length=10, sequence_stride=3, sampling_rate=2, batch_size=4),
-    dict(sequence_length=1, batch_size=7),
-    dict(sequence_length=5, sequence_stride=2, batch_size=3, start_index=4, end_index=40),
-    dict(sequence_length=4, sampling_rate=3, batch_size=None, start_index=0),
-    dict(sequence_length=6, batch_size=128, end_index=30),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        dict(sequence_length=10, sequence_stride=3, sampling_rate=2, batch_size=4),
+        dict(sequence_length=1, batch_size=7),
+        dict(sequence_length=5, sequence_stride=2, batch_size=3, start_index=4, end_index=40),
+        dict(sequence_length=4, sampling_rate=3, batch_size=None, start_index=0),
+        dict(sequence_length=6, batch_size=128, end_index=30),
+    ],
+)
 @pytest.mark.parametrize("with_targets", [True, False])
 def test_timeseries_windows_match_keras_semantics(rng, case, with_targets):
     data = rng.normal(size=(50, 3)).astype("float32")
@@ -172,8 +195,9 @@ def test_timeseries_windows_match_keras_semantics(rng, case, with_targets):
 def test_timeseries_keras_docstring_example_1():
     # indices 0…98, sequence_length=10, sampling_rate=2, sequence_stride=3: first window
     # [0 2 … 18], second [3 5 … 21], last [78 80 … 96] (the next would need index 99)
-    data = utils.timeseries_dataset_from_array(np.arange(99), None, sequence_length=10,
-                                               sequence_stride=3, sampling_rate=2)
+    data = utils.timeseries_dataset_from_array(
+        np.arange(99), None, sequence_length=10, sequence_stride=3, sampling_rate=2
+    )
     windows = np.concatenate(list(data))
     assert windows[0].tolist() == list(range(0, 20, 2))
     assert windows[1].tolist() == list(range(3, 23, 2))
@@ -182,16 +206,18 @@ def test_timeseries_keras_docstring_example_1():
 
 def test_timeseries_keras_docstring_example_2_targets_follow_the_window():
     series = np.arange(100.0)
-    x, y = next(iter(utils.timeseries_dataset_from_array(series[:-10], series[10:],
-                                                         sequence_length=10)))
+    x, y = next(
+        iter(utils.timeseries_dataset_from_array(series[:-10], series[10:], sequence_length=10))
+    )
     np.testing.assert_array_equal(x[0], series[:10])
     assert y[0] == series[10] and x.shape == (81, 10) and y.shape == (81,)
 
 
 def test_timeseries_shuffle_keeps_the_windows_in_keras_start_order(rng):
     data, targets = np.arange(40), np.arange(40) * 10
-    ours = utils.timeseries_dataset_from_array(data, targets, sequence_length=5, batch_size=8,
-                                               shuffle=True, seed=3)
+    ours = utils.timeseries_dataset_from_array(
+        data, targets, sequence_length=5, batch_size=8, shuffle=True, seed=3
+    )
     x, y = (np.concatenate(part) for part in zip(*ours))
     starts = np.arange(36)
     np.random.RandomState(3).shuffle(starts)  # Keras's first shuffle, before tf.data's buffer
@@ -204,11 +230,13 @@ def test_timeseries_shuffle_keeps_the_windows_in_keras_start_order(rng):
 
 def test_fit_and_predict_read_a_timeseries_dataset(rng):
     series = np.sin(np.arange(300) * 0.2).astype("float32")[:, None]  # (300, 1)
-    train = utils.timeseries_dataset_from_array(series[:-8], series[8:], sequence_length=8,
-                                                batch_size=32, shuffle=True, seed=0)
+    train = utils.timeseries_dataset_from_array(
+        series[:-8], series[8:], sequence_length=8, batch_size=32, shuffle=True, seed=0
+    )
     nr.utils.set_random_seed(0)
-    model = Sequential([layers.Input((8, 1)), layers.Flatten(), layers.Dense(16, "tanh"),
-                        layers.Dense(1)])
+    model = Sequential(
+        [layers.Input((8, 1)), layers.Flatten(), layers.Dense(16, "tanh"), layers.Dense(1)]
+    )
     model.compile(optimizer="adam", loss="mse")
     history = model.fit(train, epochs=4, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
@@ -219,11 +247,15 @@ def test_fit_and_predict_read_a_timeseries_dataset(rng):
 
 def test_timeseries_errors_name_the_argument():
     data = np.arange(20)
-    bad = [(dict(start_index=25), "start_index in"), (dict(end_index=20), "end_index in"),
-           (dict(start_index=5, end_index=3), "end_index > start_index"),
-           (dict(sampling_rate=0), "sampling_rate in"), (dict(sequence_stride=20),
-                                                         "sequence_stride in"),
-           (dict(sequence_length=0), "sequence_length"), (dict(batch_size=0), "batch_size")]
+    bad = [
+        (dict(start_index=25), "start_index in"),
+        (dict(end_index=20), "end_index in"),
+        (dict(start_index=5, end_index=3), "end_index > start_index"),
+        (dict(sampling_rate=0), "sampling_rate in"),
+        (dict(sequence_stride=20), "sequence_stride in"),
+        (dict(sequence_length=0), "sequence_length"),
+        (dict(batch_size=0), "batch_size"),
+    ]
     for kwargs, message in bad:
         kwargs = {"sequence_length": 3, **kwargs}
         with pytest.raises(ValueError, match=message):

@@ -50,10 +50,12 @@ def _keras_cache(tmp_path):
 
 def test_file_origin_is_copied_into_the_cache_like_keras(keras, tmp_path, source):
     ours = utils.get_file("t.csv", origin=source.as_uri(), cache_dir=tmp_path / "ours")
-    theirs = keras.utils.get_file("t.csv", origin=source.as_uri(),
-                                  cache_dir=_keras_cache(tmp_path))
-    assert Path(ours).relative_to(tmp_path / "ours") == Path(theirs).relative_to(
-        tmp_path / "keras") == Path("datasets/t.csv")
+    theirs = keras.utils.get_file("t.csv", origin=source.as_uri(), cache_dir=_keras_cache(tmp_path))
+    assert (
+        Path(ours).relative_to(tmp_path / "ours")
+        == Path(theirs).relative_to(tmp_path / "keras")
+        == Path("datasets/t.csv")
+    )
     assert Path(ours).read_bytes() == PAYLOAD and isinstance(ours, str)
 
 
@@ -73,8 +75,9 @@ def test_file_hash_is_verified(tmp_path, source, algorithm):
 
 def test_md5_hash_argument_is_kept_for_old_scripts(tmp_path, source):
     digest = hashlib.md5(PAYLOAD).hexdigest()
-    assert Path(utils.get_file("t.csv", source.as_uri(), md5_hash=digest,
-                               cache_dir=tmp_path)).exists()
+    assert Path(
+        utils.get_file("t.csv", source.as_uri(), md5_hash=digest, cache_dir=tmp_path)
+    ).exists()
 
 
 def test_a_cached_file_is_returned_without_any_network(tmp_path):
@@ -82,8 +85,9 @@ def test_a_cached_file_is_returned_without_any_network(tmp_path):
     cached.parent.mkdir()
     cached.write_bytes(PAYLOAD)
     digest = hashlib.sha256(PAYLOAD).hexdigest()
-    path = utils.get_file("big.npz", "https://example.invalid/big.npz", file_hash=digest,
-                          cache_dir=tmp_path)
+    path = utils.get_file(
+        "big.npz", "https://example.invalid/big.npz", file_hash=digest, cache_dir=tmp_path
+    )
     assert Path(path) == cached
 
 
@@ -91,7 +95,8 @@ def test_default_cache_is_keras_home(tmp_path, monkeypatch, source):
     monkeypatch.delenv("KERAS_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     assert Path(utils.get_file(origin=source.as_uri())) == (
-        tmp_path / ".keras" / "datasets" / "table.csv")
+        tmp_path / ".keras" / "datasets" / "table.csv"
+    )
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "kh"))
     assert Path(utils.get_file(origin=source.as_uri())) == tmp_path / "kh/datasets/table.csv"
 
@@ -107,8 +112,9 @@ def test_a_stale_cached_file_is_not_silently_used(tmp_path):
     cached.parent.mkdir()
     cached.write_bytes(b"truncated")
     with pytest.raises(ValueError, match="cached .* does not match.*no network"):
-        utils.get_file("big.npz", "https://example.invalid/big.npz", file_hash="0" * 64,
-                       cache_dir=tmp_path)
+        utils.get_file(
+            "big.npz", "https://example.invalid/big.npz", file_hash="0" * 64, cache_dir=tmp_path
+        )
 
 
 def test_argument_errors(tmp_path, source):
@@ -126,10 +132,10 @@ def test_argument_errors(tmp_path, source):
 def test_extract_tar_gz_into_keras_folders(keras, tmp_path, fname):
     archive = _tar(tmp_path / "pack.tar.gz", {"pack/a.txt": b"A", "pack/sub/b.txt": b"B"})
     ours = utils.get_file(fname, archive.as_uri(), extract=True, cache_dir=tmp_path / "ours")
-    theirs = keras.utils.get_file(fname, archive.as_uri(), extract=True,
-                                  cache_dir=_keras_cache(tmp_path))
-    assert Path(ours).relative_to(tmp_path / "ours") == Path(theirs).relative_to(
-        tmp_path / "keras")
+    theirs = keras.utils.get_file(
+        fname, archive.as_uri(), extract=True, cache_dir=_keras_cache(tmp_path)
+    )
+    assert Path(ours).relative_to(tmp_path / "ours") == Path(theirs).relative_to(tmp_path / "keras")
     assert (Path(ours) / "pack" / "sub" / "b.txt").read_bytes() == b"B"
 
 
@@ -155,12 +161,16 @@ def test_an_archive_put_in_the_cache_by_hand_is_extracted_offline(tmp_path):
     assert (Path(folder) / "h.txt").read_bytes() == b"H"
 
 
-@pytest.mark.parametrize("make", [
-    lambda p: _zip(p / "evil.zip", {"ok.txt": b"1", "../escape.txt": b"2"}),
-    lambda p: _tar(p / "evil.tar.gz", {"ok.txt": b"1", "../escape.txt": b"2"}),
-    lambda p: _tar(p / "abs.tar.gz", {"/tmp/neurona-escape.txt": b"2"}),
-    lambda p: _tar(p / "link.tar.gz", {"ok.txt": b"1"}, links={"out": "../../etc"}),
-], ids=["zip-dotdot", "tar-dotdot", "tar-absolute", "tar-symlink-out"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: _zip(p / "evil.zip", {"ok.txt": b"1", "../escape.txt": b"2"}),
+        lambda p: _tar(p / "evil.tar.gz", {"ok.txt": b"1", "../escape.txt": b"2"}),
+        lambda p: _tar(p / "abs.tar.gz", {"/tmp/neurona-escape.txt": b"2"}),
+        lambda p: _tar(p / "link.tar.gz", {"ok.txt": b"1"}, links={"out": "../../etc"}),
+    ],
+    ids=["zip-dotdot", "tar-dotdot", "tar-absolute", "tar-symlink-out"],
+)
 def test_extraction_refuses_members_escaping_the_folder(tmp_path, make):
     archive = make(tmp_path)
     target = tmp_path / "out" / "inner"

@@ -11,6 +11,18 @@ from neurona.autodiff.transforms import grad, value_and_grad
 from neurona.autodiff.gradcheck import GradcheckReport, gradcheck
 from neurona.autodiff.dot import to_dot
 
-__all__ = ["Tensor", "tensor", "Function", "backward", "no_grad", "enable_grad",
-           "is_grad_enabled", "jvp", "grad", "value_and_grad", "gradcheck", "GradcheckReport",
-           "to_dot"]
+__all__ = [
+    "Tensor",
+    "tensor",
+    "Function",
+    "backward",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "jvp",
+    "grad",
+    "value_and_grad",
+    "gradcheck",
+    "GradcheckReport",
+    "to_dot",
+]

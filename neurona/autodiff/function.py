@@ -101,8 +101,9 @@ class Function:
         if type(out) is tuple:
             fn.n_outputs = len(out)
             fn.output_shapes = [o.shape for o in out]
-            outputs = tuple(Tensor._make(o, requires, fn if requires else None, i)
-                            for i, o in enumerate(out))
+            outputs = tuple(
+                Tensor._make(o, requires, fn if requires else None, i) for i, o in enumerate(out)
+            )
         else:
             outputs = Tensor._make(out, requires, fn if requires else None, 0)
         if _State.forward_mode:
@@ -139,8 +140,10 @@ class Function:
         shapes = self.output_shapes
         like = next(g for g in grads_out if g is not None)
         xp = get_array_module(like)
-        return [xp.zeros(shape, dtype=like.dtype) if g is None else g
-                for g, shape in zip(grads_out, shapes)]
+        return [
+            xp.zeros(shape, dtype=like.dtype) if g is None else g
+            for g, shape in zip(grads_out, shapes)
+        ]
 
     def release(self) -> None:
         """Free the saved arrays and the links to the inputs (after a backward pass)."""

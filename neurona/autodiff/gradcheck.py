@@ -67,8 +67,13 @@ class _Tracker:
         if score.size and score.max() > self.worst_score:
             j = np.unravel_index(int(np.argmax(score)), score.shape)
             self.worst_score = float(score[j])
-            self.worst = {"mode": mode, "input": i, "index": tuple(int(k) for k in j),
-                          "analytic": float(analytic[j]), "numeric": float(numeric[j])}
+            self.worst = {
+                "mode": mode,
+                "input": i,
+                "index": tuple(int(k) for k in j),
+                "analytic": float(analytic[j]),
+                "numeric": float(numeric[j]),
+            }
 
 
 def _numeric_vjp(f: Callable, xs: list, i: int, cotangent: np.ndarray, eps: float) -> np.ndarray:
@@ -96,8 +101,15 @@ def _numeric_jvp(f: Callable, xs: list, i: int, direction: np.ndarray, eps: floa
         return (f(*plus).data - f(*minus).data) / (2 * eps)
 
 
-def gradcheck(f: Callable, inputs: list, eps: float = 1e-6, rtol: float = 1e-4,
-              atol: float = 1e-6, check_forward: bool = True, seed: int = 0) -> GradcheckReport:
+def gradcheck(
+    f: Callable,
+    inputs: list,
+    eps: float = 1e-6,
+    rtol: float = 1e-4,
+    atol: float = 1e-6,
+    check_forward: bool = True,
+    seed: int = 0,
+) -> GradcheckReport:
     """Check reverse-mode (and forward-mode) derivatives of ``f`` against central differences.
 
     The inputs are cast to float64. For an output of any shape, reverse mode is checked on the
@@ -139,5 +151,4 @@ def gradcheck(f: Callable, inputs: list, eps: float = 1e-6, rtol: float = 1e-4,
             tangents = [direction if k == i else np.zeros_like(a) for k, a in enumerate(xs)]
             _, out_dot = jvp(f, tuple(xs), tuple(tangents))
             tracker.compare("forward", i, out_dot.data, _numeric_jvp(f, xs, i, direction, eps))
-    return GradcheckReport(ok=tracker.failures == 0, worst=tracker.worst,
-                           failures=tracker.failures)
+    return GradcheckReport(ok=tracker.failures == 0, worst=tracker.worst, failures=tracker.failures)

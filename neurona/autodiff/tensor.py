@@ -61,13 +61,23 @@ class Tensor:
         array([6.], dtype=float32)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_index", "tangent", "name",
-                 "_retains_grad", "__weakref__")
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "_ctx",
+        "_index",
+        "tangent",
+        "name",
+        "_retains_grad",
+        "__weakref__",
+    )
     __array_ufunc__ = None  # ndarray ∘ Tensor defers to Tensor's reflected operators
     __hash__ = object.__hash__  # == is elementwise, so hash by identity
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
-                 name: str | None = None) -> None:
+    def __init__(
+        self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
+    ) -> None:
         self.data = as_array(data, dtype)
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"Only float tensors can require grad, got dtype {self.data.dtype}.")

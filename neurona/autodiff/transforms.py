@@ -79,4 +79,3 @@ def grad(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable:
         return value_and_grad_f(*args, **kwargs)[1]
 
     return gradient
-

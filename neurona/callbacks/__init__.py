@@ -22,6 +22,17 @@ from neurona.callbacks.loggers import CSVLogger, LambdaCallback, TerminateOnNaN
 from neurona.callbacks.monitor import MonitorCallback
 from neurona.callbacks.progbar import ProgbarLogger
 
-__all__ = ["CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
-           "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback",
-           "ProgbarLogger", "ReduceLROnPlateau", "TerminateOnNaN"]
+__all__ = [
+    "CSVLogger",
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "MonitorCallback",
+    "ProgbarLogger",
+    "ReduceLROnPlateau",
+    "TerminateOnNaN",
+]

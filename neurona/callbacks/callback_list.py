@@ -10,10 +10,22 @@ from neurona.callbacks.progbar import ProgbarLogger
 
 __all__ = ["CallbackList"]
 
-_HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
-          "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end",
-          "on_test_batch_begin", "on_test_batch_end", "on_predict_begin", "on_predict_end",
-          "on_predict_batch_begin", "on_predict_batch_end")
+_HOOKS = (
+    "on_train_begin",
+    "on_train_end",
+    "on_epoch_begin",
+    "on_epoch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_begin",
+    "on_test_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_predict_begin",
+    "on_predict_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+)
 # Callback.on_train_batch_* forward to Keras 2's on_batch_*: overriding either counts
 _ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
 _NO_HOOKS: dict[str, list] = {hook: [] for hook in _HOOKS}  # shared, never changed
@@ -26,8 +38,10 @@ def _defines(callback: Any, hook: str) -> bool:
     if hook in vars(callback) or _ALIASES.get(hook, "") in vars(callback):  # LambdaCallback
         return True
     kind = type(callback)
-    return any(name and getattr(kind, name) is not getattr(Callback, name)
-               for name in (hook, _ALIASES.get(hook)))
+    return any(
+        name and getattr(kind, name) is not getattr(Callback, name)
+        for name in (hook, _ALIASES.get(hook))
+    )
 
 
 class CallbackList(Callback):
@@ -57,23 +71,38 @@ class CallbackList(Callback):
         ({'loss': [0.5]}, False)
     """
 
-    def __init__(self, callbacks: list | None = None, add_history: bool = False,
-                 add_progbar: bool = False, model: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        callbacks: list | None = None,
+        add_history: bool = False,
+        add_progbar: bool = False,
+        model: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__()
-        self.callbacks = list(callbacks.callbacks if isinstance(callbacks, CallbackList)
-                              else callbacks or [])
+        self.callbacks = list(
+            callbacks.callbacks if isinstance(callbacks, CallbackList) else callbacks or []
+        )
         for callback in self.callbacks:
             if not isinstance(callback, Callback) and not hasattr(callback, "on_epoch_end"):
-                raise TypeError(f"callbacks: expected a list of Callback objects such as "
-                                f"[callbacks.EarlyStopping()], got {callback!r}.")
+                raise TypeError(
+                    f"callbacks: expected a list of Callback objects such as "
+                    f"[callbacks.EarlyStopping()], got {callback!r}."
+                )
         self.history = next((c for c in self.callbacks if isinstance(c, History)), None)
         if self.history is None and add_history:
             self.history = History()
             self.callbacks.append(self.history)
         if add_progbar and not any(isinstance(c, ProgbarLogger) for c in self.callbacks):
             self.callbacks.append(ProgbarLogger())
-        self._hooks = {hook: [getattr(c, hook) for c in self.callbacks if _defines(c, hook)]
-                       for hook in _HOOKS} if self.callbacks else _NO_HOOKS
+        self._hooks = (
+            {
+                hook: [getattr(c, hook) for c in self.callbacks if _defines(c, hook)]
+                for hook in _HOOKS
+            }
+            if self.callbacks
+            else _NO_HOOKS
+        )
         if model is not None:
             self.set_model(model)
         if params:

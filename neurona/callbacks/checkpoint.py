@@ -45,15 +45,25 @@ class ModelCheckpoint(MonitorCallback):
         0.5
     """
 
-    def __init__(self, filepath: Any, monitor: str = "val_loss", verbose: int = 0,
-                 save_best_only: bool = False, save_weights_only: bool = False,
-                 mode: str = "auto", save_freq: Any = "epoch",
-                 initial_value_threshold: float | None = None) -> None:
+    def __init__(
+        self,
+        filepath: Any,
+        monitor: str = "val_loss",
+        verbose: int = 0,
+        save_best_only: bool = False,
+        save_weights_only: bool = False,
+        mode: str = "auto",
+        save_freq: Any = "epoch",
+        initial_value_threshold: float | None = None,
+    ) -> None:
         super().__init__(monitor, mode, baseline=initial_value_threshold)
-        if save_freq != "epoch" and (not isinstance(save_freq, int) or isinstance(save_freq, bool)
-                                     or save_freq <= 0):
-            raise ValueError(f"ModelCheckpoint: expected save_freq='epoch' or a positive int "
-                             f"(a number of batches), got {save_freq!r}.")
+        if save_freq != "epoch" and (
+            not isinstance(save_freq, int) or isinstance(save_freq, bool) or save_freq <= 0
+        ):
+            raise ValueError(
+                f"ModelCheckpoint: expected save_freq='epoch' or a positive int "
+                f"(a number of batches), got {save_freq!r}."
+            )
         self.filepath = os.fspath(filepath)
         self.verbose = verbose
         self.save_best_only = save_best_only
@@ -88,24 +98,30 @@ class ModelCheckpoint(MonitorCallback):
         try:
             return self.filepath.format(**fields)
         except (KeyError, IndexError) as error:
-            raise KeyError(f"ModelCheckpoint: cannot fill filepath {self.filepath!r}: no value "
-                           f"for {error}. Available: epoch, {', '.join(logs) or '(no logs)'}."
-                           ) from None
+            raise KeyError(
+                f"ModelCheckpoint: cannot fill filepath {self.filepath!r}: no value "
+                f"for {error}. Available: epoch, {', '.join(logs) or '(no logs)'}."
+            ) from None
 
     def _should_save(self, epoch: int, logs: dict, path: str) -> bool:
         if not self.save_best_only:
             return True
         current = logs.get(self.monitor)
         if current is None:
-            warnings.warn(f"ModelCheckpoint: can save the best model only with "
-                          f"{self.monitor!r} in the logs; available: {', '.join(logs)}. "
-                          "Saving anyway.", stacklevel=3)
+            warnings.warn(
+                f"ModelCheckpoint: can save the best model only with "
+                f"{self.monitor!r} in the logs; available: {', '.join(logs)}. "
+                "Saving anyway.",
+                stacklevel=3,
+            )
             return True
         best = "None" if self.best is None else f"{self.best:.5f}"
         if self.is_improvement(current, self.best):
             if self.verbose > 0:
-                print(f"Epoch {epoch + 1}: {self.monitor} improved from {best} to "
-                      f"{current:.5f}, saving model to {path}")
+                print(
+                    f"Epoch {epoch + 1}: {self.monitor} improved from {best} to "
+                    f"{current:.5f}, saving model to {path}"
+                )
             self.best = current
             return True
         if self.verbose > 0:
@@ -118,8 +134,10 @@ class ModelCheckpoint(MonitorCallback):
         if not self._should_save(epoch, logs, path):
             return
         if os.path.isdir(path):
-            raise IsADirectoryError(f"ModelCheckpoint: filepath {path!r} is a folder; give a "
-                                    "file name such as 'ckpt/model-{epoch:02d}.neurona'.")
+            raise IsADirectoryError(
+                f"ModelCheckpoint: filepath {path!r} is a folder; give a "
+                "file name such as 'ckpt/model-{epoch:02d}.neurona'."
+            )
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)

@@ -45,8 +45,10 @@ class LearningRateScheduler(Callback):
     def __init__(self, schedule: Any, verbose: int = 0) -> None:
         super().__init__()
         if not callable(schedule):
-            raise TypeError(f"LearningRateScheduler: expected schedule to be a function "
-                            f"(epoch, lr) -> lr, got {schedule!r}.")
+            raise TypeError(
+                f"LearningRateScheduler: expected schedule to be a function "
+                f"(epoch, lr) -> lr, got {schedule!r}."
+            )
         self.schedule = schedule
         self.verbose = verbose
 
@@ -58,8 +60,10 @@ class LearningRateScheduler(Callback):
         except TypeError:  # Keras's old API: schedule(epoch)
             lr = self.schedule(epoch)
         if not isinstance(lr, (float, int, np.floating, np.integer)) or isinstance(lr, bool):
-            raise ValueError(f"LearningRateScheduler: the schedule must return a float, got "
-                             f"{lr!r} at epoch {epoch}.")
+            raise ValueError(
+                f"LearningRateScheduler: the schedule must return a float, got "
+                f"{lr!r} at epoch {epoch}."
+            )
         optimizer.learning_rate = float(lr)
         if self.verbose > 0:
             print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
@@ -101,13 +105,24 @@ class ReduceLROnPlateau(MonitorCallback):
         0.05
     """
 
-    def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10,
-                 verbose: int = 0, mode: str = "auto", min_delta: float = 1e-4,
-                 cooldown: int = 0, min_lr: float = 0.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        factor: float = 0.1,
+        patience: int = 10,
+        verbose: int = 0,
+        mode: str = "auto",
+        min_delta: float = 1e-4,
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(monitor, mode, min_delta=min_delta)
         if not 0.0 <= factor < 1.0:
-            raise ValueError(f"ReduceLROnPlateau: expected 0 <= factor < 1 (the rate is "
-                             f"multiplied by it), got factor={factor}.")
+            raise ValueError(
+                f"ReduceLROnPlateau: expected 0 <= factor < 1 (the rate is "
+                f"multiplied by it), got factor={factor}."
+            )
         self.factor = factor
         self.patience = patience
         self.verbose = verbose

@@ -54,8 +54,9 @@ class CSVLogger(Callback):
             with open(self.filename, encoding="utf-8") as f:
                 self.append_header = not f.readline()
         self._close()
-        self.csv_file = open(self.filename, "a" if self.append else "w", newline="",
-                             encoding="utf-8")
+        self.csv_file = open(
+            self.filename, "a" if self.append else "w", newline="", encoding="utf-8"
+        )
         self.writer = None
         self.keys = None
 
@@ -67,8 +68,12 @@ class CSVLogger(Callback):
             if self.keys and not any(key.startswith("val_") for key in self.keys):
                 self.keys += [f"val_{key}" for key in self.keys]
         if self.writer is None:
-            self.writer = csv.DictWriter(self.csv_file, fieldnames=["epoch", *self.keys],
-                                         delimiter=self.sep, lineterminator="\n")
+            self.writer = csv.DictWriter(
+                self.csv_file,
+                fieldnames=["epoch", *self.keys],
+                delimiter=self.sep,
+                lineterminator="\n",
+            )
             if self.append_header:
                 self.writer.writeheader()
         row = {"epoch": epoch}
@@ -118,8 +123,10 @@ class TerminateOnNaN(Callback):
         if loss is None or math.isfinite(loss):
             return
         if self.raise_error:
-            raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: "
-                               f"{loss}. Terminating training immediately.")
+            raise RuntimeError(
+                f"NaN or Inf loss encountered at batch {batch}. Loss value: "
+                f"{loss}. Terminating training immediately."
+            )
         print(f"Batch {batch}: Invalid loss, terminating training")
         self.model.stop_training = True
 
@@ -137,16 +144,26 @@ class LambdaCallback(Callback):
         0 {'loss': 0.25}
     """
 
-    def __init__(self, on_epoch_begin: Any = None, on_epoch_end: Any = None,
-                 on_train_begin: Any = None, on_train_end: Any = None,
-                 on_train_batch_begin: Any = None, on_train_batch_end: Any = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        on_epoch_begin: Any = None,
+        on_epoch_end: Any = None,
+        on_train_begin: Any = None,
+        on_train_end: Any = None,
+        on_train_batch_begin: Any = None,
+        on_train_batch_end: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__()
         self.__dict__.update(kwargs)
-        hooks = {"on_epoch_begin": on_epoch_begin, "on_epoch_end": on_epoch_end,
-                 "on_train_begin": on_train_begin, "on_train_end": on_train_end,
-                 "on_train_batch_begin": on_train_batch_begin,
-                 "on_train_batch_end": on_train_batch_end}
+        hooks = {
+            "on_epoch_begin": on_epoch_begin,
+            "on_epoch_end": on_epoch_end,
+            "on_train_begin": on_train_begin,
+            "on_train_end": on_train_end,
+            "on_train_batch_begin": on_train_batch_begin,
+            "on_train_batch_end": on_train_batch_end,
+        }
         for name, function in hooks.items():
             if function is not None:
                 setattr(self, name, function)

@@ -11,11 +11,36 @@ from neurona.callbacks.base import Callback
 __all__ = ["MonitorCallback"]
 
 # names whose value should grow; everything else that looks like a loss or error should shrink
-_HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "f1", "fbeta", "iou", "r2", "top_k",
-                     "true_positives", "true_negatives", "cosine_similarity")
-_LOWER_IS_BETTER = ("loss", "error", "crossentropy", "mse", "mae", "mape", "msle", "hinge",
-                    "divergence", "logcosh", "poisson", "huber", "false_positives",
-                    "false_negatives")
+_HIGHER_IS_BETTER = (
+    "acc",
+    "auc",
+    "precision",
+    "recall",
+    "f1",
+    "fbeta",
+    "iou",
+    "r2",
+    "top_k",
+    "true_positives",
+    "true_negatives",
+    "cosine_similarity",
+)
+_LOWER_IS_BETTER = (
+    "loss",
+    "error",
+    "crossentropy",
+    "mse",
+    "mae",
+    "mape",
+    "msle",
+    "hinge",
+    "divergence",
+    "logcosh",
+    "poisson",
+    "huber",
+    "false_positives",
+    "false_negatives",
+)
 
 
 class MonitorCallback(Callback):
@@ -40,12 +65,20 @@ class MonitorCallback(Callback):
         (False, True)
     """
 
-    def __init__(self, monitor: str = "val_loss", mode: str = "auto", baseline: Any = None,
-                 min_delta: float = 0.0) -> None:
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        mode: str = "auto",
+        baseline: Any = None,
+        min_delta: float = 0.0,
+    ) -> None:
         super().__init__()
         if mode not in ("auto", "min", "max"):
-            warnings.warn(f"{type(self).__name__}: mode {mode!r} is unknown (expected 'auto', "
-                          "'min' or 'max'); falling back to 'auto'.", stacklevel=3)
+            warnings.warn(
+                f"{type(self).__name__}: mode {mode!r} is unknown (expected 'auto', "
+                "'min' or 'max'); falling back to 'auto'.",
+                stacklevel=3,
+            )
             mode = "auto"
         self.monitor = monitor
         self.mode = mode
@@ -71,9 +104,11 @@ class MonitorCallback(Callback):
             return False
         if any(word in name for word in _HIGHER_IS_BETTER):
             return True
-        raise ValueError(f"{type(self).__name__}: cannot tell whether monitor={self.monitor!r} "
-                         "should be maximised or minimised. Pass mode='max' (higher is better) "
-                         "or mode='min' (lower is better).")
+        raise ValueError(
+            f"{type(self).__name__}: cannot tell whether monitor={self.monitor!r} "
+            "should be maximised or minimised. Pass mode='max' (higher is better) "
+            "or mode='min' (lower is better)."
+        )
 
     def is_improvement(self, current: float, reference: float | None) -> bool:
         """Whether ``current`` beats ``reference`` by more than ``min_delta`` (None: always)."""
@@ -88,8 +123,10 @@ class MonitorCallback(Callback):
         logs = logs or {}
         value = logs.get(self.monitor)
         if value is None:
-            warnings.warn(f"{what} is conditioned on {self.monitor!r}, which is not in the logs. "
-                          f"Available keys: {', '.join(logs) or 'none'}. Set monitor= to one of "
-                          "them (a 'val_…' key needs validation_data or validation_split).",
-                          stacklevel=3)
+            warnings.warn(
+                f"{what} is conditioned on {self.monitor!r}, which is not in the logs. "
+                f"Available keys: {', '.join(logs) or 'none'}. Set monitor= to one of "
+                "them (a 'val_…' key needs validation_data or validation_split).",
+                stacklevel=3,
+            )
         return value

@@ -27,8 +27,9 @@ def format_logs(logs: dict | None) -> str:
             value = float(value)
         except (TypeError, ValueError):
             continue  # e.g. predict's outputs
-        parts.append(f"{key}: {value:.4f}" if abs(value) > 1e-3 or value == 0 else
-                     f"{key}: {value:.4e}")
+        parts.append(
+            f"{key}: {value:.4f}" if abs(value) > 1e-3 or value == 0 else f"{key}: {value:.4e}"
+        )
     return " - ".join(parts)
 
 
@@ -87,8 +88,15 @@ class ProgbarLogger(Callback):
         self._start = self._last_refresh = time.perf_counter()
         tqdm = _tqdm() if self.verbose == 1 and _interactive(sys.stdout) else None
         if tqdm is not None:
-            self._bar = tqdm(total=self.target, desc=description, unit="step", file=sys.stdout,
-                             leave=True, mininterval=_REFRESH_S, dynamic_ncols=True)
+            self._bar = tqdm(
+                total=self.target,
+                desc=description,
+                unit="step",
+                file=sys.stdout,
+                leave=True,
+                mininterval=_REFRESH_S,
+                dynamic_ncols=True,
+            )
 
     def _advance(self, batch: int, logs: dict | None) -> None:
         bar = self._bar
@@ -138,8 +146,7 @@ class ProgbarLogger(Callback):
         """Close the bar with the epoch's values, or print the epoch's line."""
         if not self._close(logs) and self.verbose:
             steps = self._seen or self.target or 0
-            print(f"Epoch {epoch + 1}/{self.epochs} - {format_logs(logs)} - "
-                  f"{self._timing(steps)}")
+            print(f"Epoch {epoch + 1}/{self.epochs} - {format_logs(logs)} - {self._timing(steps)}")
 
     def on_test_begin(self, logs: dict | None = None) -> None:
         """Open a bar for ``evaluate`` (not for validation inside fit)."""

@@ -20,6 +20,18 @@ from neurona.classic.mcculloch_pitts import McCullochPitts
 from neurona.classic.neuron import LinearNeuron, LogisticNeuron
 from neurona.classic.perceptron import ConvergenceWarning, Perceptron
 
-__all__ = ["GD", "Adagrad", "Adam", "ConvergenceWarning", "CourseOptimizer", "LinearNeuron",
-           "LogisticNeuron", "McCullochPitts", "Momentum", "Nesterov", "Perceptron", "RMSProp",
-           "get_optimizer"]
+__all__ = [
+    "GD",
+    "Adagrad",
+    "Adam",
+    "ConvergenceWarning",
+    "CourseOptimizer",
+    "LinearNeuron",
+    "LogisticNeuron",
+    "McCullochPitts",
+    "Momentum",
+    "Nesterov",
+    "Perceptron",
+    "RMSProp",
+    "get_optimizer",
+]

@@ -9,8 +9,16 @@ import numpy as np
 
 GradFn = Callable[[np.ndarray], np.ndarray]
 
-__all__ = ["GD", "Momentum", "Nesterov", "Adagrad", "RMSProp", "Adam", "OPTIMIZERS",
-           "get_optimizer"]
+__all__ = [
+    "GD",
+    "Momentum",
+    "Nesterov",
+    "Adagrad",
+    "RMSProp",
+    "Adam",
+    "OPTIMIZERS",
+    "get_optimizer",
+]
 
 
 class CourseOptimizer:
@@ -32,8 +40,10 @@ class CourseOptimizer:
 
     def __init__(self, learning_rate: float = 0.01) -> None:
         if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
-            raise ValueError(f"{type(self).__name__}: expected learning_rate > 0, got "
-                             f"{learning_rate!r}. Try 0.01.")
+            raise ValueError(
+                f"{type(self).__name__}: expected learning_rate > 0, got "
+                f"{learning_rate!r}. Try 0.01."
+            )
         self.learning_rate = float(learning_rate)
         self.reset()
 
@@ -167,8 +177,9 @@ class RMSProp(CourseOptimizer):
         array([0.683772])
     """
 
-    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9,
-                 epsilon: float = 1e-8) -> None:
+    def __init__(
+        self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-8
+    ) -> None:
         self.rho, self.epsilon = float(rho), float(epsilon)
         super().__init__(learning_rate)
 
@@ -200,8 +211,13 @@ class Adam(CourseOptimizer):
         array([0.9])
     """
 
-    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
-                 beta_2: float = 0.999, epsilon: float = 1e-8) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+    ) -> None:
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         super().__init__(learning_rate)
 
@@ -213,19 +229,25 @@ class Adam(CourseOptimizer):
         g = grad_fn(theta)
         self.m = self.beta_1 * self.m + (1.0 - self.beta_1) * g
         self.v = self.beta_2 * self.v + (1.0 - self.beta_2) * g * g
-        m_hat = self.m / (1.0 - self.beta_1 ** self.t)
-        v_hat = self.v / (1.0 - self.beta_2 ** self.t)
+        m_hat = self.m / (1.0 - self.beta_1**self.t)
+        v_hat = self.v / (1.0 - self.beta_2**self.t)
         return self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
 
 
 OPTIMIZERS: dict[str, type[CourseOptimizer]] = {
-    "gd": GD, "sgd": GD, "momentum": Momentum, "nesterov": Nesterov, "adagrad": Adagrad,
-    "rmsprop": RMSProp, "adam": Adam,
+    "gd": GD,
+    "sgd": GD,
+    "momentum": Momentum,
+    "nesterov": Nesterov,
+    "adagrad": Adagrad,
+    "rmsprop": RMSProp,
+    "adam": Adam,
 }
 
 
-def get_optimizer(optimizer: str | CourseOptimizer, learning_rate: float | None = None,
-                  **kwargs) -> CourseOptimizer:
+def get_optimizer(
+    optimizer: str | CourseOptimizer, learning_rate: float | None = None, **kwargs
+) -> CourseOptimizer:
     """Return a course optimiser from its name ('gd', 'momentum', 'nesterov', 'adagrad',
     'rmsprop', 'adam') or pass an instance through unchanged.
 
@@ -237,8 +259,10 @@ def get_optimizer(optimizer: str | CourseOptimizer, learning_rate: float | None 
         return optimizer
     key = str(optimizer).lower()
     if key not in OPTIMIZERS:
-        raise ValueError(f"get_optimizer: expected one of {sorted(OPTIMIZERS)}, got "
-                         f"{optimizer!r}. Pick a name from that list.")
+        raise ValueError(
+            f"get_optimizer: expected one of {sorted(OPTIMIZERS)}, got "
+            f"{optimizer!r}. Pick a name from that list."
+        )
     if learning_rate is not None:
         kwargs["learning_rate"] = learning_rate
     return OPTIMIZERS[key](**kwargs)

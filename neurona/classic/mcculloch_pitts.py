@@ -35,18 +35,21 @@ class McCullochPitts:
         array([1, 0])
     """
 
-    def __init__(self, weights: ArrayLike, threshold: float,
-                 inhibitory: tuple[int, ...] = ()) -> None:
+    def __init__(
+        self, weights: ArrayLike, threshold: float, inhibitory: tuple[int, ...] = ()
+    ) -> None:
         self.weights = np.atleast_1d(np.asarray(weights, dtype=np.float64))
         if self.weights.ndim != 1:
-            raise ValueError(f"McCullochPitts: expected a 1-D list of weights, got shape "
-                             f"{self.weights.shape}.")
+            raise ValueError(
+                f"McCullochPitts: expected a 1-D list of weights, got shape {self.weights.shape}."
+            )
         self.threshold = float(threshold)
         self.inhibitory = tuple(int(i) for i in inhibitory)
         n = self.weights.shape[0]
         if any(not 0 <= i < n for i in self.inhibitory):
-            raise ValueError(f"McCullochPitts: expected inhibitory indices in [0, {n}), got "
-                             f"{self.inhibitory}.")
+            raise ValueError(
+                f"McCullochPitts: expected inhibitory indices in [0, {n}), got {self.inhibitory}."
+            )
 
     @property
     def n_inputs(self) -> int:
@@ -89,11 +92,15 @@ class McCullochPitts:
         single = X.ndim == 1
         X = np.atleast_2d(X)
         if X.ndim != 2 or X.shape[1] != self.n_inputs:
-            raise ValueError(f"McCullochPitts.predict: expected inputs of shape (n_samples, "
-                             f"{self.n_inputs}), got shape {np.shape(X)}.")
+            raise ValueError(
+                f"McCullochPitts.predict: expected inputs of shape (n_samples, "
+                f"{self.n_inputs}), got shape {np.shape(X)}."
+            )
         if not np.isin(X, (0.0, 1.0)).all():
-            raise ValueError("McCullochPitts.predict: expected binary inputs (0 or 1), got "
-                             f"values {np.unique(X)[:6]}. Threshold the inputs first.")
+            raise ValueError(
+                "McCullochPitts.predict: expected binary inputs (0 or 1), got "
+                f"values {np.unique(X)[:6]}. Threshold the inputs first."
+            )
         y = (X @ self.weights >= self.threshold).astype(int)
         if self.inhibitory:
             y[X[:, list(self.inhibitory)].any(axis=1)] = 0
@@ -112,5 +119,6 @@ class McCullochPitts:
         return X, self.predict(X)
 
     def __repr__(self) -> str:
-        return (f"McCullochPitts(weights={self.weights.tolist()}, threshold={self.threshold:g}"
-                + (f", inhibitory={self.inhibitory})" if self.inhibitory else ")"))
+        return f"McCullochPitts(weights={self.weights.tolist()}, threshold={self.threshold:g}" + (
+            f", inhibitory={self.inhibitory})" if self.inhibitory else ")"
+        )

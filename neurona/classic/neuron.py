@@ -18,9 +18,10 @@ def _as_float(where: str, name: str, values: ArrayLike) -> np.ndarray:
     try:
         return np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{where}: expected numbers in {name}, got {type(values).__name__} "
-                        f"that NumPy cannot read as floats. Encode text columns as numbers."
-                        ) from None
+        raise TypeError(
+            f"{where}: expected numbers in {name}, got {type(values).__name__} "
+            f"that NumPy cannot read as floats. Encode text columns as numbers."
+        ) from None
 
 
 def _as_xy(where: str, X: ArrayLike, y: ArrayLike | None = None):
@@ -28,14 +29,18 @@ def _as_xy(where: str, X: ArrayLike, y: ArrayLike | None = None):
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
-        raise ValueError(f"{where}: expected X of shape (n_samples, n_features), got shape "
-                         f"{X.shape}. Flatten each sample into one row.")
+        raise ValueError(
+            f"{where}: expected X of shape (n_samples, n_features), got shape "
+            f"{X.shape}. Flatten each sample into one row."
+        )
     if y is None:
         return X, None
     y = _as_float(where, "y", y).reshape(-1)
     if y.shape[0] != X.shape[0]:
-        raise ValueError(f"{where}: expected one target per row of X ({X.shape[0]}), got "
-                         f"{y.shape[0]} targets. Pass y with shape (n_samples,).")
+        raise ValueError(
+            f"{where}: expected one target per row of X ({X.shape[0]}), got "
+            f"{y.shape[0]} targets. Pass y with shape (n_samples,)."
+        )
     if not (np.isfinite(X).all() and np.isfinite(y).all()):
         raise ValueError(f"{where}: expected finite X and y, got NaN or inf. Clean the data.")
     return X, y
@@ -52,16 +57,25 @@ class _Neuron:
     they agree with least squares and scikit-learn to many digits.
     """
 
-    def __init__(self, learning_rate: float = 0.01, epochs: int = 100,
-                 batch_size: int | None = None, optimizer: str | CourseOptimizer = "gd",
-                 shuffle: bool = True, random_state: int | None = None) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.01,
+        epochs: int = 100,
+        batch_size: int | None = None,
+        optimizer: str | CourseOptimizer = "gd",
+        shuffle: bool = True,
+        random_state: int | None = None,
+    ) -> None:
         name = type(self).__name__
         if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
             raise ValueError(f"{name}: expected epochs to be an int >= 1, got {epochs!r}.")
-        if batch_size is not None and not (isinstance(batch_size, (int, np.integer))
-                                           and batch_size >= 1):
-            raise ValueError(f"{name}: expected batch_size None (batch GD), 1 (SGD) or an "
-                             f"int n > 1 (mini-batch), got {batch_size!r}.")
+        if batch_size is not None and not (
+            isinstance(batch_size, (int, np.integer)) and batch_size >= 1
+        ):
+            raise ValueError(
+                f"{name}: expected batch_size None (batch GD), 1 (SGD) or an "
+                f"int n > 1 (mini-batch), got {batch_size!r}."
+            )
         self.learning_rate = learning_rate
         self.epochs = int(epochs)
         self.batch_size = batch_size
@@ -111,18 +125,21 @@ class _Neuron:
             order = rng.permutation(m) if (self.shuffle and size < m) else np.arange(m)
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
                 for start in range(0, m, size):
-                    rows = order[start:start + size]
+                    rows = order[start : start + size]
                     Xb, yb = X[rows], y[rows]
                     opt.step(theta, lambda t, Xb=Xb, yb=yb: self._gradient_at(t, Xb, yb))
                 w, b = self._split(theta)
                 self.loss_history_.append(self._loss_from_z(X @ w + b, y))
             if not np.isfinite(self.loss_history_[-1]):
                 self.diverged_ = True
-                warnings.warn(f"{type(self).__name__}.fit: the loss became "
-                              f"{self.loss_history_[-1]} in epoch {epoch + 1}, so training "
-                              f"stopped: learning_rate={self.learning_rate} is too large for "
-                              "this data. Lower it or standardise the features.",
-                              ConvergenceWarning, stacklevel=2)
+                warnings.warn(
+                    f"{type(self).__name__}.fit: the loss became "
+                    f"{self.loss_history_[-1]} in epoch {epoch + 1}, so training "
+                    f"stopped: learning_rate={self.learning_rate} is too large for "
+                    "this data. Lower it or standardise the features.",
+                    ConvergenceWarning,
+                    stacklevel=2,
+                )
                 break
         self.weights_, self.bias_ = theta[:-1].copy(), float(theta[-1])
         self.n_features_in_ = d
@@ -134,12 +151,16 @@ class _Neuron:
 
     def _check_fitted(self, where: str, X: ArrayLike) -> np.ndarray:
         if not hasattr(self, "weights_"):
-            raise RuntimeError(f"{type(self).__name__}.{where}: expected a fitted model, got one "
-                               "whose fit() was never called. Call fit(X, y) first.")
+            raise RuntimeError(
+                f"{type(self).__name__}.{where}: expected a fitted model, got one "
+                "whose fit() was never called. Call fit(X, y) first."
+            )
         X, _ = _as_xy(f"{type(self).__name__}.{where}", X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"{type(self).__name__}.{where}: expected {self.n_features_in_} "
-                             f"features (as in fit), got X of shape {X.shape}.")
+            raise ValueError(
+                f"{type(self).__name__}.{where}: expected {self.n_features_in_} "
+                f"features (as in fit), got X of shape {X.shape}."
+            )
         return X
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
@@ -237,8 +258,10 @@ class LogisticNeuron(_Neuron):
 
     def _check_targets(self, y):
         if not np.isin(y, (0.0, 1.0)).all():
-            raise ValueError(f"LogisticNeuron.fit: expected 0/1 targets, got values "
-                             f"{np.unique(y)[:5]}. Map the two classes to 0 and 1.")
+            raise ValueError(
+                f"LogisticNeuron.fit: expected 0/1 targets, got values "
+                f"{np.unique(y)[:5]}. Map the two classes to 0 and 1."
+            )
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Columns (P(y = 0 | x), P(y = 1 | x)) = (1 − ŷ, ŷ), shape (n_samples, 2), as in

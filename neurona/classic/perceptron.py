@@ -66,13 +66,20 @@ class Perceptron:
         (True, array([0, 0, 0, 1]), [1, 3, 3, 2, 1, 0])
     """
 
-    def __init__(self, learning_rate: float = 1.0, max_epochs: int = 100, labels: str = "auto",
-                 shuffle: bool = False, random_state: int | None = None) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 1.0,
+        max_epochs: int = 100,
+        labels: str = "auto",
+        shuffle: bool = False,
+        random_state: int | None = None,
+    ) -> None:
         if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
             raise ValueError(f"Perceptron: expected learning_rate > 0, got {learning_rate!r}.")
         if not (isinstance(max_epochs, (int, np.integer)) and max_epochs >= 1):
-            raise ValueError(f"Perceptron: expected max_epochs to be an int >= 1, got "
-                             f"{max_epochs!r}.")
+            raise ValueError(
+                f"Perceptron: expected max_epochs to be an int >= 1, got {max_epochs!r}."
+            )
         if labels not in _LABELS:
             raise ValueError(f"Perceptron: expected labels in {_LABELS}, got {labels!r}.")
         self.learning_rate = float(learning_rate)
@@ -92,21 +99,29 @@ class Perceptron:
         elif values <= ({0, 1} if self.labels == "0/1" else {-1, 1}):
             return self.labels
         expected = "0/1 or ±1" if self.labels == "auto" else self.labels
-        raise ValueError(f"Perceptron.fit: expected {expected} labels, got the values "
-                         f"{sorted(values)[:6]}. Map the two classes to 0/1 (or −1/+1).")
+        raise ValueError(
+            f"Perceptron.fit: expected {expected} labels, got the values "
+            f"{sorted(values)[:6]}. Map the two classes to 0/1 (or −1/+1)."
+        )
 
     def _check_inputs(self, where: str, X: ArrayLike) -> np.ndarray:
         try:
             X = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError):
-            raise TypeError(f"Perceptron.{where}: expected numeric inputs X, got values NumPy "
-                            "cannot read as floats. Encode them as numbers.") from None
+            raise TypeError(
+                f"Perceptron.{where}: expected numeric inputs X, got values NumPy "
+                "cannot read as floats. Encode them as numbers."
+            ) from None
         if X.ndim != 2:
-            raise ValueError(f"Perceptron.{where}: expected X of shape (n_samples, n_features), "
-                             f"got shape {X.shape}. Use X.reshape(len(X), -1).")
+            raise ValueError(
+                f"Perceptron.{where}: expected X of shape (n_samples, n_features), "
+                f"got shape {X.shape}. Use X.reshape(len(X), -1)."
+            )
         if hasattr(self, "weights_") and X.shape[1] != self.weights_.shape[0]:
-            raise ValueError(f"Perceptron.{where}: expected {self.weights_.shape[0]} features, "
-                             f"got X of shape {X.shape}.")
+            raise ValueError(
+                f"Perceptron.{where}: expected {self.weights_.shape[0]} features, "
+                f"got X of shape {X.shape}."
+            )
         return X
 
     def _output(self, s: np.ndarray | float):
@@ -149,8 +164,10 @@ class Perceptron:
         X = self._check_inputs("fit", X)
         y = np.asarray(y).reshape(-1)
         if y.shape[0] != X.shape[0]:
-            raise ValueError(f"Perceptron.fit: expected one label per row of X ({X.shape[0]}), "
-                             f"got {y.shape[0]} labels.")
+            raise ValueError(
+                f"Perceptron.fit: expected one label per row of X ({X.shape[0]}), "
+                f"got {y.shape[0]} labels."
+            )
         self._mode = self._resolve_labels(y)
         self.classes_ = np.array([0, 1] if self._mode == "0/1" else [-1, 1])
         self.weights_, self.bias_ = np.zeros(X.shape[1]), 0.0
@@ -170,15 +187,19 @@ class Perceptron:
                 f"Perceptron.fit: no epoch without mistakes in max_epochs={self.max_epochs} "
                 f"(last epoch: {self.errors_[-1]} mistakes). The data may not be linearly "
                 "separable (like XOR); a network with a hidden layer can separate them.",
-                ConvergenceWarning, stacklevel=2)
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         return self
 
     # -- using it --------------------------------------------------------------------------------
     def decision_function(self, X: ArrayLike) -> np.ndarray:
         """Net input s = X w + b, shape (n_samples,)."""
         if not hasattr(self, "weights_"):
-            raise RuntimeError("Perceptron.decision_function: expected a fitted perceptron, got "
-                               "one whose fit() was never called. Call fit(X, y) first.")
+            raise RuntimeError(
+                "Perceptron.decision_function: expected a fitted perceptron, got "
+                "one whose fit() was never called. Call fit(X, y) first."
+            )
         return self._check_inputs("decision_function", X) @ self.weights_ + self.bias_
 
     def predict(self, X: ArrayLike) -> np.ndarray:

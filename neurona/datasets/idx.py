@@ -14,8 +14,12 @@ __all__ = ["IDX_DTYPES", "parse_idx", "read_idx", "write_idx"]
 
 #: IDX element-type code (third magic byte) → big-endian NumPy dtype (LeCun's format notes).
 IDX_DTYPES: dict[int, np.dtype] = {
-    0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
-    0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8"),
+    0x08: np.dtype("u1"),
+    0x09: np.dtype("i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
 }
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -24,8 +28,10 @@ def _gunzip(data: bytes, where: str) -> bytes:
     try:
         return gzip.decompress(data)
     except (EOFError, OSError, zlib.error) as error:
-        raise ValueError(f"{where}: expected a complete gzip stream, got a damaged or truncated "
-                         f"one ({error}). Download or copy the file again.") from None
+        raise ValueError(
+            f"{where}: expected a complete gzip stream, got a damaged or truncated "
+            f"one ({error}). Download or copy the file again."
+        ) from None
 
 
 def parse_idx(data: bytes, where: str = "parse_idx") -> np.ndarray:
@@ -53,25 +59,33 @@ def parse_idx(data: bytes, where: str = "parse_idx") -> np.ndarray:
         data = _gunzip(data, where)
     fix = "Check that this is an IDX file (e.g. train-images-idx3-ubyte[.gz]), not HTML or npz."
     if len(data) < 4:
-        raise ValueError(f"{where}: expected at least the 4-byte IDX magic number, got "
-                         f"{len(data)} bytes. The file is truncated or empty.")
+        raise ValueError(
+            f"{where}: expected at least the 4-byte IDX magic number, got "
+            f"{len(data)} bytes. The file is truncated or empty."
+        )
     zero, code, ndim = data[:2], data[2], data[3]
     if zero != b"\x00\x00" or code not in IDX_DTYPES:
-        raise ValueError(f"{where}: expected an IDX magic number 00 00 TT KK with type TT in "
-                         f"{{08, 09, 0B, 0C, 0D, 0E}}, got {data[:4].hex(' ')}. {fix}")
+        raise ValueError(
+            f"{where}: expected an IDX magic number 00 00 TT KK with type TT in "
+            f"{{08, 09, 0B, 0C, 0D, 0E}}, got {data[:4].hex(' ')}. {fix}"
+        )
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise ValueError(f"{where}: expected a {header}-byte header for {ndim} dimensions, got "
-                         f"{len(data)} bytes. The file is truncated; copy or download it again.")
+        raise ValueError(
+            f"{where}: expected a {header}-byte header for {ndim} dimensions, got "
+            f"{len(data)} bytes. The file is truncated; copy or download it again."
+        )
     shape = tuple(int(s) for s in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
     dtype = IDX_DTYPES[code]
     expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     got = len(data) - header
     if got != expected:
         state = "truncated" if got < expected else "followed by extra bytes"
-        raise ValueError(f"{where}: expected {expected} data bytes for shape {shape} of "
-                         f"{dtype.name}, got {got}: the file is {state}. Copy or download it "
-                         "again.")
+        raise ValueError(
+            f"{where}: expected {expected} data bytes for shape {shape} of "
+            f"{dtype.name}, got {got}: the file is {state}. Copy or download it "
+            "again."
+        )
     array = np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
     return array.astype(dtype.newbyteorder("="))  # native byte order, and a writable copy
 
@@ -107,8 +121,10 @@ def write_idx(path: str | os.PathLike, array: ArrayLike, compress: bool | None =
     codes = {dtype.str.lstrip("<>|="): code for code, dtype in IDX_DTYPES.items()}
     kind = array.dtype.str.lstrip("<>|=")
     if kind not in codes:
-        raise ValueError(f"write_idx: expected an array of uint8, int8, int16, int32, float32 or "
-                         f"float64, got {array.dtype}. Convert it with .astype(...).")
+        raise ValueError(
+            f"write_idx: expected an array of uint8, int8, int16, int32, float32 or "
+            f"float64, got {array.dtype}. Convert it with .astype(...)."
+        )
     big = array.astype(IDX_DTYPES[codes[kind]], copy=False)
     head = bytes([0, 0, codes[kind], array.ndim])
     head += np.asarray(array.shape, dtype=">u4").tobytes()

@@ -17,34 +17,36 @@ from neurona.datasets.idx import parse_idx
 
 __all__ = ["FILES", "cache_dir", "find_dataset", "load_fashion_mnist", "load_mnist"]
 
-FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
 
 # Where each data set can be downloaded, and the SHA-256 a download must have. MNIST: the digest
 # of each .gz archive on the mirror TensorFlow uses. Fashion-MNIST: the digest of the
 # *decompressed* IDX bytes (computed from Debian's dataset-fashion-mnist 0.0~git20200523, whose
 # .gz files were recompressed, so archive digests differ between mirrors; the content does not).
 _SOURCES = {
-    "mnist": ("https://storage.googleapis.com/cvdf-datasets/mnist/", {
-        "train-images-idx3-ubyte":
-            "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-        "train-labels-idx1-ubyte":
-            "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-        "t10k-images-idx3-ubyte":
-            "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-        "t10k-labels-idx1-ubyte":
-            "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-    }),
-    "fashion-mnist": ("https://storage.googleapis.com/tensorflow/tf-keras-datasets/", {
-        "train-images-idx3-ubyte":
-            "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
-        "train-labels-idx1-ubyte":
-            "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
-        "t10k-images-idx3-ubyte":
-            "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
-        "t10k-labels-idx1-ubyte":
-            "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
-    }),
+    "mnist": (
+        "https://storage.googleapis.com/cvdf-datasets/mnist/",
+        {
+            "train-images-idx3-ubyte": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",  # noqa: E501 - a checksum
+            "train-labels-idx1-ubyte": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",  # noqa: E501 - a checksum
+            "t10k-images-idx3-ubyte": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",  # noqa: E501 - a checksum
+            "t10k-labels-idx1-ubyte": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",  # noqa: E501 - a checksum
+        },
+    ),
+    "fashion-mnist": (
+        "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
+        {
+            "train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",  # noqa: E501 - a checksum
+            "train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",  # noqa: E501 - a checksum
+            "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",  # noqa: E501 - a checksum
+            "t10k-labels-idx1-ubyte": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",  # noqa: E501 - a checksum
+        },
+    ),
 }
 
 
@@ -63,8 +65,11 @@ def _candidates(name: str, path: str | os.PathLike | None) -> list[Path]:
     folders = [Path(path)] if path is not None else []
     if os.environ.get("NEURONA_DATA"):
         folders.append(Path(os.environ["NEURONA_DATA"]) / name)
-    folders += [cache_dir() / name, Path.home() / ".keras" / "datasets" / name,
-                Path("/usr/share/datasets") / name]
+    folders += [
+        cache_dir() / name,
+        Path.home() / ".keras" / "datasets" / name,
+        Path("/usr/share/datasets") / name,
+    ]
     return folders
 
 
@@ -121,9 +126,11 @@ def _download(name: str, timeout: float = 60.0) -> dict[str, Path]:
         except OSError as error:  # URLError, timeouts and refused connections are OSErrors
             raise _not_found(name, None, f"The download from {url} failed ({error}).") from None
         if not _sha256_matches(data, digests[stem]):
-            raise ValueError(f"load_{name.replace('-', '_')}: expected SHA-256 {digests[stem]} "
-                             f"for {url}, got {hashlib.sha256(data).hexdigest()}. The download "
-                             "is damaged or the mirror changed; nothing was saved.")
+            raise ValueError(
+                f"load_{name.replace('-', '_')}: expected SHA-256 {digests[stem]} "
+                f"for {url}, got {hashlib.sha256(data).hexdigest()}. The download "
+                "is damaged or the mirror changed; nothing was saved."
+            )
         handle, temp = tempfile.mkstemp(dir=folder, suffix=".part")
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -134,15 +141,19 @@ def _download(name: str, timeout: float = 60.0) -> dict[str, Path]:
 def _not_found(name: str, path, reason: str = "") -> FileNotFoundError:
     looked = "\n".join(f"  - {folder}" for folder in _candidates(name, path))
     files = ", ".join(f"{stem}.gz" for stem in FILES)
-    apt = ("\nOn Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist"
-           if name == "fashion-mnist" else "")
+    apt = (
+        "\nOn Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist"
+        if name == "fashion-mnist"
+        else ""
+    )
     func = f"load_{name.replace('-', '_')}"
     tail = f"\n{reason}" if reason else ""
     return FileNotFoundError(
         f"{func}: expected the four IDX files ({files}, or the same without .gz) in one "
         f"folder, got none complete in:\n{looked}\nPut the files in one of these folders (or "
         f"set NEURONA_DATA to a folder holding '{name}/'), or call {func}(download=True) "
-        f"where a network exists (or set NEURONA_DOWNLOAD=1).{apt}{tail}")
+        f"where a network exists (or set NEURONA_DOWNLOAD=1).{apt}{tail}"
+    )
 
 
 def _load(name: str, path, download: bool | None) -> tuple:
@@ -160,9 +171,11 @@ def _load(name: str, path, download: bool | None) -> tuple:
     x_test, y_test = arrays["t10k-images-idx3-ubyte"], arrays["t10k-labels-idx1-ubyte"]
     for x, y, split in ((x_train, y_train, "train"), (x_test, y_test, "t10k")):
         if x.dtype != np.uint8 or x.ndim != 3 or y.ndim != 1 or len(x) != len(y):
-            raise ValueError(f"load_{name}: expected {split} images (n, 28, 28) uint8 and n "
-                             f"labels, got {x.shape} {x.dtype} and {y.shape} {y.dtype}. The "
-                             f"files in {found[f'{split}-images-idx3-ubyte'].parent} are mixed up.")
+            raise ValueError(
+                f"load_{name}: expected {split} images (n, 28, 28) uint8 and n "
+                f"labels, got {x.shape} {x.dtype} and {y.shape} {y.dtype}. The "
+                f"files in {found[f'{split}-images-idx3-ubyte'].parent} are mixed up."
+            )
     return (x_train, y_train), (x_test, y_test)
 
 

@@ -9,9 +9,14 @@ from numpy.typing import ArrayLike
 __all__ = ["Standardizer", "normalize", "standardize", "to_categorical", "train_test_split"]
 
 
-def train_test_split(*arrays: ArrayLike, test_size: float | int | None = None,
-                     train_size: float | int | None = None, random_state: int | None = None,
-                     shuffle: bool = True, stratify: ArrayLike | None = None) -> list:
+def train_test_split(
+    *arrays: ArrayLike,
+    test_size: float | int | None = None,
+    train_size: float | int | None = None,
+    random_state: int | None = None,
+    shuffle: bool = True,
+    stratify: ArrayLike | None = None,
+) -> list:
     """Split arrays (same first dimension) into train and test parts: x_train, x_test, y_train…
 
     Uses ``sklearn.model_selection.train_test_split`` when scikit-learn is installed (same
@@ -30,15 +35,23 @@ def train_test_split(*arrays: ArrayLike, test_size: float | int | None = None,
         raise ValueError("train_test_split: expected at least one array, got none.")
     n = len(arrays[0])
     if any(len(a) != n for a in arrays):
-        raise ValueError(f"train_test_split: expected arrays of one length, got lengths "
-                         f"{[len(a) for a in arrays]}.")
+        raise ValueError(
+            f"train_test_split: expected arrays of one length, got lengths "
+            f"{[len(a) for a in arrays]}."
+        )
     try:
         from sklearn.model_selection import train_test_split as sk_split
     except ImportError:
         sk_split = None
     if sk_split is not None:
-        return sk_split(*arrays, test_size=test_size, train_size=train_size,
-                        random_state=random_state, shuffle=shuffle, stratify=stratify)
+        return sk_split(
+            *arrays,
+            test_size=test_size,
+            train_size=train_size,
+            random_state=random_state,
+            shuffle=shuffle,
+            stratify=stratify,
+        )
     n_test, n_train = _sizes(n, test_size, train_size)
     rng = np.random.default_rng(random_state)
     if stratify is not None:
@@ -46,7 +59,7 @@ def train_test_split(*arrays: ArrayLike, test_size: float | int | None = None,
         train_rows = rng.permutation(np.setdiff1d(np.arange(n), test_rows))[:n_train]
     else:
         order = rng.permutation(n) if shuffle else np.arange(n)
-        train_rows, test_rows = order[:n_train], order[n_train:n_train + n_test]
+        train_rows, test_rows = order[:n_train], order[n_train : n_train + n_test]
     result = []
     for a in arrays:
         a = np.asarray(a)
@@ -58,12 +71,14 @@ def _sizes(n: int, test_size, train_size) -> tuple[int, int]:
     def count(size, name):
         if isinstance(size, float):
             if not 0 < size < 1:
-                raise ValueError(f"train_test_split: expected {name} in (0, 1) as a fraction, got "
-                                 f"{size}.")
+                raise ValueError(
+                    f"train_test_split: expected {name} in (0, 1) as a fraction, got {size}."
+                )
             return int(np.ceil(size * n)) if name == "test_size" else int(np.floor(size * n))
         if not 0 < size < n:
-            raise ValueError(f"train_test_split: expected {name} in [1, {n - 1}] as a count, "
-                             f"got {size}.")
+            raise ValueError(
+                f"train_test_split: expected {name} in [1, {n - 1}] as a count, got {size}."
+            )
         return int(size)
 
     if test_size is None and train_size is None:
@@ -73,8 +88,10 @@ def _sizes(n: int, test_size, train_size) -> tuple[int, int]:
     n_test = n - n_train if n_test is None else n_test
     n_train = n - n_test if n_train is None else n_train
     if n_train + n_test > n or n_train < 1 or n_test < 1:
-        raise ValueError(f"train_test_split: expected train + test <= {n} samples and both >= 1, "
-                         f"got train {n_train}, test {n_test}.")
+        raise ValueError(
+            f"train_test_split: expected train + test <= {n} samples and both >= 1, "
+            f"got train {n_train}, test {n_test}."
+        )
     return n_test, n_train
 
 
@@ -82,13 +99,15 @@ def _stratified_test_rows(labels: np.ndarray, n_test: int, rng) -> np.ndarray:
     classes, y = np.unique(labels, return_inverse=True)
     counts = np.bincount(y)
     if counts.min() < 2:
-        raise ValueError(f"train_test_split: expected at least 2 samples per class to "
-                         f"stratify, got class counts {dict(zip(classes.tolist(), counts))}.")
+        raise ValueError(
+            f"train_test_split: expected at least 2 samples per class to "
+            f"stratify, got class counts {dict(zip(classes.tolist(), counts))}."
+        )
     share = n_test * counts / counts.sum()
     take = np.floor(share).astype(int)
     extra = np.argsort(take - share)[: n_test - take.sum()]  # largest remainders first
     take[extra] += 1
-    rows = [rng.permutation(np.flatnonzero(y == k))[:take[k]] for k in range(len(classes))]
+    rows = [rng.permutation(np.flatnonzero(y == k))[: take[k]] for k in range(len(classes))]
     return rng.permutation(np.concatenate(rows))
 
 
@@ -118,12 +137,16 @@ class Standardizer:
 
     def _check(self, where: str, x):
         if not hasattr(self, "mean_"):
-            raise RuntimeError(f"Standardizer.{where}: expected a fitted Standardizer, got one "
-                               "whose fit() was never called. Call fit(x_train) first.")
+            raise RuntimeError(
+                f"Standardizer.{where}: expected a fitted Standardizer, got one "
+                "whose fit() was never called. Call fit(x_train) first."
+            )
         x = np.asarray(x)
         if x.shape[1:] != np.shape(self.mean_):
-            raise ValueError(f"Standardizer.{where}: expected samples of shape "
-                             f"{np.shape(self.mean_)} (as in fit), got x of shape {x.shape}.")
+            raise ValueError(
+                f"Standardizer.{where}: expected samples of shape "
+                f"{np.shape(self.mean_)} (as in fit), got x of shape {x.shape}."
+            )
         return x
 
     def transform(self, x: ArrayLike) -> np.ndarray:
@@ -163,8 +186,12 @@ def standardize(x: ArrayLike, mean: ArrayLike | None = None, std: ArrayLike | No
     return scaler.transform(x), scaler.mean_, scaler.scale_
 
 
-def normalize(x: ArrayLike, low: ArrayLike | None = None, high: ArrayLike | None = None,
-              axis: int | tuple[int, ...] | None = 0):
+def normalize(
+    x: ArrayLike,
+    low: ArrayLike | None = None,
+    high: ArrayLike | None = None,
+    axis: int | tuple[int, ...] | None = 0,
+):
     """Min–max scaling to [0, 1]:  x' = (x − low) / (high − low); returns (x', low, high).
 
     ``low``/``high`` default to the minimum/maximum over ``axis`` (0: per column; None: over
@@ -201,17 +228,21 @@ def to_categorical(y: ArrayLike, num_classes: int | None = None, dtype="float32"
     """
     y = np.asarray(y)
     if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
-        raise ValueError("to_categorical: expected integer class labels, got non-integer values "
-                         f"such as {y[np.mod(y, 1) != 0][:3]}. Round or encode the labels first.")
+        raise ValueError(
+            "to_categorical: expected integer class labels, got non-integer values "
+            f"such as {y[np.mod(y, 1) != 0][:3]}. Round or encode the labels first."
+        )
     y = y.astype(np.int64)
     if y.ndim > 1 and y.shape[-1] == 1:
         y = y.reshape(y.shape[:-1])  # Keras drops a trailing axis of size 1
     if num_classes is None:
         num_classes = int(y.max()) + 1 if y.size else 0
     if y.size and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"to_categorical: expected labels in [0, {num_classes - 1}], got "
-                         f"labels from {y.min()} to {y.max()}. Pass num_classes >= "
-                         f"{y.max() + 1} or map the labels to 0…num_classes−1.")
+        raise ValueError(
+            f"to_categorical: expected labels in [0, {num_classes - 1}], got "
+            f"labels from {y.min()} to {y.max()}. Pass num_classes >= "
+            f"{y.max() + 1} or map the labels to 0…num_classes−1."
+        )
     one_hot = np.zeros((y.size, num_classes), dtype=dtype)
     one_hot[np.arange(y.size), y.reshape(-1)] = 1
     return one_hot.reshape(y.shape + (num_classes,))

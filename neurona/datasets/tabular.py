@@ -12,9 +12,16 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["TabularData", "load_boston_housing", "load_breast_cancer_coimbra",
-           "load_breast_cancer_wisconsin", "load_crypto_prices", "load_diabetes", "load_digits",
-           "read_csv"]
+__all__ = [
+    "TabularData",
+    "load_boston_housing",
+    "load_breast_cancer_coimbra",
+    "load_breast_cancer_wisconsin",
+    "load_crypto_prices",
+    "load_diabetes",
+    "load_digits",
+    "read_csv",
+]
 
 
 @dataclass(frozen=True)
@@ -54,10 +61,15 @@ def read_csv(name: str) -> tuple[list[str], list[list[str]]]:
     """
     source = resources.files("neurona.datasets").joinpath("data", name)
     if not source.is_file():
-        shipped = sorted(p.name for p in resources.files("neurona.datasets").joinpath("data")
-                         .iterdir() if p.name.endswith(".csv"))
-        raise FileNotFoundError(f"read_csv: expected one of the shipped files {shipped}, got "
-                                f"{name!r}. Reinstall neurona if a shipped file is missing.")
+        shipped = sorted(
+            p.name
+            for p in resources.files("neurona.datasets").joinpath("data").iterdir()
+            if p.name.endswith(".csv")
+        )
+        raise FileNotFoundError(
+            f"read_csv: expected one of the shipped files {shipped}, got "
+            f"{name!r}. Reinstall neurona if a shipped file is missing."
+        )
     rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
     return rows[0], rows[1:]
 
@@ -79,16 +91,21 @@ def load_breast_cancer_coimbra() -> TabularData:
     """
     header, rows = read_csv("breast_cancer_coimbra.csv")
     table = np.array(rows, dtype=np.float64)
-    return TabularData(table[:, :-1].astype(np.float32), table[:, -1].astype(np.int64) - 1,
-                       tuple(header[:-1]), "patient",
-                       "Breast Cancer Coimbra, UCI id 451, CC BY 4.0 (credit UCI and the paper).")
+    return TabularData(
+        table[:, :-1].astype(np.float32),
+        table[:, -1].astype(np.int64) - 1,
+        tuple(header[:-1]),
+        "patient",
+        "Breast Cancer Coimbra, UCI id 451, CC BY 4.0 (credit UCI and the paper).",
+    )
 
 
 _B_WARNING = (
     "the Boston housing column B = 1000(Bk − 0.63)², with Bk the proportion of Black residents "
     "by town, encodes the authors' assumption that racial self-segregation affects house "
     "prices; scikit-learn removed load_boston (1.2) for this reason. Do not present it as a "
-    "neutral feature: drop it (drop_b=True, the default) or discuss it explicitly.")
+    "neutral feature: drop it (drop_b=True, the default) or discuss it explicitly."
+)
 
 
 def load_boston_housing(drop_b: bool = True) -> TabularData:
@@ -116,11 +133,14 @@ def load_boston_housing(drop_b: bool = True) -> TabularData:
     table = np.array(rows, dtype=np.float64)
     columns = [i for i, name in enumerate(header[:-1]) if not (drop_b and name == "B")]
     if not drop_b:
-        warnings.warn(f"load_boston_housing(drop_b=False): {_B_WARNING}", UserWarning,
-                      stacklevel=2)
-    return TabularData(table[:, columns].astype(np.float32), table[:, -1].astype(np.float32),
-                       tuple(header[i] for i in columns), "MEDV",
-                       "Boston housing, Harrison & Rubinfeld (1978). " + _B_WARNING)
+        warnings.warn(f"load_boston_housing(drop_b=False): {_B_WARNING}", UserWarning, stacklevel=2)
+    return TabularData(
+        table[:, columns].astype(np.float32),
+        table[:, -1].astype(np.float32),
+        tuple(header[i] for i in columns),
+        "MEDV",
+        "Boston housing, Harrison & Rubinfeld (1978). " + _B_WARNING,
+    )
 
 
 _CRYPTO = {"btc": "btc_daily_close_coinmetrics.csv", "eth": "eth_daily_close_coinmetrics.csv"}
@@ -161,17 +181,22 @@ def _sklearn_datasets(loader: str):
     try:
         import sklearn.datasets
     except ImportError:
-        raise ImportError(f"{loader}: expected scikit-learn (its bundled copy of the data), got "
-                          "no module 'sklearn'. Install it with: pip install scikit-learn "
-                          "(or pip install 'neurona[data]').") from None
+        raise ImportError(
+            f"{loader}: expected scikit-learn (its bundled copy of the data), got "
+            "no module 'sklearn'. Install it with: pip install scikit-learn "
+            "(or pip install 'neurona[data]')."
+        ) from None
     return sklearn.datasets
 
 
 def _from_bunch(bunch, target_dtype, target_name: str) -> TabularData:
-    return TabularData(np.asarray(bunch.data, dtype=np.float32),
-                       np.asarray(bunch.target).astype(target_dtype),
-                       tuple(str(name) for name in bunch.feature_names), target_name,
-                       str(bunch.DESCR))
+    return TabularData(
+        np.asarray(bunch.data, dtype=np.float32),
+        np.asarray(bunch.target).astype(target_dtype),
+        tuple(str(name) for name in bunch.feature_names),
+        target_name,
+        str(bunch.DESCR),
+    )
 
 
 def load_breast_cancer_wisconsin() -> TabularData:

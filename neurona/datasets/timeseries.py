@@ -9,8 +9,9 @@ from numpy.typing import ArrayLike
 __all__ = ["timeseries_windows"]
 
 
-def timeseries_windows(series: ArrayLike, lookback: int, horizon: int = 1,
-                       multi_step: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def timeseries_windows(
+    series: ArrayLike, lookback: int, horizon: int = 1, multi_step: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series s of length T into input windows and their targets:
 
         X[i] = (s[i], s[i+1], …, s[i+lookback−1])
@@ -42,17 +43,22 @@ def timeseries_windows(series: ArrayLike, lookback: int, horizon: int = 1,
     """
     s = np.asarray(series)
     if s.ndim not in (1, 2):
-        raise ValueError(f"timeseries_windows: expected a series of shape (T,) or "
-                         f"(T, features), got shape {s.shape}.")
+        raise ValueError(
+            f"timeseries_windows: expected a series of shape (T,) or "
+            f"(T, features), got shape {s.shape}."
+        )
     for name, value in (("lookback", lookback), ("horizon", horizon)):
         if not (isinstance(value, (int, np.integer)) and value >= 1):
-            raise ValueError(f"timeseries_windows: expected {name} to be an int >= 1, got "
-                             f"{value!r}.")
+            raise ValueError(
+                f"timeseries_windows: expected {name} to be an int >= 1, got {value!r}."
+            )
     n = len(s) - lookback - horizon + 1
     if n < 1:
-        raise ValueError(f"timeseries_windows: expected a series longer than lookback + horizon "
-                         f"− 1 = {lookback + horizon - 1}, got length {len(s)}. Use a shorter "
-                         "lookback or horizon.")
+        raise ValueError(
+            f"timeseries_windows: expected a series longer than lookback + horizon "
+            f"− 1 = {lookback + horizon - 1}, got length {len(s)}. Use a shorter "
+            "lookback or horizon."
+        )
     # sliding_window_view puts the window axis last: (T − L + 1, [features,] L)
     windows = np.lib.stride_tricks.sliding_window_view(s, lookback, axis=0)
     X = np.moveaxis(windows[:n], -1, 1).copy()  # (n, lookback[, features])
@@ -60,5 +66,5 @@ def timeseries_windows(series: ArrayLike, lookback: int, horizon: int = 1,
         ahead = np.lib.stride_tricks.sliding_window_view(s[lookback:], horizon, axis=0)
         y = np.moveaxis(ahead[:n], -1, 1).copy()  # (n, horizon[, features])
     else:
-        y = s[lookback + horizon - 1:].copy()  # (n[, features])
+        y = s[lookback + horizon - 1 :].copy()  # (n[, features])
     return X, y

@@ -7,8 +7,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["and_", "logic_gate", "make_circles", "make_gaussians", "make_moons",
-           "make_regression_1d", "make_spirals", "or_", "xor"]
+__all__ = [
+    "and_",
+    "logic_gate",
+    "make_circles",
+    "make_gaussians",
+    "make_moons",
+    "make_regression_1d",
+    "make_spirals",
+    "or_",
+    "xor",
+]
 
 _GATES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "and": lambda X: X.all(axis=1),
@@ -22,8 +31,9 @@ _GATES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 def _check_n(where: str, n_samples: int, minimum: int = 1) -> int:
     if not (isinstance(n_samples, (int, np.integer)) and n_samples >= minimum):
-        raise ValueError(f"{where}: expected n_samples to be an int >= {minimum}, got "
-                         f"{n_samples!r}.")
+        raise ValueError(
+            f"{where}: expected n_samples to be an int >= {minimum}, got {n_samples!r}."
+        )
     return int(n_samples)
 
 
@@ -53,7 +63,7 @@ def logic_gate(name: str, n_inputs: int = 2, signed: bool = False):
     if key not in _GATES:
         raise ValueError(f"logic_gate: expected a gate in {sorted(_GATES)}, got {name!r}.")
     n = _check_n("logic_gate", n_inputs)
-    bits = (np.arange(2 ** n)[:, None] >> np.arange(n - 1, -1, -1)) & 1  # (2ⁿ, n), MSB first
+    bits = (np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)) & 1  # (2ⁿ, n), MSB first
     y = _GATES[key](bits.astype(bool)).astype(np.int64)
     if signed:
         return (2 * bits - 1).astype(np.float32), 2 * y - 1
@@ -108,15 +118,20 @@ def make_moons(n_samples: int = 100, noise: float = 0.0, random_state: int | Non
     rng = np.random.default_rng(random_state)
     n_out, n_in = n // 2, n - n // 2
     t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
-    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], 1),
-                        np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], 1)])
+    X = np.concatenate(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)], 1),
+            np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], 1),
+        ]
+    )
     y = np.repeat([0, 1], [n_out, n_in])
     X = X + rng.normal(scale=noise, size=X.shape) if noise else X
     return _shuffled(rng, X, y)
 
 
-def make_circles(n_samples: int = 100, noise: float = 0.0, factor: float = 0.8,
-                 random_state: int | None = None):
+def make_circles(
+    n_samples: int = 100, noise: float = 0.0, factor: float = 0.8, random_state: int | None = None
+):
     """A large circle (class 0, radius 1) around a small one (class 1, radius ``factor``).
 
     Example:
@@ -131,15 +146,24 @@ def make_circles(n_samples: int = 100, noise: float = 0.0, factor: float = 0.8,
     n_out, n_in = n // 2, n - n // 2
     t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
     t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
-    X = np.concatenate([np.stack([np.cos(t_out), np.sin(t_out)], 1),
-                        factor * np.stack([np.cos(t_in), np.sin(t_in)], 1)])
+    X = np.concatenate(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)], 1),
+            factor * np.stack([np.cos(t_in), np.sin(t_in)], 1),
+        ]
+    )
     y = np.repeat([0, 1], [n_out, n_in])
     X = X + rng.normal(scale=noise, size=X.shape) if noise else X
     return _shuffled(rng, X, y)
 
 
-def make_spirals(n_samples: int = 300, n_classes: int = 2, noise: float = 0.0,
-                 turns: float = 1.0, random_state: int | None = None):
+def make_spirals(
+    n_samples: int = 300,
+    n_classes: int = 2,
+    noise: float = 0.0,
+    turns: float = 1.0,
+    random_state: int | None = None,
+):
     """Interleaved spiral arms, one per class (the CS231n / TF Playground spiral).
 
         class k, point t ∈ [0, 1]:  r = t,  angle = 2π·turns·t + 2πk/K  (+ noise on the angle)
@@ -160,9 +184,14 @@ def make_spirals(n_samples: int = 300, n_classes: int = 2, noise: float = 0.0,
     return _shuffled(rng, X, y)
 
 
-def make_gaussians(n_samples: int = 100, centers=2, cluster_std: float = 1.0,
-                   n_features: int = 2, center_box: tuple[float, float] = (-5.0, 5.0),
-                   random_state: int | None = None):
+def make_gaussians(
+    n_samples: int = 100,
+    centers=2,
+    cluster_std: float = 1.0,
+    n_features: int = 2,
+    center_box: tuple[float, float] = (-5.0, 5.0),
+    random_state: int | None = None,
+):
     """Isotropic Gaussian blobs, like scikit-learn's ``make_blobs``: class k is drawn from
     N(μ_k, cluster_std² I). ``centers`` is a number of classes (centres drawn uniformly in
     ``center_box``) or an array of centres (K, n_features).
@@ -175,22 +204,29 @@ def make_gaussians(n_samples: int = 100, centers=2, cluster_std: float = 1.0,
     n = _check_n("make_gaussians", n_samples, 1)
     rng = np.random.default_rng(random_state)
     if np.ndim(centers) == 0:
-        mu = rng.uniform(*center_box, size=(_check_n("make_gaussians (centers)", centers),
-                                            n_features))
+        mu = rng.uniform(
+            *center_box, size=(_check_n("make_gaussians (centers)", centers), n_features)
+        )
     else:
         mu = np.asarray(centers, dtype=np.float64)
         if mu.ndim != 2:
-            raise ValueError(f"make_gaussians: expected centers as an int or a (K, n_features) "
-                             f"array, got shape {mu.shape}.")
+            raise ValueError(
+                f"make_gaussians: expected centers as an int or a (K, n_features) "
+                f"array, got shape {mu.shape}."
+            )
     k = mu.shape[0]
     y = np.repeat(np.arange(k), np.full(k, n // k) + (np.arange(k) < n % k))
     X = mu[y] + rng.normal(scale=cluster_std, size=(n, mu.shape[1]))
     return _shuffled(rng, X, y)
 
 
-def make_regression_1d(n_samples: int = 100, noise: float = 0.1,
-                       function: str | Callable = "sin", x_range: tuple[float, float] = (-3, 3),
-                       random_state: int | None = None):
+def make_regression_1d(
+    n_samples: int = 100,
+    noise: float = 0.1,
+    function: str | Callable = "sin",
+    x_range: tuple[float, float] = (-3, 3),
+    random_state: int | None = None,
+):
     """A noisy 1-D regression set: x ~ U(x_range), y = f(x) + N(0, noise²).
 
     ``function``: 'sin' (sin x), 'linear' (2x + 1), 'quadratic' (x²), 'cubic' (x³ − x) or a
@@ -205,11 +241,17 @@ def make_regression_1d(n_samples: int = 100, noise: float = 0.1,
         >>> x.shape, bool(np.allclose(y, 2 * x[:, 0] + 1))
         ((5, 1), True)
     """
-    functions = {"sin": np.sin, "linear": lambda x: 2 * x + 1, "quadratic": np.square,
-                 "cubic": lambda x: x ** 3 - x}
+    functions = {
+        "sin": np.sin,
+        "linear": lambda x: 2 * x + 1,
+        "quadratic": np.square,
+        "cubic": lambda x: x**3 - x,
+    }
     if not callable(function) and function not in functions:
-        raise ValueError(f"make_regression_1d: expected function in {sorted(functions)} or a "
-                         f"callable, got {function!r}.")
+        raise ValueError(
+            f"make_regression_1d: expected function in {sorted(functions)} or a "
+            f"callable, got {function!r}."
+        )
     f = function if callable(function) else functions[function]
     n = _check_n("make_regression_1d", n_samples, 1)
     rng = np.random.default_rng(random_state)

@@ -30,20 +30,26 @@ class _Activation:
         name = getattr(identifier, "__name__", None) if callable(identifier) else identifier
         if identifier is None:
             name = "linear"
-        if name in _FAST and (isinstance(identifier, str) or identifier is None
-                              or identifier is getattr(activations, name)):
+        if name in _FAST and (
+            isinstance(identifier, str)
+            or identifier is None
+            or identifier is getattr(activations, name)
+        ):
             self.kind, self.fn = name, None
         elif isinstance(identifier, str):
             if identifier not in activations.__all__:
-                raise ValueError(f"{where}: expected an activation name among "
-                                 f"{sorted(activations.__all__)} or a callable, got "
-                                 f"{identifier!r}. Keras's names are lower case, e.g. 'tanh'.")
+                raise ValueError(
+                    f"{where}: expected an activation name among "
+                    f"{sorted(activations.__all__)} or a callable, got "
+                    f"{identifier!r}. Keras's names are lower case, e.g. 'tanh'."
+                )
             self.kind, self.fn = "generic", getattr(activations, identifier)
         elif callable(identifier):
             self.kind, self.fn = "generic", identifier
         else:
-            raise TypeError(f"{where}: expected an activation name or a callable, got "
-                            f"{identifier!r}.")
+            raise TypeError(
+                f"{where}: expected an activation name or a callable, got {identifier!r}."
+            )
         self.needs_z = self.kind == "generic"
 
     def apply(self, z, out) -> None:
@@ -121,33 +127,50 @@ def initial_state(state, batch: int, units: int, like):
     return state
 
 
-def check_sequence(where: str, x_shape: tuple, W_shape: tuple, U_shape: tuple, gates: int,
-                   states: dict, masks: dict) -> tuple[int, int, int, int]:
+def check_sequence(
+    where: str,
+    x_shape: tuple,
+    W_shape: tuple,
+    U_shape: tuple,
+    gates: int,
+    states: dict,
+    masks: dict,
+) -> tuple[int, int, int, int]:
     """Check x (batch, time, features), W (features, gates·u), U (u, gates·u), the initial
     states (batch, u) and the masks; return (batch, time, features, units)."""
     if len(x_shape) != 3:
-        raise ValueError(f"{where}: expected x of shape (batch, time, features), got shape "
-                         f"{x_shape}. Reshape a single sequence to (1, time, features), or a "
-                         "batch of vectors to (batch, 1, features).")
+        raise ValueError(
+            f"{where}: expected x of shape (batch, time, features), got shape "
+            f"{x_shape}. Reshape a single sequence to (1, time, features), or a "
+            "batch of vectors to (batch, 1, features)."
+        )
     B, T, D = x_shape
     if T == 0:
         raise ValueError(f"{where}: expected at least one time step, got x of shape {x_shape}.")
     if len(U_shape) != 2 or U_shape[1] != gates * U_shape[0]:
-        raise ValueError(f"{where}: expected a recurrent kernel U of shape (units, {gates}·units), "
-                         f"got shape {U_shape}.")
+        raise ValueError(
+            f"{where}: expected a recurrent kernel U of shape (units, {gates}·units), "
+            f"got shape {U_shape}."
+        )
     u = U_shape[0]
     if tuple(W_shape) != (D, gates * u):
-        raise ValueError(f"{where}: expected a kernel W of shape ({D}, {gates * u}) for x of "
-                         f"shape {x_shape} and {u} units, got shape {W_shape}. Keras's layout "
-                         "is (features, gates·units).")
+        raise ValueError(
+            f"{where}: expected a kernel W of shape ({D}, {gates * u}) for x of "
+            f"shape {x_shape} and {u} units, got shape {W_shape}. Keras's layout "
+            "is (features, gates·units)."
+        )
     for name, shape in states.items():
         if shape is not None and tuple(shape) != (B, u):
-            raise ValueError(f"{where}: expected the initial state {name} of shape ({B}, {u}), "
-                             f"got shape {shape}.")
+            raise ValueError(
+                f"{where}: expected the initial state {name} of shape ({B}, {u}), "
+                f"got shape {shape}."
+            )
     for name, (shape, size) in masks.items():
         if shape is not None and tuple(shape) != (B, size):
-            raise ValueError(f"{where}: expected the dropout mask {name} of shape ({B}, {size}) "
-                             f"(one mask per sequence, the same at every step), got {shape}.")
+            raise ValueError(
+                f"{where}: expected the dropout mask {name} of shape ({B}, {size}) "
+                f"(one mask per sequence, the same at every step), got {shape}."
+            )
     return B, T, D, u
 
 
@@ -166,4 +189,3 @@ def shape_of(a: Any) -> tuple | None:
 def mask_array(m: Any) -> Any:
     """A dropout mask as a plain array (masks are constants, never differentiated)."""
     return m.data if isinstance(m, Tensor) else m
-

@@ -19,14 +19,17 @@ def int_tuple(where: str, name: str, value: Any, n: int) -> tuple[int, ...]:
         >>> int_tuple("conv2d", "strides", 2, 2)
         (2, 2)
     """
+
     def is_int(v: Any) -> bool:
         return hasattr(v, "__index__") and not isinstance(v, bool)
 
     items = (value,) * n if is_int(value) else value
     items = tuple(items) if isinstance(items, (tuple, list)) else ()
     if len(items) != n or not all(is_int(v) and int(v) >= 1 for v in items):
-        raise ValueError(f"{where}: expected {name} to be a positive int or a tuple of {n} "
-                         f"positive ints, got {name}={value!r}.")
+        raise ValueError(
+            f"{where}: expected {name} to be a positive int or a tuple of {n} "
+            f"positive ints, got {name}={value!r}."
+        )
     return tuple(int(v) for v in items)
 
 
@@ -39,13 +42,20 @@ def check_padding(where: str, padding: Any, allowed: tuple[str, ...] = ("valid",
     """
     name = padding.lower() if isinstance(padding, str) else padding
     if name not in allowed:
-        raise ValueError(f"{where}: expected padding to be one of {list(allowed)}, got "
-                         f"padding={padding!r}.")
+        raise ValueError(
+            f"{where}: expected padding to be one of {list(allowed)}, got padding={padding!r}."
+        )
     return name
 
 
-def plan(where: str, size: tuple[int, ...], kernel: tuple[int, ...], strides: tuple[int, ...],
-         dilation: tuple[int, ...], padding: str):
+def plan(
+    where: str,
+    size: tuple[int, ...],
+    kernel: tuple[int, ...],
+    strides: tuple[int, ...],
+    dilation: tuple[int, ...],
+    padding: str,
+):
     """Output sizes and (before, after) pads per spatial axis, by Keras/TensorFlow's rules.
 
         k_eff = (k − 1)·d + 1                       (the dilated window's extent)
@@ -70,10 +80,12 @@ def plan(where: str, size: tuple[int, ...], kernel: tuple[int, ...], strides: tu
         else:
             o, pad = (n - k_eff) // s + 1 if n >= k_eff else 0, (0, 0)
         if o <= 0:
-            raise ValueError(f"{where}: the window (size {kernel}, dilation {dilation}) is larger "
-                             f"than the input's spatial size {size} with padding='{padding}', "
-                             "so the output would be empty. Use padding='same', a smaller "
-                             "kernel or pool size, or fewer pooling layers before this one.")
+            raise ValueError(
+                f"{where}: the window (size {kernel}, dilation {dilation}) is larger "
+                f"than the input's spatial size {size} with padding='{padding}', "
+                "so the output would be empty. Use padding='same', a smaller "
+                "kernel or pool size, or fewer pooling layers before this one."
+            )
         out.append(o)
         pads.append(pad)
     return tuple(out), tuple(pads)
@@ -92,7 +104,7 @@ def pad_image(x, pads, value: float = 0.0):
         return x
     n, h, w, c = x.shape
     z = get_array_module(x).full((n, h + top + bottom, w + left + right, c), value, dtype=x.dtype)
-    z[:, top:top + h, left:left + w] = x
+    z[:, top : top + h, left : left + w] = x
     return z
 
 
@@ -107,7 +119,7 @@ def crop_image(g, pads):
     (top, bottom), (left, right) = pads
     if not (top or bottom or left or right):
         return g
-    return g[:, top:g.shape[1] - bottom, left:g.shape[2] - right]
+    return g[:, top : g.shape[1] - bottom, left : g.shape[2] - right]
 
 
 def offset_view(x, i: int, j: int, out: tuple[int, int], strides, dilation):
@@ -122,7 +134,7 @@ def offset_view(x, i: int, j: int, out: tuple[int, int], strides, dilation):
                [13., 15.]])
     """
     (oh, ow), (sh, sw), (dh, dw) = out, strides, dilation
-    return x[:, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
+    return x[:, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw]
 
 
 def windows(x, kernel, out, strides, dilation):
@@ -180,5 +192,6 @@ def col2im(cols, x_shape, kernel, out, strides, dilation):
     for i in range(kernel[0]):
         for j in range(kernel[1]):
             offset_view(grad, i, j, out, strides, dilation)[...] += cols[i * kernel[1] + j].reshape(
-                block)
+                block
+            )
     return grad

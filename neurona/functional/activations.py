@@ -15,9 +15,28 @@ from neurona.functional.softmax import log_softmax, softmax
 from neurona.functional.threshold import sign, step
 from neurona.functional.unary import exp
 
-__all__ = ["sigmoid", "tanh", "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "swish",
-           "silu", "softplus", "softsign", "hard_sigmoid", "hard_tanh", "softmax", "log_softmax",
-           "linear", "exponential", "step", "sign"]
+__all__ = [
+    "sigmoid",
+    "tanh",
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "swish",
+    "silu",
+    "softplus",
+    "softsign",
+    "hard_sigmoid",
+    "hard_tanh",
+    "softmax",
+    "log_softmax",
+    "linear",
+    "exponential",
+    "step",
+    "sign",
+]
 
 # Klambauer et al. 2017, "Self-normalizing neural networks" (the constants Keras and PyTorch use)
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -194,8 +213,9 @@ def tanh(x: Any):
     return Tanh.apply(x)
 
 
-def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None,
-         threshold: float = 0.0):
+def relu(
+    x: Any, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0
+):
     """Rectified linear unit (course A3), with Keras's optional slope, cap and threshold.
 
         relu(x) = max(0, x)          relu'(x) = 1 if x > 0 else 0   (we take relu'(0) = 0)

@@ -26,15 +26,18 @@ class Conv(Function):
     A 3-D x (n, steps, c_in) with a 3-D kernel (k, c_in, filters) is a 1-D convolution, run as an
     image of height 1."""
 
-    def forward(self, x, W, b=None, strides=(1, 1), pads=((0, 0), (0, 0)), dilation=(1, 1),
-                activation=None):
+    def forward(
+        self, x, W, b=None, strides=(1, 1), pads=((0, 0), (0, 0)), dilation=(1, 1), activation=None
+    ):
         one_d = x.ndim == 3
         if one_d:  # (n, steps, c) → (n, 1, steps, c); kernel (k, c, f) → (1, k, c, f)
             x, W = x[:, None], W[None]
         x_pad = win.pad_image(x, pads)
         kernel, filters = W.shape[:2], W.shape[3]
-        out = tuple((n - (k - 1) * d - 1) // s + 1
-                    for n, k, d, s in zip(x_pad.shape[1:3], kernel, dilation, strides))
+        out = tuple(
+            (n - (k - 1) * d - 1) // s + 1
+            for n, k, d, s in zip(x_pad.shape[1:3], kernel, dilation, strides)
+        )
         cols = win.im2col(x_pad, kernel, out, strides, dilation)  # (n·oh·ow, kh·kw·c)
         self.dense = Dense()
         z = self.dense.forward(cols, W.reshape(-1, filters), b, activation)  # (n·oh·ow, f)
@@ -79,23 +82,39 @@ def _check(where: str, x_shape: tuple, W_shape: tuple, b_shape: tuple | None, nd
     layout = "(batch, height, width, channels)" if ndim == 4 else "(batch, steps, channels)"
     k_layout = "(kh, kw, in_channels, filters)" if ndim == 4 else "(k, in_channels, filters)"
     if len(x_shape) != ndim:
-        raise ValueError(f"{where}: expected x of shape {layout} (channels last), got shape "
-                         f"{x_shape}.")
+        raise ValueError(
+            f"{where}: expected x of shape {layout} (channels last), got shape {x_shape}."
+        )
     if len(W_shape) != ndim:
-        raise ValueError(f"{where}: expected a kernel of shape {k_layout} (Keras's layout), got "
-                         f"shape {W_shape}. PyTorch's (filters, in_channels, kh, kw) is "
-                         "weight.permute(2, 3, 1, 0).")
+        raise ValueError(
+            f"{where}: expected a kernel of shape {k_layout} (Keras's layout), got "
+            f"shape {W_shape}. PyTorch's (filters, in_channels, kh, kw) is "
+            "weight.permute(2, 3, 1, 0)."
+        )
     if W_shape[-2] != x_shape[-1]:
-        raise ValueError(f"{where}: the kernel {W_shape} expects {W_shape[-2]} input channels, "
-                         f"got x of shape {x_shape} with {x_shape[-1]}. Check the channels axis "
-                         "(last) or the kernel's in_channels.")
+        raise ValueError(
+            f"{where}: the kernel {W_shape} expects {W_shape[-2]} input channels, "
+            f"got x of shape {x_shape} with {x_shape[-1]}. Check the channels axis "
+            "(last) or the kernel's in_channels."
+        )
     if b_shape is not None and b_shape != (W_shape[-1],):
-        raise ValueError(f"{where}: expected a bias of shape ({W_shape[-1]},), one per filter, "
-                         f"got shape {b_shape}.")
+        raise ValueError(
+            f"{where}: expected a bias of shape ({W_shape[-1]},), one per filter, "
+            f"got shape {b_shape}."
+        )
 
 
-def _convolve(where: str, x: Any, kernel: Any, bias: Any, strides: Any, padding: str,
-              dilation_rate: Any, activation: Any, n: int):
+def _convolve(
+    where: str,
+    x: Any,
+    kernel: Any,
+    bias: Any,
+    strides: Any,
+    padding: str,
+    dilation_rate: Any,
+    activation: Any,
+    n: int,
+):
     x, W = _operand(x), _operand(kernel)
     b = None if bias is None else _operand(bias)
     _check(where, tuple(x.shape), tuple(W.shape), None if b is None else tuple(b.shape), n + 2)
@@ -108,14 +127,27 @@ def _convolve(where: str, x: Any, kernel: Any, bias: Any, strides: Any, padding:
     if n == 1:  # the 1-D case runs as an image of height 1
         strides, dilation, pads = (1, *strides), (1, *dilation), ((0, 0), *pads)
     fused = activation in _FUSED
-    z = Conv.apply(x, W, b, strides=strides, pads=pads, dilation=dilation,
-                   activation=(None if activation == "linear" else activation) if fused else None)
+    z = Conv.apply(
+        x,
+        W,
+        b,
+        strides=strides,
+        pads=pads,
+        dilation=dilation,
+        activation=(None if activation == "linear" else activation) if fused else None,
+    )
     return z if fused else _activation_function(activation)(z)
 
 
-def conv2d(x: Any, kernel: Any, bias: Any = None, strides: int | tuple[int, int] = 1,
-           padding: str = "valid", dilation_rate: int | tuple[int, int] = 1,
-           activation: str | Callable | None = None):
+def conv2d(
+    x: Any,
+    kernel: Any,
+    bias: Any = None,
+    strides: int | tuple[int, int] = 1,
+    padding: str = "valid",
+    dilation_rate: int | tuple[int, int] = 1,
+    activation: str | Callable | None = None,
+):
     """2-D convolution (cross-correlation, as in every deep-learning library) of channels-last
     images, bias and activation in the same node.
 
@@ -154,8 +186,15 @@ def conv2d(x: Any, kernel: Any, bias: Any = None, strides: int | tuple[int, int]
     return _convolve("conv2d", x, kernel, bias, strides, padding, dilation_rate, activation, 2)
 
 
-def conv1d(x: Any, kernel: Any, bias: Any = None, strides: int = 1, padding: str = "valid",
-           dilation_rate: int = 1, activation: str | Callable | None = None):
+def conv1d(
+    x: Any,
+    kernel: Any,
+    bias: Any = None,
+    strides: int = 1,
+    padding: str = "valid",
+    dilation_rate: int = 1,
+    activation: str | Callable | None = None,
+):
     """1-D convolution of channels-last sequences (batch, steps, channels), one node.
 
         z[b, t, :] = Σ_{i, c} x[b, s·t + d·i, c] W[i, c, :] + b,    a = f(z)

@@ -44,8 +44,9 @@ class ConvTranspose(Function):
         xp = get_array_module(x, W)
         W3 = W.reshape(kh * kw, filters, c_in)
         cols = xp.matmul(x.reshape(n * h * w, c_in), W3.transpose(0, 2, 1))  # (kh·kw, n·h·w, f)
-        full = tuple((m - 1) * s + (k - 1) * d + 1
-                     for m, k, s, d in zip((h, w), (kh, kw), strides, dilation))
+        full = tuple(
+            (m - 1) * s + (k - 1) * d + 1 for m, k, s, d in zip((h, w), (kh, kw), strides, dilation)
+        )
         return win.col2im(cols, (n, *full, filters), (kh, kw), (h, w), strides, dilation)
 
     def _fit(self, y):
@@ -80,9 +81,15 @@ def _split(crops):
     return cut, grow
 
 
-def transpose_plan(where: str, size: tuple[int, ...], kernel: tuple[int, ...],
-                   strides: tuple[int, ...], dilation: tuple[int, ...], padding: str,
-                   output_padding: tuple[int, ...] | None):
+def transpose_plan(
+    where: str,
+    size: tuple[int, ...],
+    kernel: tuple[int, ...],
+    strides: tuple[int, ...],
+    dilation: tuple[int, ...],
+    padding: str,
+    output_padding: tuple[int, ...] | None,
+):
     """Output sizes and the (before, after) crops of the full output, by Keras's rules.
 
         k_eff = (k − 1)·d + 1,  full = (in − 1)·s + k_eff
@@ -112,10 +119,12 @@ def transpose_plan(where: str, size: tuple[int, ...], kernel: tuple[int, ...],
             right = total - left
         o = (n - 1) * s + left + right - k_eff + 2
         if o <= 0:
-            raise ValueError(f"{where}: input size {size} with kernel {kernel}, strides "
-                             f"{strides}, padding='{padding}' and output_padding "
-                             f"{output_padding} gives an empty output. Use a larger "
-                             "output_padding, an odd kernel size or padding='valid'.")
+            raise ValueError(
+                f"{where}: input size {size} with kernel {kernel}, strides "
+                f"{strides}, padding='{padding}' and output_padding "
+                f"{output_padding} gives an empty output. Use a larger "
+                "output_padding, an odd kernel size or padding='valid'."
+            )
         out.append(o)
         crops.append((k_eff - 1 - left, k_eff - 1 - right))
     return tuple(out), tuple(crops)
@@ -124,27 +133,41 @@ def transpose_plan(where: str, size: tuple[int, ...], kernel: tuple[int, ...],
 def _check(where: str, x_shape: tuple, W_shape: tuple, b_shape: tuple | None) -> None:
     """Raise the house error for inputs, kernel or bias of the wrong shape."""
     if len(x_shape) != 4:
-        raise ValueError(f"{where}: expected x of shape (batch, height, width, channels) "
-                         f"(channels last), got shape {x_shape}.")
+        raise ValueError(
+            f"{where}: expected x of shape (batch, height, width, channels) "
+            f"(channels last), got shape {x_shape}."
+        )
     if len(W_shape) != 4:
-        raise ValueError(f"{where}: expected a kernel of shape (kh, kw, filters, in_channels) "
-                         f"(Keras's layout for a transposed convolution), got shape {W_shape}. "
-                         "PyTorch's ConvTranspose2d.weight (in_channels, filters, kh, kw) is "
-                         "weight.permute(2, 3, 1, 0).")
+        raise ValueError(
+            f"{where}: expected a kernel of shape (kh, kw, filters, in_channels) "
+            f"(Keras's layout for a transposed convolution), got shape {W_shape}. "
+            "PyTorch's ConvTranspose2d.weight (in_channels, filters, kh, kw) is "
+            "weight.permute(2, 3, 1, 0)."
+        )
     if W_shape[3] != x_shape[3]:
-        raise ValueError(f"{where}: the kernel {W_shape} expects {W_shape[3]} input channels "
-                         f"(its last axis), got x of shape {x_shape} with {x_shape[3]}. Check "
-                         "the channels axis (last) or the kernel's layout (kh, kw, filters, "
-                         "in_channels).")
+        raise ValueError(
+            f"{where}: the kernel {W_shape} expects {W_shape[3]} input channels "
+            f"(its last axis), got x of shape {x_shape} with {x_shape[3]}. Check "
+            "the channels axis (last) or the kernel's layout (kh, kw, filters, "
+            "in_channels)."
+        )
     if b_shape is not None and b_shape != (W_shape[2],):
-        raise ValueError(f"{where}: expected a bias of shape ({W_shape[2]},), one per filter, "
-                         f"got shape {b_shape}.")
+        raise ValueError(
+            f"{where}: expected a bias of shape ({W_shape[2]},), one per filter, "
+            f"got shape {b_shape}."
+        )
 
 
-def conv2d_transpose(x: Any, kernel: Any, bias: Any = None, strides: int | tuple[int, int] = 1,
-                     padding: str = "valid", output_padding: int | tuple[int, int] | None = None,
-                     dilation_rate: int | tuple[int, int] = 1,
-                     activation: str | Callable | None = None):
+def conv2d_transpose(
+    x: Any,
+    kernel: Any,
+    bias: Any = None,
+    strides: int | tuple[int, int] = 1,
+    padding: str = "valid",
+    output_padding: int | tuple[int, int] | None = None,
+    dilation_rate: int | tuple[int, int] = 1,
+    activation: str | Callable | None = None,
+):
     """2-D transposed convolution of channels-last images (Keras's ``ops.conv_transpose``): the
     adjoint of conv2d, which maps a conv2d's output shape back to its input shape (upsampling
     with a learned kernel).
@@ -194,11 +217,14 @@ def conv2d_transpose(x: Any, kernel: Any, bias: Any = None, strides: int | tuple
     if output_padding is not None:
         output_padding = output_padding_pair(where, output_padding)
         if any(op >= s for op, s in zip(output_padding, strides)):
-            raise ValueError(f"{where}: expected output_padding {output_padding} to be smaller "
-                             f"than strides {strides} on every axis (Keras's rule). Use "
-                             "output_padding=None for the default sizes.")
-    _, crops = transpose_plan(where, tuple(x.shape[1:3]), tuple(W.shape[:2]), strides, dilation,
-                              padding, output_padding)
+            raise ValueError(
+                f"{where}: expected output_padding {output_padding} to be smaller "
+                f"than strides {strides} on every axis (Keras's rule). Use "
+                "output_padding=None for the default sizes."
+            )
+    _, crops = transpose_plan(
+        where, tuple(x.shape[1:3]), tuple(W.shape[:2]), strides, dilation, padding, output_padding
+    )
     z = ConvTranspose.apply(x, W, b, strides=strides, crops=crops, dilation=dilation)
     return z if activation in (None, "linear") else _activation_function(activation)(z)
 
@@ -210,12 +236,15 @@ def output_padding_pair(where: str, value: Any) -> tuple[int, int]:
         >>> output_padding_pair("Conv2DTranspose", 1)
         (1, 1)
     """
+
     def is_int(v: Any) -> bool:
         return hasattr(v, "__index__") and not isinstance(v, bool)
 
     items = (value, value) if is_int(value) else value
     items = tuple(items) if isinstance(items, (tuple, list)) else ()
     if len(items) != 2 or not all(is_int(v) and int(v) >= 0 for v in items):
-        raise ValueError(f"{where}: expected output_padding to be None, a non-negative int or a "
-                         f"tuple of 2 non-negative ints, got output_padding={value!r}.")
+        raise ValueError(
+            f"{where}: expected output_padding to be None, a non-negative int or a "
+            f"tuple of 2 non-negative ints, got output_padding={value!r}."
+        )
     return tuple(int(v) for v in items)

@@ -29,8 +29,17 @@ class SoftmaxOutputCrossEntropy(Function):
     With ``mean=True`` the node returns the mean over all samples (g is then 1/n per sample).
     jvp: L̇ = Σ_c (∂L/∂z_c) ż_c (with g = 1, averaged when ``mean``)."""
 
-    def forward(self, y, z, p=None, sparse=True, from_logits=False, mean=True,
-                epsilon=EPSILON, checked=False):
+    def forward(
+        self,
+        y,
+        z,
+        p=None,
+        sparse=True,
+        from_logits=False,
+        mean=True,
+        epsilon=EPSILON,
+        checked=False,
+    ):
         xp = get_array_module(z if p is None else p)
         log_p = None
         if from_logits or p is None:
@@ -54,7 +63,7 @@ class SoftmaxOutputCrossEntropy(Function):
                 xp.negative(values, out=values)
                 self.save_for_backward("sparse", p2, t, rows, total, inside)
         else:
-            y2 = (y if checked else _same_shape("softmax_output_cross_entropy", y, p))
+            y2 = y if checked else _same_shape("softmax_output_cross_entropy", y, p)
             y2 = xp.asarray(y2, dtype=p.dtype).reshape(-1, k)
             if from_logits:
                 values = -(y2 * log_p.reshape(-1, k)).sum(axis=1)
@@ -70,8 +79,9 @@ class SoftmaxOutputCrossEntropy(Function):
         self.shape, self.mean = p.shape, mean
         if mean:  # = values.mean() (a float32 sum divided by n), without NumPy's wrapper
             n = len(values)
-            return xp.asarray(xp.add.reduce(values) / values.dtype.type(n) if n else 0.0,
-                              dtype=p.dtype)
+            return xp.asarray(
+                xp.add.reduce(values) / values.dtype.type(n) if n else 0.0, dtype=p.dtype
+            )
         return values.reshape(p.shape[:-1])
 
     def _dz(self):
@@ -115,8 +125,9 @@ class DenseSoftmaxCrossEntropy(SoftmaxOutputCrossEntropy):
         ∂L/∂W = xᵀ δ     ∂L/∂b = Σ_rows δ     ∂L/∂x = δ Wᵀ.
     jvp: L̇ = Σ (∂L/∂z) ⊙ ż with ż = ẋ W + x Ẇ + ḃ."""
 
-    def forward(self, y, x, W, b=None, p=None, sparse=True, mean=True, epsilon=EPSILON,
-                checked=False):
+    def forward(
+        self, y, x, W, b=None, p=None, sparse=True, mean=True, epsilon=EPSILON, checked=False
+    ):
         self.layer = (x.reshape(-1, W.shape[0]), W, x.shape)  # x as rows (n, d_in)
         return super().forward(y, None, p, sparse, False, mean, epsilon, checked)
 
@@ -125,9 +136,12 @@ class DenseSoftmaxCrossEntropy(SoftmaxOutputCrossEntropy):
         _, need_x, need_W, need_b = self.needs_input_grad
         delta = super().backward(grad_out)[1].reshape(-1, W.shape[1])  # (n, units)
         xp = get_array_module(delta)
-        return (None, (delta @ W.T).reshape(x_shape) if need_x else None,
-                xp.dot(x2.T, delta) if need_W else None,  # xp.dot: see linalg.Dense
-                delta.sum(axis=0) if need_b else None)
+        return (
+            None,
+            (delta @ W.T).reshape(x_shape) if need_x else None,
+            xp.dot(x2.T, delta) if need_W else None,  # xp.dot: see linalg.Dense
+            delta.sum(axis=0) if need_b else None,
+        )
 
     def jvp(self, y_dot, x_dot, W_dot, b_dot=None):
         x2, W, _ = self.layer
@@ -135,10 +149,16 @@ class DenseSoftmaxCrossEntropy(SoftmaxOutputCrossEntropy):
         return super().jvp(y_dot, z_dot if b_dot is None else z_dot + b_dot)
 
 
-def softmax_output_cross_entropy(y_true: Any, logits: Any, probabilities: Any = None,
-                                 sparse: bool = True, from_logits: bool = False,
-                                 mean: bool = True, epsilon: float = EPSILON,
-                                 checked: bool = False):
+def softmax_output_cross_entropy(
+    y_true: Any,
+    logits: Any,
+    probabilities: Any = None,
+    sparse: bool = True,
+    from_logits: bool = False,
+    mean: bool = True,
+    epsilon: float = EPSILON,
+    checked: bool = False,
+):
     """Cross-entropy of softmax(z) as one node from the logits z, Keras's numbers.
 
         from_logits=False:  q = p / Σ p,  L = −Σ_c y_c log clip(q_c, ε, 1 − ε)   (p = softmax(z))
@@ -159,14 +179,29 @@ def softmax_output_cross_entropy(y_true: Any, logits: Any, probabilities: Any = 
         >>> loss.backward(); round(loss.item(), 4), z.grad.round(3)
         (0.2395, array([[-0.213,  0.107,  0.107]], dtype=float32))
     """
-    return SoftmaxOutputCrossEntropy.apply(y_true, logits, p=probabilities, sparse=sparse,
-                                           from_logits=from_logits, mean=mean, epsilon=epsilon,
-                                           checked=checked)
+    return SoftmaxOutputCrossEntropy.apply(
+        y_true,
+        logits,
+        p=probabilities,
+        sparse=sparse,
+        from_logits=from_logits,
+        mean=mean,
+        epsilon=epsilon,
+        checked=checked,
+    )
 
 
-def dense_softmax_cross_entropy(y_true: Any, x: Any, W: Any, b: Any = None,
-                                probabilities: Any = None, sparse: bool = True, mean: bool = True,
-                                epsilon: float = EPSILON, checked: bool = False):
+def dense_softmax_cross_entropy(
+    y_true: Any,
+    x: Any,
+    W: Any,
+    b: Any = None,
+    probabilities: Any = None,
+    sparse: bool = True,
+    mean: bool = True,
+    epsilon: float = EPSILON,
+    checked: bool = False,
+):
     """Keras's cross-entropy of p = softmax(x W + b) as one node from x, W and b: what a
     classifier's last ``Dense(k, activation="softmax")`` and its loss amount to.
 
@@ -188,5 +223,6 @@ def dense_softmax_cross_entropy(y_true: Any, x: Any, W: Any, b: Any = None,
         z = x_.reshape(-1, W_.shape[0]) @ W_ + (0 if b_ is None else b_)
         p = get_array_module(z).exp(_log_softmax(z, -1))
         probabilities = p.reshape((*x_.shape[:-1], W_.shape[1]))
-    return DenseSoftmaxCrossEntropy.apply(y_true, x, W, b, p=probabilities, sparse=sparse,
-                                          mean=mean, epsilon=epsilon, checked=checked)
+    return DenseSoftmaxCrossEntropy.apply(
+        y_true, x, W, b, p=probabilities, sparse=sparse, mean=mean, epsilon=epsilon, checked=checked
+    )

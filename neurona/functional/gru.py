@@ -19,8 +19,20 @@ class GRUSequence(Function):
     (two when ``reset_after=False``), the reverse loop of BPTT, and the weight gradients as one
     product each after it."""
 
-    def forward(self, x, h0, W, U, b, activation="tanh", recurrent_activation="sigmoid",
-                go_backwards=False, x_mask=None, h_mask=None, reset_after=True):
+    def forward(
+        self,
+        x,
+        h0,
+        W,
+        U,
+        b,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        go_backwards=False,
+        x_mask=None,
+        h_mask=None,
+        reset_after=True,
+    ):
         xp = get_array_module(x, W)
         f_h = R.activation("gru", activation)
         f_g = R.activation("gru", recurrent_activation)
@@ -39,7 +51,7 @@ class GRUSequence(Function):
         RH = xp.empty((T, B, u), dtype=Z.dtype)  # h U_h + b'_h (after) or r ⊙ h (before)
         rec = xp.empty((B, 3 * u if reset_after else 2 * u), dtype=Z.dtype)
         tmp = xp.empty((B, u), dtype=Z.dtype)
-        U_zr, U_h = xp.ascontiguousarray(U[:, :2 * u]), xp.ascontiguousarray(U[:, 2 * u:])
+        U_zr, U_h = xp.ascontiguousarray(U[:, : 2 * u]), xp.ascontiguousarray(U[:, 2 * u :])
         with xp.errstate(over="ignore"):
             for t in range(T):
                 h_prev = H[t]
@@ -49,23 +61,37 @@ class GRUSequence(Function):
                 xp.dot(h_prev, U if reset_after else U_zr, out=rec)
                 if b_rec is not None:
                     rec += b_rec
-                z[:, :2 * u] += rec[:, :2 * u]
-                f_g.apply(z[:, :2 * u], g[:, :2 * u])  # z_t, r_t = σ(·)
-                r = g[:, u:2 * u]
+                z[:, : 2 * u] += rec[:, : 2 * u]
+                f_g.apply(z[:, : 2 * u], g[:, : 2 * u])  # z_t, r_t = σ(·)
+                r = g[:, u : 2 * u]
                 if reset_after:  # h̃ = tanh(x W_h + b_h + r ⊙ (h U_h + b'_h))
-                    RH[t] = rec[:, 2 * u:]
+                    RH[t] = rec[:, 2 * u :]
                     xp.multiply(r, RH[t], out=tmp)
                 else:  # h̃ = tanh(x W_h + (r ⊙ h) U_h + b_h)
                     xp.multiply(r, h_prev, out=RH[t])
                     xp.dot(RH[t], U_h, out=tmp)
-                z[:, 2 * u:] += tmp
-                f_h.apply(z[:, 2 * u:], g[:, 2 * u:])
-                hh = g[:, 2 * u:]
+                z[:, 2 * u :] += tmp
+                f_h.apply(z[:, 2 * u :], g[:, 2 * u :])
+                hh = g[:, 2 * u :]
                 xp.subtract(H[t], hh, out=H[t + 1])  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
                 H[t + 1] *= g[:, :u]
                 H[t + 1] += hh
-        self.save_for_backward(xt, W, U, G, Z if keep_z else None, H, Hm, RH, (f_h, f_g),
-                               x.shape, x_mask, h_mask, go_backwards, reset_after)
+        self.save_for_backward(
+            xt,
+            W,
+            U,
+            G,
+            Z if keep_z else None,
+            H,
+            Hm,
+            RH,
+            (f_h, f_g),
+            x.shape,
+            x_mask,
+            h_mask,
+            go_backwards,
+            reset_after,
+        )
         return H[1:].transpose(1, 0, 2), H[T]
 
     def fill_zero_grads(self, grads_out: list) -> list:
@@ -73,47 +99,67 @@ class GRUSequence(Function):
         return grads_out
 
     def backward(self, grad_hs, grad_hT):
-        (xt, W, U, G, Z, H, Hm, RH, (f_h, f_g), x_shape, x_mask, h_mask, go_backwards,
-         reset_after) = self.saved
+        (
+            xt,
+            W,
+            U,
+            G,
+            Z,
+            H,
+            Hm,
+            RH,
+            (f_h, f_g),
+            x_shape,
+            x_mask,
+            h_mask,
+            go_backwards,
+            reset_after,
+        ) = self.saved
         xp = get_array_module(H)
         T, B, u = RH.shape
         dH = None if grad_hs is None else grad_hs.transpose(1, 0, 2)  # (T, B, u), in order
         dZ = xp.empty_like(G)  # ∂L/∂(pre-activations) of z, r, h̃
         dR = xp.empty((T, B, 3 * u), dtype=G.dtype) if reset_after else None  # of h U + b'
-        dh = (xp.zeros((B, u), dtype=G.dtype) if grad_hT is None
-              else xp.array(grad_hT, dtype=G.dtype))
+        dh = (
+            xp.zeros((B, u), dtype=G.dtype) if grad_hT is None else xp.array(grad_hT, dtype=G.dtype)
+        )
         direct = xp.empty((B, u), dtype=G.dtype)
         d_rh = xp.empty((B, u), dtype=G.dtype)
         scratch = xp.empty((B, 3 * u), dtype=G.dtype)
         UT = xp.ascontiguousarray(U.T)
-        U_zrT, U_hT = UT[:2 * u], UT[2 * u:]
+        U_zrT, U_hT = UT[: 2 * u], UT[2 * u :]
         for t in range(T - 1, -1, -1):
             g, d = G[t], dZ[t]
-            z, r, hh = g[:, :u], g[:, u:2 * u], g[:, 2 * u:]
+            z, r, hh = g[:, :u], g[:, u : 2 * u], g[:, 2 * u :]
             pre = None if Z is None else Z[t]
             if dH is not None:
                 dh += dH[t]
             xp.subtract(H[t], hh, out=d[:, :u])  # ∂L/∂z = ∂L/∂h ⊙ (h_{t−1} − h̃)
             d[:, :u] *= dh
-            xp.subtract(1, z, out=d[:, 2 * u:])  # ∂L/∂h̃ = ∂L/∂h ⊙ (1 − z)
-            d[:, 2 * u:] *= dh
+            xp.subtract(1, z, out=d[:, 2 * u :])  # ∂L/∂h̃ = ∂L/∂h ⊙ (1 − z)
+            d[:, 2 * u :] *= dh
             xp.multiply(dh, z, out=direct)  # the path h_{t−1} → h_t through z ⊙ h_{t−1}
-            f_h.backprop(d[:, 2 * u:], None if pre is None else pre[:, 2 * u:], hh,
-                         scratch[:, :u])
-            da_h = d[:, 2 * u:]
+            f_h.backprop(
+                d[:, 2 * u :], None if pre is None else pre[:, 2 * u :], hh, scratch[:, :u]
+            )
+            da_h = d[:, 2 * u :]
             if reset_after:
-                xp.multiply(da_h, RH[t], out=d[:, u:2 * u])  # ∂L/∂r = δh̃ ⊙ (h U_h + b'_h)
+                xp.multiply(da_h, RH[t], out=d[:, u : 2 * u])  # ∂L/∂r = δh̃ ⊙ (h U_h + b'_h)
             else:
                 xp.dot(da_h, U_hT, out=d_rh)  # ∂L/∂(r ⊙ h) = δh̃ U_hᵀ
-                xp.multiply(d_rh, Hm[t], out=d[:, u:2 * u])
-            f_g.backprop(d[:, :2 * u], None if pre is None else pre[:, :2 * u], g[:, :2 * u],
-                         scratch[:, :2 * u])
+                xp.multiply(d_rh, Hm[t], out=d[:, u : 2 * u])
+            f_g.backprop(
+                d[:, : 2 * u],
+                None if pre is None else pre[:, : 2 * u],
+                g[:, : 2 * u],
+                scratch[:, : 2 * u],
+            )
             if reset_after:
-                dR[t, :, :2 * u] = d[:, :2 * u]
-                xp.multiply(da_h, r, out=dR[t, :, 2 * u:])
+                dR[t, :, : 2 * u] = d[:, : 2 * u]
+                xp.multiply(da_h, r, out=dR[t, :, 2 * u :])
                 xp.dot(dR[t], UT, out=dh)
             else:
-                xp.dot(d[:, :2 * u], U_zrT, out=dh)
+                xp.dot(d[:, : 2 * u], U_zrT, out=dh)
                 d_rh *= r
                 dh += d_rh
             if h_mask is not None:
@@ -129,15 +175,30 @@ class GRUSequence(Function):
                 grad_b = xp.stack([dZ.sum(axis=(0, 1)), dR.sum(axis=(0, 1))])
         else:
             if need_U:
-                grad_U = xp.concatenate([R.weight_grad(Hm[:T], dZ[:, :, :2 * u]),
-                                         R.weight_grad(RH, dZ[:, :, 2 * u:])], axis=1)
+                grad_U = xp.concatenate(
+                    [
+                        R.weight_grad(Hm[:T], dZ[:, :, : 2 * u]),
+                        R.weight_grad(RH, dZ[:, :, 2 * u :]),
+                    ],
+                    axis=1,
+                )
             grad_b = dZ.sum(axis=(0, 1)) if need_b else None
         return grad_x, dh if need_h0 else None, grad_W, grad_U, grad_b
 
 
-def gru(x: Any, W: Any, U: Any, b: Any = None, h0: Any = None, activation: Any = "tanh",
-        recurrent_activation: Any = "sigmoid", go_backwards: bool = False, x_mask: Any = None,
-        h_mask: Any = None, reset_after: bool = True):
+def gru(
+    x: Any,
+    W: Any,
+    U: Any,
+    b: Any = None,
+    h0: Any = None,
+    activation: Any = "tanh",
+    recurrent_activation: Any = "sigmoid",
+    go_backwards: bool = False,
+    x_mask: Any = None,
+    h_mask: Any = None,
+    reset_after: bool = True,
+):
     """Gated recurrent unit over a whole sequence, one node with a hand-written BPTT.
 
         z_t = σ(x_t W_z + h_{t−1} U_z + b_z)        (update gate)
@@ -186,15 +247,35 @@ def gru(x: Any, W: Any, U: Any, b: Any = None, h0: Any = None, activation: Any =
     """
     x, W, U, b, h0 = (R.operand(a) for a in (x, W, U, b, h0))
     x_mask, h_mask = R.mask_array(x_mask), R.mask_array(h_mask)
-    _, _, _, u = R.check_sequence("gru", x.shape, W.shape, U.shape, 3, {"h0": R.shape_of(h0)},
-                                  {"x_mask": (R.shape_of(x_mask), x.shape[-1] if x.ndim else 0),
-                                   "h_mask": (R.shape_of(h_mask), U.shape[0])})
+    _, _, _, u = R.check_sequence(
+        "gru",
+        x.shape,
+        W.shape,
+        U.shape,
+        3,
+        {"h0": R.shape_of(h0)},
+        {
+            "x_mask": (R.shape_of(x_mask), x.shape[-1] if x.ndim else 0),
+            "h_mask": (R.shape_of(h_mask), U.shape[0]),
+        },
+    )
     expected = (2, 3 * u) if reset_after else (3 * u,)
     if b is not None and tuple(b.shape) != expected:
-        raise ValueError(f"gru: expected a bias b of shape {expected} with reset_after="
-                         f"{bool(reset_after)}, got shape {tuple(b.shape)}. Keras's GRU "
-                         "keeps (2, 3u) (input and recurrent bias) when reset_after=True.")
-    return GRUSequence.apply(x, h0, W, U, b, activation=activation,
-                             recurrent_activation=recurrent_activation,
-                             go_backwards=bool(go_backwards), x_mask=x_mask, h_mask=h_mask,
-                             reset_after=bool(reset_after))
+        raise ValueError(
+            f"gru: expected a bias b of shape {expected} with reset_after="
+            f"{bool(reset_after)}, got shape {tuple(b.shape)}. Keras's GRU "
+            "keeps (2, 3u) (input and recurrent bias) when reset_after=True."
+        )
+    return GRUSequence.apply(
+        x,
+        h0,
+        W,
+        U,
+        b,
+        activation=activation,
+        recurrent_activation=recurrent_activation,
+        go_backwards=bool(go_backwards),
+        x_mask=x_mask,
+        h_mask=h_mask,
+        reset_after=bool(reset_after),
+    )

@@ -233,8 +233,11 @@ class MeanPowerError(Function):
         self.save_for_backward(shape_of(y), shape_of(y_pred), d, axis, power)
         values = (d * d if power == 2 else xp.abs(d)).sum(axis=axis) / d.shape[axis]
         self.n = values.size if mean else 0  # mean=True: the batch mean, = values.mean()
-        return xp.asarray(xp.add.reduce(values, axis=None) / values.dtype.type(self.n)) if (
-            self.n) else values
+        return (
+            xp.asarray(xp.add.reduce(values, axis=None) / values.dtype.type(self.n))
+            if (self.n)
+            else values
+        )
 
     def _dd(self):
         d, axis, power = self.saved[2:]

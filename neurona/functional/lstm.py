@@ -28,8 +28,20 @@ class LSTMSequence(Function):
     ∂L/∂x are one product each.
     """
 
-    def forward(self, x, h0, c0, W, U, b, activation="tanh", recurrent_activation="sigmoid",
-                go_backwards=False, x_mask=None, h_mask=None):
+    def forward(
+        self,
+        x,
+        h0,
+        c0,
+        W,
+        U,
+        b,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        go_backwards=False,
+        x_mask=None,
+        h_mask=None,
+    ):
         xp = get_array_module(x, W)
         f_c = R.activation("lstm", activation)
         f_g = R.activation("lstm", recurrent_activation)
@@ -42,8 +54,7 @@ class LSTMSequence(Function):
         # negated and the c̃ columns scaled by −2 in the weights, 1/(1 + e^{z'}) gives σ(z) and
         # σ(2z), and tanh(z) = 2σ(2z) − 1 (one pass over (batch, 4u) instead of two)
         fused = f_g.kind == "sigmoid" and f_c.kind == "tanh"
-        scale = xp.concatenate([xp.full(s, -1.0), xp.full(u, -2.0)]).astype(W.dtype) \
-            if fused else 1
+        scale = xp.concatenate([xp.full(s, -1.0), xp.full(u, -2.0)]).astype(W.dtype) if fused else 1
         Up_fwd = Up * scale if fused else Up
         Z = (xt.reshape(T * B, -1) @ (Wp * scale)).reshape(T, B, 4 * u)  # input part, all gates
         if b is not None:
@@ -75,13 +86,28 @@ class LSTMSequence(Function):
                 else:
                     f_g.apply(z[:, :s], g[:, :s])  # i, f, o = σ(·)
                     f_c.apply(z[:, s:], g[:, s:])  # c̃ = tanh(·)
-                xp.multiply(g[:, u:2 * u], C[t], out=C[t + 1])  # c_t = f ⊙ c_{t−1} + i ⊙ c̃
+                xp.multiply(g[:, u : 2 * u], C[t], out=C[t + 1])  # c_t = f ⊙ c_{t−1} + i ⊙ c̃
                 xp.multiply(g[:, :u], g[:, s:], out=tmp)
                 C[t + 1] += tmp
                 f_c.apply(C[t + 1], TC[t])
-                xp.multiply(g[:, 2 * u:s], TC[t], out=H[t + 1])  # h_t = o ⊙ tanh(c_t)
-        self.save_for_backward(xt, Wp, Up, perm, G, Z if keep_z else None, H, C, Hm, TC,
-                               (f_c, f_g, fused), x.shape, x_mask, h_mask, go_backwards)
+                xp.multiply(g[:, 2 * u : s], TC[t], out=H[t + 1])  # h_t = o ⊙ tanh(c_t)
+        self.save_for_backward(
+            xt,
+            Wp,
+            Up,
+            perm,
+            G,
+            Z if keep_z else None,
+            H,
+            C,
+            Hm,
+            TC,
+            (f_c, f_g, fused),
+            x.shape,
+            x_mask,
+            h_mask,
+            go_backwards,
+        )
         return H[1:].transpose(1, 0, 2), H[T], C[T]
 
     def fill_zero_grads(self, grads_out: list) -> list:
@@ -89,15 +115,32 @@ class LSTMSequence(Function):
         return grads_out
 
     def backward(self, grad_hs, grad_hT, grad_cT):
-        (xt, Wp, Up, perm, G, Z, H, C, Hm, TC, (f_c, f_g, fused), x_shape, x_mask, h_mask,
-         go_backwards) = self.saved
+        (
+            xt,
+            Wp,
+            Up,
+            perm,
+            G,
+            Z,
+            H,
+            C,
+            Hm,
+            TC,
+            (f_c, f_g, fused),
+            x_shape,
+            x_mask,
+            h_mask,
+            go_backwards,
+        ) = self.saved
         xp = get_array_module(H)
         T, B, u = TC.shape
         s = 3 * u
         dH = None if grad_hs is None else grad_hs.transpose(1, 0, 2)  # (T, B, u), in order
         dZ = xp.empty_like(G)
-        dh, dc = (xp.zeros((B, u), dtype=G.dtype) if g is None else xp.array(g, dtype=G.dtype)
-                  for g in (grad_hT, grad_cT))
+        dh, dc = (
+            xp.zeros((B, u), dtype=G.dtype) if g is None else xp.array(g, dtype=G.dtype)
+            for g in (grad_hT, grad_cT)
+        )
         tmp = xp.empty((B, u), dtype=G.dtype)
         scratch = xp.empty((B, 4 * u), dtype=G.dtype)
         UpT = xp.ascontiguousarray(Up.T)
@@ -105,14 +148,14 @@ class LSTMSequence(Function):
             g, d = G[t], dZ[t]
             if dH is not None:
                 dh += dH[t]
-            xp.multiply(dh, TC[t], out=d[:, 2 * u:s])  # ∂L/∂o = ∂L/∂h ⊙ tanh(c_t)
-            xp.multiply(dh, g[:, 2 * u:s], out=tmp)  # ∂L/∂c_t += ∂L/∂h ⊙ o ⊙ tanh'(c_t)
+            xp.multiply(dh, TC[t], out=d[:, 2 * u : s])  # ∂L/∂o = ∂L/∂h ⊙ tanh(c_t)
+            xp.multiply(dh, g[:, 2 * u : s], out=tmp)  # ∂L/∂c_t += ∂L/∂h ⊙ o ⊙ tanh'(c_t)
             f_c.backprop(tmp, C[t + 1], TC[t], scratch[:, :u])
             dc += tmp
             xp.multiply(dc, g[:, s:], out=d[:, :u])  # ∂L/∂i = ∂L/∂c ⊙ c̃
-            xp.multiply(dc, C[t], out=d[:, u:2 * u])  # ∂L/∂f = ∂L/∂c ⊙ c_{t−1}
+            xp.multiply(dc, C[t], out=d[:, u : 2 * u])  # ∂L/∂f = ∂L/∂c ⊙ c_{t−1}
             xp.multiply(dc, g[:, :u], out=d[:, s:])  # ∂L/∂c̃ = ∂L/∂c ⊙ i
-            dc *= g[:, u:2 * u]  # ∂L/∂c_{t−1} = ∂L/∂c_t ⊙ f
+            dc *= g[:, u : 2 * u]  # ∂L/∂c_{t−1} = ∂L/∂c_t ⊙ f
             if fused:  # one pass: σ' = a − a² for i, f, o and tanh' = 1 − c̃² for c̃
                 xp.multiply(g, g, out=scratch)
                 xp.subtract(g[:, :s], scratch[:, :s], out=scratch[:, :s])
@@ -134,9 +177,19 @@ class LSTMSequence(Function):
         return (grad_x, dh if need_h0 else None, dc if need_c0 else None, grad_W, grad_U, grad_b)
 
 
-def lstm(x: Any, W: Any, U: Any, b: Any = None, h0: Any = None, c0: Any = None,
-         activation: Any = "tanh", recurrent_activation: Any = "sigmoid",
-         go_backwards: bool = False, x_mask: Any = None, h_mask: Any = None):
+def lstm(
+    x: Any,
+    W: Any,
+    U: Any,
+    b: Any = None,
+    h0: Any = None,
+    c0: Any = None,
+    activation: Any = "tanh",
+    recurrent_activation: Any = "sigmoid",
+    go_backwards: bool = False,
+    x_mask: Any = None,
+    h_mask: Any = None,
+):
     """Long short-term memory over a whole sequence, one node with a hand-written BPTT.
 
         z_t = x_t W + h_{t−1} U + b                      (all four gates in one product)
@@ -186,13 +239,33 @@ def lstm(x: Any, W: Any, U: Any, b: Any = None, h0: Any = None, c0: Any = None,
     """
     x, W, U, b, h0, c0 = (R.operand(a) for a in (x, W, U, b, h0, c0))
     x_mask, h_mask = R.mask_array(x_mask), R.mask_array(h_mask)
-    _, _, D, u = R.check_sequence("lstm", x.shape, W.shape, U.shape, 4,
-                                  {"h0": R.shape_of(h0), "c0": R.shape_of(c0)},
-                                  {"x_mask": (R.shape_of(x_mask), x.shape[-1] if x.ndim else 0),
-                                   "h_mask": (R.shape_of(h_mask), U.shape[0])})
+    _, _, D, u = R.check_sequence(
+        "lstm",
+        x.shape,
+        W.shape,
+        U.shape,
+        4,
+        {"h0": R.shape_of(h0), "c0": R.shape_of(c0)},
+        {
+            "x_mask": (R.shape_of(x_mask), x.shape[-1] if x.ndim else 0),
+            "h_mask": (R.shape_of(h_mask), U.shape[0]),
+        },
+    )
     if b is not None and tuple(b.shape) != (4 * u,):
-        raise ValueError(f"lstm: expected a bias b of shape ({4 * u},) (gates i, f, c, o), got "
-                         f"shape {tuple(b.shape)}. PyTorch's two biases add up to it.")
-    return LSTMSequence.apply(x, h0, c0, W, U, b, activation=activation,
-                              recurrent_activation=recurrent_activation,
-                              go_backwards=bool(go_backwards), x_mask=x_mask, h_mask=h_mask)
+        raise ValueError(
+            f"lstm: expected a bias b of shape ({4 * u},) (gates i, f, c, o), got "
+            f"shape {tuple(b.shape)}. PyTorch's two biases add up to it."
+        )
+    return LSTMSequence.apply(
+        x,
+        h0,
+        c0,
+        W,
+        U,
+        b,
+        activation=activation,
+        recurrent_activation=recurrent_activation,
+        go_backwards=bool(go_backwards),
+        x_mask=x_mask,
+        h_mask=h_mask,
+    )

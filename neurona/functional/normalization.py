@@ -56,14 +56,18 @@ class _Normalization(Function):
         axes = self.reduce_axes
         need_gamma = gamma is not None and self.needs_input_grad[1]
         need_beta = beta is not None and self.needs_input_grad[2]
-        grad_gamma = ((grad_y * x_hat).sum(axis=self.sum_axes).reshape(gamma.shape)
-                      if need_gamma else None)
+        grad_gamma = (
+            (grad_y * x_hat).sum(axis=self.sum_axes).reshape(gamma.shape) if need_gamma else None
+        )
         grad_beta = grad_y.sum(axis=self.sum_axes).reshape(beta.shape) if need_beta else None
         grad_x = None
         if self.needs_input_grad[0]:
             d_hat = grad_y if gamma is None else grad_y * gamma.reshape(self.param_shape)
-            grad_x = inv_std * (d_hat - d_hat.mean(axis=axes, keepdims=True)
-                                - x_hat * (d_hat * x_hat).mean(axis=axes, keepdims=True))
+            grad_x = inv_std * (
+                d_hat
+                - d_hat.mean(axis=axes, keepdims=True)
+                - x_hat * (d_hat * x_hat).mean(axis=axes, keepdims=True)
+            )
             m = x_hat.size // inv_std.size
             if grad_mu is not None and grad_mu.any():  # μ = mean_R(x):  ∂μ/∂x = 1/m
                 grad_x = grad_x + grad_mu.reshape(inv_std.shape) / m
@@ -135,11 +139,15 @@ class BatchNormInference(Function):
         x_hat, inv_std, gamma, beta = self.saved
         scale = inv_std if gamma is None else inv_std * gamma.reshape(self.param_shape)
         need = self.needs_input_grad
-        return (grad_y * scale if need[0] else None,
-                (grad_y * x_hat).sum(axis=self.sum_axes).reshape(gamma.shape)
-                if gamma is not None and need[1] else None,
-                grad_y.sum(axis=self.sum_axes).reshape(beta.shape)
-                if beta is not None and need[2] else None)
+        return (
+            grad_y * scale if need[0] else None,
+            (grad_y * x_hat).sum(axis=self.sum_axes).reshape(gamma.shape)
+            if gamma is not None and need[1]
+            else None,
+            grad_y.sum(axis=self.sum_axes).reshape(beta.shape)
+            if beta is not None and need[2]
+            else None,
+        )
 
     def jvp(self, x_dot, gamma_dot, beta_dot):
         x_hat, inv_std, gamma, beta = self.saved
@@ -157,11 +165,14 @@ def _check_axes(where: str, x_shape: tuple[int, ...], axis: Any) -> tuple[int, .
     """``axis`` (an int or a sequence of ints) as sorted non-negative axes of x, or an error."""
     ndim = len(x_shape)
     items = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-    if not items or not all(isinstance(a, int) and not isinstance(a, bool) and -ndim <= a < ndim
-                            for a in items):
-        raise ValueError(f"{where}: expected axis to be an int (or ints) in [{-ndim}, {ndim - 1}] "
-                         f"for an input of shape {x_shape}, got axis={axis!r}. Use axis=-1 for "
-                         "the last (features) axis.")
+    if not items or not all(
+        isinstance(a, int) and not isinstance(a, bool) and -ndim <= a < ndim for a in items
+    ):
+        raise ValueError(
+            f"{where}: expected axis to be an int (or ints) in [{-ndim}, {ndim - 1}] "
+            f"for an input of shape {x_shape}, got axis={axis!r}. Use axis=-1 for "
+            "the last (features) axis."
+        )
     return tuple(sorted({a % ndim for a in items}))
 
 
@@ -171,8 +182,10 @@ def _check_param(where: str, name: str, p: Any, shape: tuple[int, ...]):
         return None
     p = p if isinstance(p, Tensor) else as_array(p)
     if int(p.size) != int(_prod(shape)):
-        raise ValueError(f"{where}: expected {name} with {_prod(shape)} values (shape {shape}), "
-                         f"got shape {tuple(p.shape)}. Give {name} one value per feature.")
+        raise ValueError(
+            f"{where}: expected {name} with {_prod(shape)} values (shape {shape}), "
+            f"got shape {tuple(p.shape)}. Give {name} one value per feature."
+        )
     return p
 
 
@@ -187,8 +200,7 @@ def _input(x: Any):
     return x if isinstance(x, Tensor) else as_array(x)
 
 
-def batch_norm(x: Any, gamma: Any = None, beta: Any = None, axis: int = -1,
-               epsilon: float = 1e-3):
+def batch_norm(x: Any, gamma: Any = None, beta: Any = None, axis: int = -1, epsilon: float = 1e-3):
     """Batch normalisation with the statistics of this batch (training mode), one fused node.
 
         μ = mean(x)   σ² = mean((x − μ)²)   over every axis but ``axis`` (biased σ², as Keras)
@@ -223,12 +235,14 @@ def batch_norm(x: Any, gamma: Any = None, beta: Any = None, axis: int = -1,
     gamma = _check_param("batch_norm", "gamma", gamma, n)
     beta = _check_param("batch_norm", "beta", beta, n)
     reduce_axes = tuple(i for i in range(x.ndim) if i != feature_axis)
-    return BatchNorm.apply(x, gamma, beta, reduce_axes=reduce_axes, param_shape=param_shape,
-                           epsilon=float(epsilon))
+    return BatchNorm.apply(
+        x, gamma, beta, reduce_axes=reduce_axes, param_shape=param_shape, epsilon=float(epsilon)
+    )
 
 
-def batch_norm_inference(x: Any, gamma: Any, beta: Any, mean: Any, variance: Any,
-                         axis: int = -1, epsilon: float = 1e-3):
+def batch_norm_inference(
+    x: Any, gamma: Any, beta: Any, mean: Any, variance: Any, axis: int = -1, epsilon: float = 1e-3
+):
     """Batch normalisation with fixed statistics (inference mode: the moving averages).
 
         y = γ ⊙ (x − μ)/√(σ² + ε) + β    with μ, σ² constants (no gradient flows to them)
@@ -255,14 +269,28 @@ def batch_norm_inference(x: Any, gamma: Any, beta: Any, mean: Any, variance: Any
     n = (x.shape[feature_axis],)
     gamma = _check_param("batch_norm_inference", "gamma", gamma, n)
     beta = _check_param("batch_norm_inference", "beta", beta, n)
-    mean, variance = (as_array(_check_param("batch_norm_inference", name, v, n))
-                      for name, v in (("mean", mean), ("variance", variance)))
-    return BatchNormInference.apply(x, gamma, beta, mean=mean, variance=variance,
-                                    param_shape=param_shape, epsilon=float(epsilon))
+    mean, variance = (
+        as_array(_check_param("batch_norm_inference", name, v, n))
+        for name, v in (("mean", mean), ("variance", variance))
+    )
+    return BatchNormInference.apply(
+        x,
+        gamma,
+        beta,
+        mean=mean,
+        variance=variance,
+        param_shape=param_shape,
+        epsilon=float(epsilon),
+    )
 
 
-def layer_norm(x: Any, gamma: Any = None, beta: Any = None, axis: int | tuple[int, ...] = -1,
-               epsilon: float = 1e-3):
+def layer_norm(
+    x: Any,
+    gamma: Any = None,
+    beta: Any = None,
+    axis: int | tuple[int, ...] = -1,
+    epsilon: float = 1e-3,
+):
     """Layer normalisation: each sample standardised over ``axis`` (its features), one node.
 
         μ = mean_axis(x)   σ² = mean_axis((x − μ)²)   y = γ ⊙ (x − μ)/√(σ² + ε) + β
@@ -289,5 +317,6 @@ def layer_norm(x: Any, gamma: Any = None, beta: Any = None, axis: int | tuple[in
     shape = tuple(x.shape[i] for i in axes)
     gamma = _check_param("layer_norm", "gamma", gamma, shape)
     beta = _check_param("layer_norm", "beta", beta, shape)
-    return LayerNorm.apply(x, gamma, beta, reduce_axes=axes, param_shape=param_shape,
-                           epsilon=float(epsilon))
+    return LayerNorm.apply(
+        x, gamma, beta, reduce_axes=axes, param_shape=param_shape, epsilon=float(epsilon)
+    )

@@ -31,15 +31,19 @@ class _Pool(Function):
     def _views(self, x_pad):
         """The (offset number, strided view) of every pool offset: kh·kw views (n, oh, ow, c)."""
         kh, kw = self.pool
-        return [(i * kw + j, win.offset_view(x_pad, i, j, self.out, self.strides, (1, 1)))
-                for i in range(kh) for j in range(kw)]
+        return [
+            (i * kw + j, win.offset_view(x_pad, i, j, self.out, self.strides, (1, 1)))
+            for i in range(kh)
+            for j in range(kw)
+        ]
 
     def _scatter(self, g, masks=None):
         """∂L/∂x: g (n, oh, ow, c), times each offset's mask when given, added back where the
         offset looked."""
         xp = get_array_module(g)
         covered = self.strides == self.pool and all(
-            o * s == n for o, s, n in zip(self.out, self.strides, self.pad_shape[1:3]))
+            o * s == n for o, s, n in zip(self.out, self.strides, self.pad_shape[1:3])
+        )
         grad = (xp.empty if covered else xp.zeros)(self.pad_shape, dtype=g.dtype)
         for k, view in self._views(grad):
             if self.disjoint and masks is not None:  # windows side by side: written once
@@ -130,16 +134,18 @@ class AvgPool(_Pool):
         return self._scatter(g)
 
     def jvp(self, x_dot):
-        return self._shaped(self._mean(win.pad_image(x_dot[:, None] if self.one_d else x_dot,
-                                                     self.pads)))
+        return self._shaped(
+            self._mean(win.pad_image(x_dot[:, None] if self.one_d else x_dot, self.pads))
+        )
 
 
 def _pool(cls, where: str, x: Any, pool_size: Any, strides: Any, padding: str, n: int):
     x = _operand(x)
     if x.ndim != n + 2:
         layout = "(batch, height, width, channels)" if n == 2 else "(batch, steps, channels)"
-        raise ValueError(f"{where}: expected x of shape {layout} (channels last), got shape "
-                         f"{tuple(x.shape)}.")
+        raise ValueError(
+            f"{where}: expected x of shape {layout} (channels last), got shape {tuple(x.shape)}."
+        )
     pool = win.int_tuple(where, "pool_size", pool_size, n)
     strides = pool if strides is None else win.int_tuple(where, "strides", strides, n)
     padding = win.check_padding(where, padding)
@@ -149,8 +155,12 @@ def _pool(cls, where: str, x: Any, pool_size: Any, strides: Any, padding: str, n
     return cls.apply(x, pool=pool, strides=strides, pads=pads)
 
 
-def max_pool2d(x: Any, pool_size: int | tuple[int, int] = 2,
-               strides: int | tuple[int, int] | None = None, padding: str = "valid"):
+def max_pool2d(
+    x: Any,
+    pool_size: int | tuple[int, int] = 2,
+    strides: int | tuple[int, int] | None = None,
+    padding: str = "valid",
+):
     """Max pooling of channels-last images: the largest value of each window, per channel.
 
         z[b, p, q, c] = max_{i < kh, j < kw} x[b, s_h·p + i, s_w·q + j, c]
@@ -174,8 +184,12 @@ def max_pool2d(x: Any, pool_size: int | tuple[int, int] = 2,
     return _pool(MaxPool, "max_pool2d", x, pool_size, strides, padding, 2)
 
 
-def avg_pool2d(x: Any, pool_size: int | tuple[int, int] = 2,
-               strides: int | tuple[int, int] | None = None, padding: str = "valid"):
+def avg_pool2d(
+    x: Any,
+    pool_size: int | tuple[int, int] = 2,
+    strides: int | tuple[int, int] | None = None,
+    padding: str = "valid",
+):
     """Average pooling of channels-last images: the mean of each window, per channel.
 
         z[b, p, q, c] = (1/m) Σ_{i < kh, j < kw} x[b, s_h·p + i, s_w·q + j, c]

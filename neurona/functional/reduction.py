@@ -28,13 +28,17 @@ def _axes(where: str, axis: Any, ndim: int) -> tuple[int, ...]:
     out = []
     for a in items:
         if isinstance(a, bool) or not hasattr(a, "__index__"):
-            raise TypeError(f"{where}(): expected axis to be None, an int or a tuple of ints, "
-                            f"got {axis!r}. Pass e.g. axis=0 or axis=(0, 1).")
+            raise TypeError(
+                f"{where}(): expected axis to be None, an int or a tuple of ints, "
+                f"got {axis!r}. Pass e.g. axis=0 or axis=(0, 1)."
+            )
         a = int(a)
         if not lo <= a <= hi:
-            raise ValueError(f"{where}(): axis {a} is out of range for an input with {ndim} "
-                             f"axes; expected axes in [{lo}, {hi}]. Check the input's shape, "
-                             "or use axis=-1 for the last axis.")
+            raise ValueError(
+                f"{where}(): axis {a} is out of range for an input with {ndim} "
+                f"axes; expected axes in [{lo}, {hi}]. Check the input's shape, "
+                "or use axis=-1 for the last axis."
+            )
         out.append(a % ndim if ndim else 0)
     if len(set(out)) != len(out):
         raise ValueError(f"{where}(): axis {axis!r} names an axis twice; list each axis once.")
@@ -67,8 +71,9 @@ class _Reduction(Function):
     def _setup(self, x, axes, keepdims):
         self.x_shape, self.axes = x.shape, axes
         self.kept = _kept_shape(x.shape, axes)
-        self.out_shape = self.kept if keepdims else tuple(
-            n for i, n in enumerate(x.shape) if i not in axes)
+        self.out_shape = (
+            self.kept if keepdims else tuple(n for i, n in enumerate(x.shape) if i not in axes)
+        )
         return get_array_module(x)
 
     def _spread(self, grad_out):
@@ -207,8 +212,10 @@ def _reduce(cls, where: str, x: Any, axis: Axis, keepdims: bool, **params: Any):
     x = _input(x)
     axes = _axes(where, axis, x.ndim)
     if cls in (Max, Min) and any(x.shape[a] == 0 for a in axes):
-        raise ValueError(f"{where}(): cannot reduce an empty input of shape {x.shape} over axis "
-                         f"{axis!r}: it has no {where} (no identity). Check the input's shape.")
+        raise ValueError(
+            f"{where}(): cannot reduce an empty input of shape {x.shape} over axis "
+            f"{axis!r}: it has no {where} (no identity). Check the input's shape."
+        )
     return cls.apply(x, axes=axes, keepdims=bool(keepdims), **params)
 
 
@@ -304,6 +311,8 @@ def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0):
         tensor(1.25)
     """
     if isinstance(ddof, bool) or not isinstance(ddof, int) or ddof < 0:
-        raise ValueError(f"var(): expected ddof to be a non-negative int, got {ddof!r}. "
-                         "Use ddof=0 (population) or ddof=1 (sample variance).")
+        raise ValueError(
+            f"var(): expected ddof to be a non-negative int, got {ddof!r}. "
+            "Use ddof=0 (population) or ddof=1 (sample variance)."
+        )
     return _reduce(Var, "var", x, axis, keepdims, ddof=ddof)

@@ -6,15 +6,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from itertools import accumulate
 from typing import Any
 
 from neurona.autodiff.function import Function
 from neurona.autodiff.tensor import Tensor, as_array
 from neurona.backend import get_array_module
 
-__all__ = ["reshape", "transpose", "getitem", "concatenate", "stack", "expand_dims", "squeeze",
-           "flatten", "pad"]
+__all__ = [
+    "reshape",
+    "transpose",
+    "getitem",
+    "concatenate",
+    "stack",
+    "expand_dims",
+    "squeeze",
+    "flatten",
+    "pad",
+]
 
 
 def _input(x: Any):
@@ -29,8 +37,10 @@ def _int(value: Any) -> bool:
 def _axis(where: str, axis: Any, ndim: int) -> int:
     """One axis in [−ndim, ndim) as a non-negative int, or a clear error."""
     if not _int(axis) or not -ndim <= int(axis) < ndim:
-        raise ValueError(f"{where}(): axis {axis!r} is out of range for {ndim} axes; expected an "
-                         f"int in [{-ndim}, {ndim - 1}]. Check the inputs' shapes.")
+        raise ValueError(
+            f"{where}(): axis {axis!r} is out of range for {ndim} axes; expected an "
+            f"int in [{-ndim}, {ndim - 1}]. Check the inputs' shapes."
+        )
     return int(axis) % ndim
 
 
@@ -73,8 +83,9 @@ class GetItem(Function):
         self.x_shape, self.index = x.shape, index
         parts = index if isinstance(index, tuple) else (index,)
         # integer arrays may repeat an element: plain assignment would keep only the last one
-        self.scatter = any(getattr(getattr(p, "dtype", None), "kind", "") in ("i", "u")
-                           for p in parts)
+        self.scatter = any(
+            getattr(getattr(p, "dtype", None), "kind", "") in ("i", "u") for p in parts
+        )
         return get_array_module(x).asarray(x[index])
 
     def backward(self, grad_out):
@@ -88,43 +99,6 @@ class GetItem(Function):
 
     def jvp(self, x_dot):
         return get_array_module(x_dot).asarray(x_dot[self.index])
-
-
-class Concatenate(Function):
-    """z = [x₁, x₂, …] joined along ``axis``.  backward: ∂L/∂xₖ = the k-th block of ∂L/∂z
-    along ``axis``.  jvp: ż = [ẋ₁, ẋ₂, …] joined the same way."""
-
-    def forward(self, *arrays, axis=0):
-        self.axis = axis
-        self.dtypes = [a.dtype for a in arrays]
-        self.bounds = list(accumulate(a.shape[axis] for a in arrays))[:-1]  # where blocks end
-        return get_array_module(*arrays).concatenate(arrays, axis=axis)
-
-    def backward(self, grad_out):
-        blocks = get_array_module(grad_out).split(grad_out, self.bounds, axis=self.axis)
-        return tuple(g.astype(dtype, copy=False) if need else None
-                     for g, dtype, need in zip(blocks, self.dtypes, self.needs_input_grad))
-
-    def jvp(self, *tangents):
-        return get_array_module(*tangents).concatenate(tangents, axis=self.axis)
-
-
-class Stack(Function):
-    """z = x₁, x₂, … stacked along a new axis ``axis``.  backward: ∂L/∂xₖ = ∂L/∂z taken at
-    position k of that axis.  jvp: ż = ẋ₁, ẋ₂, … stacked."""
-
-    def forward(self, *arrays, axis=0):
-        self.axis = axis
-        self.dtypes = [a.dtype for a in arrays]
-        return get_array_module(*arrays).stack(arrays, axis=axis)
-
-    def backward(self, grad_out):
-        slices = get_array_module(grad_out).moveaxis(grad_out, self.axis, 0)
-        return tuple(g.astype(dtype, copy=False) if need else None
-                     for g, dtype, need in zip(slices, self.dtypes, self.needs_input_grad))
-
-    def jvp(self, *tangents):
-        return get_array_module(*tangents).stack(tangents, axis=self.axis)
 
 
 class Pad(Function):
@@ -153,8 +127,10 @@ def _target_shape(shape: Any, x_shape: tuple[int, ...]) -> tuple[int, ...]:
     """``shape`` as a tuple of ints, with a −1 resolved, or an error naming both shapes."""
     shape = (shape,) if _int(shape) else tuple(shape)
     if not all(_int(n) and int(n) >= -1 for n in shape) or shape.count(-1) > 1:
-        raise ValueError(f"reshape(): expected a shape of non-negative ints with at most one -1, "
-                         f"got {shape!r}. Pass e.g. (2, -1).")
+        raise ValueError(
+            f"reshape(): expected a shape of non-negative ints with at most one -1, "
+            f"got {shape!r}. Pass e.g. (2, -1)."
+        )
     shape = tuple(int(n) for n in shape)
     size, known = math.prod(x_shape), math.prod(n for n in shape if n != -1)
     if -1 in shape and known and size % known == 0:
@@ -162,9 +138,11 @@ def _target_shape(shape: Any, x_shape: tuple[int, ...]) -> tuple[int, ...]:
     if -1 not in shape and known == size:
         return shape
     got = f"{'a multiple of ' if -1 in shape else ''}{known} elements"
-    raise ValueError(f"reshape(): cannot reshape an input of shape {x_shape} ({size} elements) to "
-                     f"{shape} ({got}). Choose sizes whose product is {size}, or put -1 on one "
-                     f"axis to infer it, e.g. reshape(x, (-1, {x_shape[-1] if x_shape else 1})).")
+    raise ValueError(
+        f"reshape(): cannot reshape an input of shape {x_shape} ({size} elements) to "
+        f"{shape} ({got}). Choose sizes whose product is {size}, or put -1 on one "
+        f"axis to infer it, e.g. reshape(x, (-1, {x_shape[-1] if x_shape else 1}))."
+    )
 
 
 def reshape(x: Any, shape: int | Sequence[int]):
@@ -202,9 +180,11 @@ def transpose(x: Any, axes: Sequence[int] | None = None):
     perm = range(ndim)[::-1] if axes is None else (axes,) if _int(axes) else tuple(axes)
     valid = all(_int(a) and -ndim <= int(a) < ndim for a in perm)
     if not valid or sorted(int(a) % ndim for a in perm) != list(range(ndim)):
-        raise ValueError(f"transpose(): axes {axes!r} are not a permutation of the {ndim} axes "
-                         f"of an input of shape {x.shape}; expected each of 0..{ndim - 1} once, "
-                         f"e.g. {tuple(range(ndim)[::-1])}.")
+        raise ValueError(
+            f"transpose(): axes {axes!r} are not a permutation of the {ndim} axes "
+            f"of an input of shape {x.shape}; expected each of 0..{ndim - 1} once, "
+            f"e.g. {tuple(range(ndim)[::-1])}."
+        )
     return Transpose.apply(x, axes=tuple(int(a) % ndim for a in perm))
 
 
@@ -221,8 +201,10 @@ def _index_part(part: Any, xp) -> Any:
     if part.dtype.kind == "f":
         as_int = part.astype(xp.intp)
         if not bool((as_int == part).all()):
-            raise IndexError(f"getitem(): index arrays must hold integers or booleans, got "
-                             f"non-integral floats {part!r}. Round them or use a boolean mask.")
+            raise IndexError(
+                f"getitem(): index arrays must hold integers or booleans, got "
+                f"non-integral floats {part!r}. Round them or use a boolean mask."
+            )
         part = as_int
     return part
 
@@ -247,70 +229,10 @@ def getitem(x: Any, index: Any):
     try:
         return GetItem.apply(x, index=parts if isinstance(index, tuple) else parts[0])
     except IndexError as err:
-        raise IndexError(f"getitem(): index {index!r} does not fit an input of shape {x.shape} "
-                         f"({err}). Check the index against the shape.") from None
-
-
-def _inputs(where: str, tensors: Any) -> list:
-    """The sequence of inputs of concatenate/stack, checked to be a non-empty sequence."""
-    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)) or not tensors:
-        raise TypeError(f"{where}(): expected a non-empty list or tuple of tensors, got "
-                        f"{type(tensors).__name__}. Pass e.g. {where}([a, b], axis=0).")
-    return [_input(t) for t in tensors]
-
-
-def concatenate(tensors: Sequence[Any], axis: int = 0):
-    """Join tensors along an existing axis; all other sizes must agree.
-
-        z = [x₁ x₂ …] along ``axis``;   ∂L/∂xₖ = the block of ∂L/∂z that xₖ filled
-
-    Raises:
-        ValueError: when the shapes differ on an axis other than ``axis``.
-
-    Example:
-        >>> import neurona as nr
-        >>> concatenate([nr.tensor([[1.0, 2.0]]), nr.tensor([[3.0, 4.0]])], axis=0)
-        tensor([[1., 2.],
-                [3., 4.]])
-    """
-    xs = _inputs("concatenate", tensors)
-    first = xs[0].shape
-    if len(first) == 0:
-        raise ValueError("concatenate(): cannot concatenate scalars (0-d inputs); use stack().")
-    axis = _axis("concatenate", axis, len(first))
-    for k, x in enumerate(xs[1:], start=1):
-        if (x.ndim, x.shape[:axis], x.shape[axis + 1:]) != (len(first), first[:axis],
-                                                               first[axis + 1:]):
-            raise ValueError(
-                f"concatenate(): input {k} has shape {x.shape} but input 0 has shape {first}; "
-                f"all sizes must match except along axis {axis}. Reshape or slice the inputs so "
-                "that they agree, or choose another axis.")
-    return Concatenate.apply(*xs, axis=axis)
-
-
-def stack(tensors: Sequence[Any], axis: int = 0):
-    """Stack tensors of one shape along a new axis ``axis`` (of size len(tensors)).
-
-        z[..., k, ...] = xₖ;   ∂L/∂xₖ = ∂L/∂z[..., k, ...]
-
-    Raises:
-        ValueError: when the shapes differ.
-
-    Example:
-        >>> import neurona as nr
-        >>> stack([nr.tensor([1.0, 2.0]), nr.tensor([3.0, 4.0])], axis=1)
-        tensor([[1., 3.],
-                [2., 4.]])
-    """
-    xs = _inputs("stack", tensors)
-    first = xs[0].shape
-    axis = _axis("stack", axis, len(first) + 1)
-    for k, x in enumerate(xs[1:], start=1):
-        if x.shape != first:
-            raise ValueError(f"stack(): input {k} has shape {x.shape} but input 0 has shape "
-                             f"{first}; stack needs equal shapes. Use concatenate() to join "
-                             "along an existing axis, or reshape the inputs to agree.")
-    return Stack.apply(*xs, axis=axis)
+        raise IndexError(
+            f"getitem(): index {index!r} does not fit an input of shape {x.shape} "
+            f"({err}). Check the index against the shape."
+        ) from None
 
 
 def expand_dims(x: Any, axis: int | Sequence[int]):
@@ -340,13 +262,18 @@ def squeeze(x: Any, axis: int | Sequence[int] | None = None):
         (2,)
     """
     x = _input(x)
-    axes = ({i for i, n in enumerate(x.shape) if n == 1} if axis is None else
-            {_axis("squeeze", a, x.ndim) for a in ((axis,) if _int(axis) else axis)})
+    axes = (
+        {i for i, n in enumerate(x.shape) if n == 1}
+        if axis is None
+        else {_axis("squeeze", a, x.ndim) for a in ((axis,) if _int(axis) else axis)}
+    )
     for a in sorted(axes):
         if x.shape[a] != 1:
-            raise ValueError(f"squeeze(): axis {a} has size {x.shape[a]} in an input of shape "
-                             f"{x.shape}; only axes of size 1 can be removed. Pick one of those "
-                             "or leave axis=None.")
+            raise ValueError(
+                f"squeeze(): axis {a} has size {x.shape[a]} in an input of shape "
+                f"{x.shape}; only axes of size 1 can be removed. Pick one of those "
+                "or leave axis=None."
+            )
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
@@ -375,9 +302,11 @@ def _pad_pairs(pad_width: Any, ndim: int) -> tuple[tuple[int, int], ...]:
     else:
         pairs = None
     if pairs is None or not all(_int(b) and _int(a) and b >= 0 and a >= 0 for b, a in pairs):
-        raise ValueError(f"pad(): expected pad_width to be n, (before, after) or one (before, "
-                         f"after) pair of non-negative ints per axis ({ndim} axes), got "
-                         f"{pad_width!r}. E.g. ((0, 0), (1, 1), (1, 1), (0, 0)) for images.")
+        raise ValueError(
+            f"pad(): expected pad_width to be n, (before, after) or one (before, "
+            f"after) pair of non-negative ints per axis ({ndim} axes), got "
+            f"{pad_width!r}. E.g. ((0, 0), (1, 1), (1, 1), (0, 0)) for images."
+        )
     return tuple((int(b), int(a)) for b, a in pairs)
 
 
@@ -396,3 +325,6 @@ def pad(x: Any, pad_width: Any, constant_values: float = 0.0):
     """
     x = _input(x)
     return Pad.apply(x, pairs=_pad_pairs(pad_width, x.ndim), value=constant_values)
+
+
+from neurona.functional.joining import concatenate, stack  # noqa: E402 (split out, re-exported)

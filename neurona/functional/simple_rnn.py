@@ -17,8 +17,9 @@ class SimpleRNNSequence(Function):
     in one product before the loop, one recurrent product per step, BPTT in reverse, and the
     weight gradients as one product each after the loop."""
 
-    def forward(self, x, h0, W, U, b, activation="tanh", go_backwards=False, x_mask=None,
-                h_mask=None):
+    def forward(
+        self, x, h0, W, U, b, activation="tanh", go_backwards=False, x_mask=None, h_mask=None
+    ):
         xp = get_array_module(x, W)
         f = R.activation("simple_rnn", activation)
         B, T, _ = x.shape
@@ -39,8 +40,9 @@ class SimpleRNNSequence(Function):
                 xp.dot(h_prev, U, out=rec)
                 Z[t] += rec  # z_t = x_t W + h_{t−1} U + b
                 f.apply(Z[t], H[t + 1])  # h_t = f(z_t)
-        self.save_for_backward(xt, W, U, Z if f.needs_z else None, H, Hm, f, x.shape, x_mask,
-                               h_mask, go_backwards)
+        self.save_for_backward(
+            xt, W, U, Z if f.needs_z else None, H, Hm, f, x.shape, x_mask, h_mask, go_backwards
+        )
         return H[1:].transpose(1, 0, 2), H[T]
 
     def fill_zero_grads(self, grads_out: list) -> list:
@@ -53,8 +55,9 @@ class SimpleRNNSequence(Function):
         T, B, u = H.shape[0] - 1, H.shape[1], H.shape[2]
         dH = None if grad_hs is None else grad_hs.transpose(1, 0, 2)  # (T, B, u), in order
         dZ = xp.empty((T, B, u), dtype=H.dtype)
-        dh = (xp.zeros((B, u), dtype=H.dtype) if grad_hT is None
-              else xp.array(grad_hT, dtype=H.dtype))
+        dh = (
+            xp.zeros((B, u), dtype=H.dtype) if grad_hT is None else xp.array(grad_hT, dtype=H.dtype)
+        )
         scratch = xp.empty((B, u), dtype=H.dtype)
         UT = xp.ascontiguousarray(U.T)
         for t in range(T - 1, -1, -1):
@@ -74,8 +77,17 @@ class SimpleRNNSequence(Function):
         return grad_x, dh if need_h0 else None, grad_W, grad_U, grad_b
 
 
-def simple_rnn(x: Any, W: Any, U: Any, b: Any = None, h0: Any = None, activation: Any = "tanh",
-               go_backwards: bool = False, x_mask: Any = None, h_mask: Any = None):
+def simple_rnn(
+    x: Any,
+    W: Any,
+    U: Any,
+    b: Any = None,
+    h0: Any = None,
+    activation: Any = "tanh",
+    go_backwards: bool = False,
+    x_mask: Any = None,
+    h_mask: Any = None,
+):
     """Simple recurrent network over a whole sequence, one node with a hand-written BPTT.
 
         h_t = f(z_t),   z_t = x_t W + h_{t−1} U + b
@@ -110,12 +122,30 @@ def simple_rnn(x: Any, W: Any, U: Any, b: Any = None, h0: Any = None, activation
     """
     x, W, U, b, h0 = (R.operand(a) for a in (x, W, U, b, h0))
     x_mask, h_mask = R.mask_array(x_mask), R.mask_array(h_mask)
-    _, _, _, u = R.check_sequence("simple_rnn", x.shape, W.shape, U.shape, 1,
-                                  {"h0": R.shape_of(h0)},
-                                  {"x_mask": (R.shape_of(x_mask), x.shape[-1] if x.ndim else 0),
-                                   "h_mask": (R.shape_of(h_mask), U.shape[0])})
+    _, _, _, u = R.check_sequence(
+        "simple_rnn",
+        x.shape,
+        W.shape,
+        U.shape,
+        1,
+        {"h0": R.shape_of(h0)},
+        {
+            "x_mask": (R.shape_of(x_mask), x.shape[-1] if x.ndim else 0),
+            "h_mask": (R.shape_of(h_mask), U.shape[0]),
+        },
+    )
     if b is not None and tuple(b.shape) != (u,):
-        raise ValueError(f"simple_rnn: expected a bias b of shape ({u},), got shape "
-                         f"{tuple(b.shape)}.")
-    return SimpleRNNSequence.apply(x, h0, W, U, b, activation=activation,
-                                   go_backwards=bool(go_backwards), x_mask=x_mask, h_mask=h_mask)
+        raise ValueError(
+            f"simple_rnn: expected a bias b of shape ({u},), got shape {tuple(b.shape)}."
+        )
+    return SimpleRNNSequence.apply(
+        x,
+        h0,
+        W,
+        U,
+        b,
+        activation=activation,
+        go_backwards=bool(go_backwards),
+        x_mask=x_mask,
+        h_mask=h_mask,
+    )

@@ -58,6 +58,8 @@ def upsample2d(x: Any, size: int | tuple[int, int] = 2):
     x = _operand(x)
     size = win.int_tuple("upsample2d", "size", size, 2)
     if x.ndim != 4:
-        raise ValueError(f"upsample2d: expected x of shape (batch, height, width, channels), "
-                         f"got shape {tuple(x.shape)}.")
+        raise ValueError(
+            f"upsample2d: expected x of shape (batch, height, width, channels), "
+            f"got shape {tuple(x.shape)}."
+        )
     return UpSample.apply(x, size=size)

@@ -35,23 +35,71 @@ from neurona.initializers.random_initializers import (
     compute_fans,
 )
 
-__all__ = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
-           "Initializer", "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomInitializer",
-           "RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling", "Zeros",
-           "compute_fans", "deserialize", "get", "serialize"]
+__all__ = [
+    "Constant",
+    "GlorotNormal",
+    "GlorotUniform",
+    "HeNormal",
+    "HeUniform",
+    "Identity",
+    "Initializer",
+    "LecunNormal",
+    "LecunUniform",
+    "Ones",
+    "Orthogonal",
+    "RandomInitializer",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "Zeros",
+    "compute_fans",
+    "deserialize",
+    "get",
+    "serialize",
+]
 
-_CLASSES = (Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal,
-            LecunUniform, Ones, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal,
-            VarianceScaling, Zeros)
-_SNAKE = {"GlorotNormal": "glorot_normal", "GlorotUniform": "glorot_uniform",
-          "HeNormal": "he_normal", "HeUniform": "he_uniform", "LecunNormal": "lecun_normal",
-          "LecunUniform": "lecun_uniform", "RandomNormal": "random_normal",
-          "RandomUniform": "random_uniform", "TruncatedNormal": "truncated_normal",
-          "VarianceScaling": "variance_scaling"}
+_CLASSES = (
+    Constant,
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    Identity,
+    LecunNormal,
+    LecunUniform,
+    Ones,
+    Orthogonal,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+    Zeros,
+)
+_SNAKE = {
+    "GlorotNormal": "glorot_normal",
+    "GlorotUniform": "glorot_uniform",
+    "HeNormal": "he_normal",
+    "HeUniform": "he_uniform",
+    "LecunNormal": "lecun_normal",
+    "LecunUniform": "lecun_uniform",
+    "RandomNormal": "random_normal",
+    "RandomUniform": "random_uniform",
+    "TruncatedNormal": "truncated_normal",
+    "VarianceScaling": "variance_scaling",
+}
 _BY_NAME = {c.__name__: c for c in _CLASSES}
 _BY_NAME.update({_SNAKE.get(c.__name__, c.__name__.lower()): c for c in _CLASSES})
-_BY_NAME.update({"normal": RandomNormal, "uniform": RandomUniform, "one": Ones, "zero": Zeros,
-                 "OrthogonalInitializer": Orthogonal, "IdentityInitializer": Identity})
+_BY_NAME.update(
+    {
+        "normal": RandomNormal,
+        "uniform": RandomUniform,
+        "one": Ones,
+        "zero": Zeros,
+        "OrthogonalInitializer": Orthogonal,
+        "IdentityInitializer": Identity,
+    }
+)
 
 
 def _lookup(name: str) -> type:
@@ -59,8 +107,10 @@ def _lookup(name: str) -> type:
         return _BY_NAME[name]
     valid = sorted(n for n in _BY_NAME if n.islower())
     hint = did_you_mean(name, valid)
-    raise ValueError(f"initializers.get: expected one of {valid} (or a class name such as "
-                     f"'GlorotUniform'), got {name!r}.{hint}")
+    raise ValueError(
+        f"initializers.get: expected one of {valid} (or a class name such as "
+        f"'GlorotUniform'), got {name!r}.{hint}"
+    )
 
 
 def serialize(initializer: Initializer) -> dict:
@@ -70,8 +120,12 @@ def serialize(initializer: Initializer) -> dict:
         >>> serialize(Constant(2.0))["config"]
         {'value': 2.0}
     """
-    return {"module": "neurona.initializers", "class_name": type(initializer).__name__,
-            "config": initializer.get_config(), "registered_name": None}
+    return {
+        "module": "neurona.initializers",
+        "class_name": type(initializer).__name__,
+        "config": initializer.get_config(),
+        "registered_name": None,
+    }
 
 
 def deserialize(config: dict) -> Initializer:
@@ -82,8 +136,10 @@ def deserialize(config: dict) -> Initializer:
         HeNormal(seed=3, input_axes=None, output_axes=None)
     """
     if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"initializers.deserialize: expected a dict with 'class_name' and "
-                         f"'config', got {config!r}.")
+        raise ValueError(
+            f"initializers.deserialize: expected a dict with 'class_name' and "
+            f"'config', got {config!r}."
+        )
     return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
 
 
@@ -109,16 +165,20 @@ def get(identifier: Any) -> Initializer | Any | None:
         return _from_array(np.asarray(identifier))
     if callable(identifier):
         return identifier
-    raise TypeError(f"initializers.get: expected a name such as 'glorot_uniform', a config dict, "
-                    f"an Initializer or a callable(shape, dtype), got {identifier!r}.")
+    raise TypeError(
+        f"initializers.get: expected a name such as 'glorot_uniform', a config dict, "
+        f"an Initializer or a callable(shape, dtype), got {identifier!r}."
+    )
 
 
 def _from_array(value: np.ndarray):
     def initialize(shape, dtype=None):
         shape, dtype = _shape_and_dtype("initializers.get(array)", shape, dtype)
         if shape != value.shape:
-            raise ValueError(f"initializers.get(array): expected shape {value.shape} (the "
-                             f"array's), got shape={shape}.")
+            raise ValueError(
+                f"initializers.get(array): expected shape {value.shape} (the "
+                f"array's), got shape={shape}."
+            )
         return value.astype(dtype)
 
     return initialize

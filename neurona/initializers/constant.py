@@ -108,10 +108,10 @@ class Identity(Initializer):
     def __call__(self, shape, dtype=None):
         shape, dtype = _shape_and_dtype("Identity", shape, dtype)
         if len(shape) != 2:
-            raise ValueError(f"Identity: expected a 2-D shape, got {shape}. Use Orthogonal for "
-                             "higher ranks.")
+            raise ValueError(
+                f"Identity: expected a 2-D shape, got {shape}. Use Orthogonal for higher ranks."
+            )
         return (self.gain * np.eye(*shape)).astype(dtype)
 
     def get_config(self):
         return {"gain": self.gain}
-

@@ -41,7 +41,6 @@ def compute_fans(shape: tuple[int, ...], input_axes=None, output_axes=None) -> t
     return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
-
 class RandomInitializer(Initializer):
     """Base of the random initialisers: the ``seed`` rule.
 
@@ -56,10 +55,12 @@ class RandomInitializer(Initializer):
     """
 
     def __init__(self, seed: int | None = None) -> None:
-        if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)
-                                 or seed < 0):
-            raise ValueError(f"{type(self).__name__}: expected seed=None or a non-negative int, "
-                             f"got {seed!r}.")
+        if seed is not None and (
+            not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0
+        ):
+            raise ValueError(
+                f"{type(self).__name__}: expected seed=None or a non-negative int, got {seed!r}."
+            )
         self.seed = None if seed is None else int(seed)
 
     def _rng(self) -> np.random.Generator:
@@ -151,9 +152,15 @@ class VarianceScaling(RandomInitializer):
     _MODES = ("fan_in", "fan_out", "fan_avg")
     _DISTRIBUTIONS = ("uniform", "truncated_normal", "untruncated_normal")
 
-    def __init__(self, scale: float = 1.0, mode: str = "fan_in",
-                 distribution: str = "truncated_normal", seed: int | None = None,
-                 input_axes=None, output_axes=None) -> None:
+    def __init__(
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+        input_axes=None,
+        output_axes=None,
+    ) -> None:
         name = type(self).__name__
         if not scale > 0:
             raise ValueError(f"{name}: expected scale > 0, got {scale!r}.")
@@ -161,8 +168,10 @@ class VarianceScaling(RandomInitializer):
             raise ValueError(f"{name}: expected mode in {self._MODES}, got {mode!r}.")
         distribution = "truncated_normal" if distribution == "normal" else distribution
         if distribution not in self._DISTRIBUTIONS:
-            raise ValueError(f"{name}: expected distribution in {self._DISTRIBUTIONS} or "
-                             f"'normal', got {distribution!r}.")
+            raise ValueError(
+                f"{name}: expected distribution in {self._DISTRIBUTIONS} or "
+                f"'normal', got {distribution!r}."
+            )
         self.scale, self.mode, self.distribution = scale, mode, distribution
         self.input_axes, self.output_axes = input_axes, output_axes
         super().__init__(seed)
@@ -182,9 +191,14 @@ class VarianceScaling(RandomInitializer):
         return w.astype(dtype)
 
     def get_config(self):
-        return {**super().get_config(), "scale": self.scale, "mode": self.mode,
-                "distribution": self.distribution, "input_axes": self.input_axes,
-                "output_axes": self.output_axes}
+        return {
+            **super().get_config(),
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
+        }
 
 
 class _Named(VarianceScaling):
@@ -286,8 +300,10 @@ class Orthogonal(RandomInitializer):
     def __call__(self, shape, dtype=None):
         shape, dtype = _shape_and_dtype("Orthogonal", shape, dtype)
         if len(shape) < 2:
-            raise ValueError(f"Orthogonal: expected a shape of rank 2 or more, got {shape}. "
-                             "Use another initialiser for vectors (e.g. 'zeros' for biases).")
+            raise ValueError(
+                f"Orthogonal: expected a shape of rank 2 or more, got {shape}. "
+                "Use another initialiser for vectors (e.g. 'zeros' for biases)."
+            )
         rows, cols = math.prod(shape[:-1]), shape[-1]
         A = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
         Q, R = np.linalg.qr(A)
@@ -298,4 +314,3 @@ class Orthogonal(RandomInitializer):
 
     def get_config(self):
         return {**super().get_config(), "gain": self.gain}
-

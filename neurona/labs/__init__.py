@@ -58,5 +58,7 @@ def get(name: str) -> ModuleType:
         if module.NAME == name:
             return module
     names = sorted(m.NAME for m in _lab_modules())
-    raise ValueError(f"unknown lab {name!r}.{did_you_mean(name, names)} The labs are: "
-                     f"{', '.join(names)} (`neurona labs` describes them).")
+    raise ValueError(
+        f"unknown lab {name!r}.{did_you_mean(name, names)} The labs are: "
+        f"{', '.join(names)} (`neurona labs` describes them)."
+    )

@@ -22,8 +22,17 @@ from neurona import datasets
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
-__all__ = ["ForecastData", "format_table", "mae", "metrics_table", "naive_forecast",
-           "one_step_forecast", "prepare", "rmse", "run_forecast_lab"]
+__all__ = [
+    "ForecastData",
+    "format_table",
+    "mae",
+    "metrics_table",
+    "naive_forecast",
+    "one_step_forecast",
+    "prepare",
+    "rmse",
+    "run_forecast_lab",
+]
 
 
 def rmse(actual: ArrayLike, forecast: ArrayLike) -> float:
@@ -52,8 +61,10 @@ def _pair(where: str, actual: ArrayLike, forecast: ArrayLike) -> tuple[np.ndarra
     actual = np.asarray(actual, dtype=np.float64).ravel()
     forecast = np.asarray(forecast, dtype=np.float64).ravel()
     if actual.shape != forecast.shape or actual.size == 0:
-        raise ValueError(f"{where}: expected actual and forecast values of one non-zero length, "
-                         f"got {actual.size} and {forecast.size}.")
+        raise ValueError(
+            f"{where}: expected actual and forecast values of one non-zero length, "
+            f"got {actual.size} and {forecast.size}."
+        )
     return actual, forecast
 
 
@@ -66,9 +77,11 @@ def naive_forecast(series: ArrayLike, test_days: int) -> np.ndarray:
     """
     series = np.asarray(series)
     if not 1 <= test_days < len(series):
-        raise ValueError(f"naive_forecast: expected 1 <= test_days < {len(series)} (the series "
-                         f"length), got {test_days}.")
-    return series[len(series) - test_days - 1:-1].copy()
+        raise ValueError(
+            f"naive_forecast: expected 1 <= test_days < {len(series)} (the series "
+            f"length), got {test_days}."
+        )
+    return series[len(series) - test_days - 1 : -1].copy()
 
 
 @dataclass
@@ -102,26 +115,32 @@ class ForecastData:
     @property
     def actual(self) -> np.ndarray:
         """The prices of the test period, shape (test_days,)."""
-        return self.prices[-self.test_days:]
+        return self.prices[-self.test_days :]
 
     @property
     def test_dates(self) -> np.ndarray:
         """The dates of the test period."""
-        return self.dates[-self.test_days:]
+        return self.dates[-self.test_days :]
 
     def scale(self, values: ArrayLike) -> np.ndarray:
         """s' = (s − low) / (high − low), float32."""
-        return ((np.asarray(values, dtype=np.float64) - self.low)
-                / (self.high - self.low)).astype(np.float32)
+        return ((np.asarray(values, dtype=np.float64) - self.low) / (self.high - self.low)).astype(
+            np.float32
+        )
 
     def unscale(self, values: ArrayLike) -> np.ndarray:
         """s = low + s' (high − low), float64 (back to prices)."""
         return self.low + np.asarray(values, dtype=np.float64) * (self.high - self.low)
 
 
-def prepare(prices: ArrayLike, lookback: int = 14, test_days: int = 60,
-            train_days: int | None = None, dates: ArrayLike | None = None,
-            sequence: bool = False) -> ForecastData:
+def prepare(
+    prices: ArrayLike,
+    lookback: int = 14,
+    test_days: int = 60,
+    train_days: int | None = None,
+    dates: ArrayLike | None = None,
+    sequence: bool = False,
+) -> ForecastData:
     """Split a price series chronologically, scale it on the training period, cut windows.
 
         training period: the ``train_days`` values before the last ``test_days`` (all of them
@@ -150,20 +169,23 @@ def prepare(prices: ArrayLike, lookback: int = 14, test_days: int = 60,
     prices = np.asarray(prices, dtype=np.float64).ravel()
     dates = np.arange(len(prices)) if dates is None else np.asarray(dates)
     if train_days is not None:
-        prices, dates = prices[-(train_days + test_days):], dates[-(train_days + test_days):]
+        prices, dates = prices[-(train_days + test_days) :], dates[-(train_days + test_days) :]
     n_train = len(prices) - test_days
     if test_days < 1 or n_train < lookback + 1:
-        raise ValueError(f"prepare: expected 1 <= test_days and a training period of at least "
-                         f"lookback + 1 = {lookback + 1} days, got test_days={test_days} and "
-                         f"{n_train} training days. Use a shorter lookback or more data.")
+        raise ValueError(
+            f"prepare: expected 1 <= test_days and a training period of at least "
+            f"lookback + 1 = {lookback + 1} days, got test_days={test_days} and "
+            f"{n_train} training days. Use a shorter lookback or more data."
+        )
     train = prices[:n_train]
     _, low, high = datasets.normalize(train, axis=None)  # min, max of the training period only
-    data = ForecastData(dates, prices, float(low), float(high), None, None, None, lookback,
-                        test_days)
+    data = ForecastData(
+        dates, prices, float(low), float(high), None, None, None, lookback, test_days
+    )
     scaled = data.scale(prices)
     x_train, y_train = datasets.timeseries_windows(scaled[:n_train], lookback)
     # the windows whose target is a test day: they start at T − m − L
-    x_test, _ = datasets.timeseries_windows(scaled[n_train - lookback:], lookback)
+    x_test, _ = datasets.timeseries_windows(scaled[n_train - lookback :], lookback)
     shape = (lambda x: x[..., None]) if sequence else (lambda x: x)
     data.x_train, data.y_train, data.x_test = shape(x_train), y_train[:, None], shape(x_test)
     return data
@@ -196,8 +218,10 @@ def metrics_table(actual: ArrayLike, forecasts: dict[str, ArrayLike]) -> list[di
         >>> [(row["model"], row["mae"], row["rmse_vs_naive"]) for row in rows]
         [('naive', 0.5, 1.0), ('model', 0.25, 0.5)]
     """
-    rows = [{"model": name, "rmse": rmse(actual, f), "mae": mae(actual, f)}
-            for name, f in forecasts.items()]
+    rows = [
+        {"model": name, "rmse": rmse(actual, f), "mae": mae(actual, f)}
+        for name, f in forecasts.items()
+    ]
     if "naive" in forecasts:
         naive = rmse(actual, forecasts["naive"])
         for row in rows:
@@ -216,17 +240,30 @@ def format_table(rows: list[dict]) -> str:
     lines = [f"{'model':<14}{'RMSE':>12}{'MAE':>12}"]
     for row in rows:
         extra = f"   ({row['rmse_vs_naive']:.3f} × naive)" if "rmse_vs_naive" in row else ""
-        lines.append(f"{row['model']:<14}{row['rmse']:>12.4f}{row['mae']:>12.4f}"
-                     + (extra if row["model"] != "naive" else ""))
+        lines.append(
+            f"{row['model']:<14}{row['rmse']:>12.4f}{row['mae']:>12.4f}"
+            + (extra if row["model"] != "naive" else "")
+        )
     return "\n".join(lines)
 
 
-def run_forecast_lab(name: str, builders: dict[str, Callable[[ForecastData], Any]], *,
-                     coin: str = "btc", lookback: int = 14, test_days: int = 60,
-                     train_days: int | None = 1095, epochs: int = 100, batch_size: int = 32,
-                     sequence: bool = False, seed: int = 0, out: Any = None,
-                     callbacks: Callable[[], list] | None = None, validation_split: float = 0.1,
-                     print_fn: Any = print) -> dict:
+def run_forecast_lab(
+    name: str,
+    builders: dict[str, Callable[[ForecastData], Any]],
+    *,
+    coin: str = "btc",
+    lookback: int = 14,
+    test_days: int = 60,
+    train_days: int | None = 1095,
+    epochs: int = 100,
+    batch_size: int = 32,
+    sequence: bool = False,
+    seed: int = 0,
+    out: Any = None,
+    callbacks: Callable[[], list] | None = None,
+    validation_split: float = 0.1,
+    print_fn: Any = print,
+) -> dict:
     """The whole lab: load the prices, :func:`prepare`, build and fit each model
     (``builders[label](data)`` returns a compiled Keras-style model), forecast the test period
     one step ahead, add the naive forecast, tabulate, plot and write the report.
@@ -255,35 +292,63 @@ def run_forecast_lab(name: str, builders: dict[str, Callable[[ForecastData], Any
     say = print_fn or (lambda line: None)
     dates, prices = datasets.load_crypto_prices(coin, dtype="float64")
     data = prepare(prices, lookback, test_days, train_days, dates, sequence)
-    say(f"{name}: {coin.upper()} daily close, {len(data.x_train)} training windows of "
+    say(
+        f"{name}: {coin.upper()} daily close, {len(data.x_train)} training windows of "
         f"{lookback} days (to {data.dates[-test_days - 1]}), forecasting {test_days} days "
-        f"{data.test_dates[0]} … {data.test_dates[-1]} one step ahead")
+        f"{data.test_dates[0]} … {data.test_dates[-1]} one step ahead"
+    )
     forecasts = {"naive": naive_forecast(data.prices, test_days)}
     histories, trained = {}, {}
     for label, build in builders.items():
         set_random_seed(seed)
         model = build(data)
-        history = model.fit(data.x_train, data.y_train, epochs=epochs, batch_size=batch_size,
-                            validation_split=validation_split, shuffle=True, verbose=0,
-                            callbacks=callbacks() if callbacks else None)
+        history = model.fit(
+            data.x_train,
+            data.y_train,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_split=validation_split,
+            shuffle=True,
+            verbose=0,
+            callbacks=callbacks() if callbacks else None,
+        )
         histories[label] = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         forecasts[label] = one_step_forecast(
-            lambda x, m=model: m.predict(x, batch_size=256, verbose=0), data)
+            lambda x, m=model: m.predict(x, batch_size=256, verbose=0), data
+        )
         trained[label] = model
     table = metrics_table(data.actual, forecasts)
     say(format_table(table))
-    results = {"lab": name, "coin": coin, "lookback": lookback, "test_days": test_days,
-               "train_days": train_days, "epochs": epochs, "batch_size": batch_size, "seed": seed,
-               "scaler": {"low": data.low, "high": data.high}, "table": table,
-               "test_dates": [str(d) for d in data.test_dates], "actual": data.actual.tolist(),
-               "forecasts": {k: v.tolist() for k, v in forecasts.items()},
-               "histories": histories}
+    results = {
+        "lab": name,
+        "coin": coin,
+        "lookback": lookback,
+        "test_days": test_days,
+        "train_days": train_days,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "seed": seed,
+        "scaler": {"low": data.low, "high": data.high},
+        "table": table,
+        "test_dates": [str(d) for d in data.test_dates],
+        "actual": data.actual.tolist(),
+        "forecasts": {k: v.tolist() for k, v in forecasts.items()},
+        "histories": histories,
+    }
     _write_report(Report(name, out), name, coin, data, forecasts, histories, trained, results)
     return results
 
 
-def _write_report(report: Report, name: str, coin: str, data: ForecastData, forecasts: dict,
-                  histories: dict, trained: dict, results: dict) -> None:
+def _write_report(
+    report: Report,
+    name: str,
+    coin: str,
+    data: ForecastData,
+    forecasts: dict,
+    histories: dict,
+    trained: dict,
+    results: dict,
+) -> None:
     if not report.enabled:
         return
     from neurona import viz
@@ -292,12 +357,27 @@ def _write_report(report: Report, name: str, coin: str, data: ForecastData, fore
     table = report.path("table.txt")  # the metrics table as printed, for reading without code
     table.write_text(format_table(results["table"]) + "\n", encoding="utf-8")
     report.files.append(table)
-    report.plot("forecast.png", viz.plot_forecast, data.actual, forecasts,
-                index=data.test_dates, title=f"{name}: {coin.upper()} one-step-ahead forecast")
-    curves = {f"{label} {key}": values for label, history in histories.items()
-              for key, values in history.items() if key in ("loss", "val_loss")}
-    report.plot("curves.png", viz.plot_curves, curves, ylabel="MSE (scaled prices)",
-                title=f"{name}: training curves", logy=True)
+    report.plot(
+        "forecast.png",
+        viz.plot_forecast,
+        data.actual,
+        forecasts,
+        index=data.test_dates,
+        title=f"{name}: {coin.upper()} one-step-ahead forecast",
+    )
+    curves = {
+        f"{label} {key}": values
+        for label, history in histories.items()
+        for key, values in history.items()
+        if key in ("loss", "val_loss")
+    }
+    report.plot(
+        "curves.png",
+        viz.plot_curves,
+        curves,
+        ylabel="MSE (scaled prices)",
+        title=f"{name}: training curves",
+        logy=True,
+    )
     for label, model in trained.items():
-        report.save_model(model, f"model-{label}.neurona" if len(trained) > 1 else
-                          "model.neurona")
+        report.save_model(model, f"model-{label}.neurona" if len(trained) > 1 else "model.neurona")

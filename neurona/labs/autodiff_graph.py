@@ -15,8 +15,10 @@ from neurona.labs._report import Report
 from neurona.viz import render_graph
 
 NAME = "autodiff-graph"
-DESCRIPTION = ("the course's graph c = a + b, d = b + 1, e = c·d: values and gradients by "
-               "reverse and forward mode, drawn")
+DESCRIPTION = (
+    "the course's graph c = a + b, d = b + 1, e = c·d: values and gradients by "
+    "reverse and forward mode, drawn"
+)
 
 
 def course_graph(a: float = 2.0, b: float = 1.0) -> dict:
@@ -40,8 +42,9 @@ def course_graph(a: float = 2.0, b: float = 1.0) -> dict:
     return {"a": a, "b": b, "c": c, "d": d, "e": e}
 
 
-def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
-        print_fn=print) -> dict:
+def run(
+    epochs: int | None = None, out=None, seed: int = 0, fast: bool = False, print_fn=print
+) -> dict:
     """The lab: print values and gradients by reverse mode and by forward mode (``nr.jvp``),
     and write metrics.json, graph.dot and graph.svg (Graphviz, or matplotlib without it).
 
@@ -73,18 +76,23 @@ def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
     agree = all(forward[k] == reverse[k] for k in forward)
     print_fn("c = a + b,  d = b + 1,  e = c·d   at a = 2, b = 1")
     print_fn("values:  " + ",  ".join(f"{k} = {v:g}" for k, v in values.items()))
-    print_fn("reverse mode (one backward sweep from e): "
-             + ",  ".join(f"{k} = {v:g}" for k, v in reverse.items()))
-    print_fn("forward mode (one jvp per input):         "
-             + ",  ".join(f"{k} = {v:g}" for k, v in forward.items()))
+    print_fn(
+        "reverse mode (one backward sweep from e): "
+        + ",  ".join(f"{k} = {v:g}" for k, v in reverse.items())
+    )
+    print_fn(
+        "forward mode (one jvp per input):         "
+        + ",  ".join(f"{k} = {v:g}" for k, v in forward.items())
+    )
     print_fn(f"both modes agree: {agree}  (by hand: ∂e/∂a = d = 2, ∂e/∂b = d + c = 5)")
     results = {"values": values, "reverse": reverse, "forward": forward, "modes_agree": agree}
     report = Report(NAME, out)
     report.write_json("metrics.json", results)
     if report.enabled:
         try:
-            picture = render_graph(to_dot(t["e"], title="e = (a + b)(b + 1)"),
-                                   report.path("graph.svg"))
+            picture = render_graph(
+                to_dot(t["e"], title="e = (a + b)(b + 1)"), report.path("graph.svg")
+            )
             report.files += [picture.with_suffix(".dot"), picture]
         except ImportError as error:  # neither Graphviz nor matplotlib: the .dot is written
             report.notes.append(str(error))

@@ -15,8 +15,10 @@ from neurona import layers, models
 from neurona.labs._forecast import ForecastData, run_forecast_lab
 
 NAME = "crypto-deep-lstm"
-DESCRIPTION = ("two stacked LSTM(50) layers (return_sequences=True) forecast Bitcoin's last "
-               "60 days one step ahead, against the naive forecast")
+DESCRIPTION = (
+    "two stacked LSTM(50) layers (return_sequences=True) forecast Bitcoin's last "
+    "60 days one step ahead, against the naive forecast"
+)
 
 
 def build_deep_lstm(data: ForecastData, depth: int = 2) -> models.Sequential:
@@ -30,19 +32,29 @@ def build_deep_lstm(data: ForecastData, depth: int = 2) -> models.Sequential:
         ([True, False], (None, 1))
     """
     stack = [layers.LSTM(50, return_sequences=True) for _ in range(depth - 1)]
-    model = models.Sequential([
-        layers.Input((data.lookback, 1)),
-        *stack,
-        layers.LSTM(50),
-        layers.Dense(1),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((data.lookback, 1)),
+            *stack,
+            layers.LSTM(50),
+            layers.Dense(1),
+        ]
+    )
     model.compile(optimizer="adam", loss="mse")
     return model
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, coin: str = "btc", lookback: int = 14, test_days: int = 60,
-        train_days: int | None = 1095) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    coin: str = "btc",
+    lookback: int = 14,
+    test_days: int = 60,
+    train_days: int | None = 1095,
+) -> dict:
     """Train the stacked LSTM and forecast the last ``test_days`` days one step ahead.
 
     Args:
@@ -65,6 +77,16 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
     epochs = (1 if fast else 50) if epochs is None else int(epochs)
     if fast:
         train_days = 365
-    return run_forecast_lab(NAME, {"deep-lstm": build_deep_lstm}, coin=coin, lookback=lookback,
-                            test_days=test_days, train_days=train_days, epochs=epochs,
-                            sequence=True, seed=seed, out=out, print_fn=print_fn)
+    return run_forecast_lab(
+        NAME,
+        {"deep-lstm": build_deep_lstm},
+        coin=coin,
+        lookback=lookback,
+        test_days=test_days,
+        train_days=train_days,
+        epochs=epochs,
+        sequence=True,
+        seed=seed,
+        out=out,
+        print_fn=print_fn,
+    )

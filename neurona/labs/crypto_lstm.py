@@ -14,8 +14,10 @@ from neurona import layers, models
 from neurona.labs._forecast import ForecastData, run_forecast_lab
 
 NAME = "crypto-lstm"
-DESCRIPTION = ("an LSTM(50) without regularisation forecasts Bitcoin's last 60 days one step "
-               "ahead, against the naive forecast")
+DESCRIPTION = (
+    "an LSTM(50) without regularisation forecasts Bitcoin's last 60 days one step "
+    "ahead, against the naive forecast"
+)
 
 
 def build_lstm(data: ForecastData) -> models.Sequential:
@@ -27,18 +29,28 @@ def build_lstm(data: ForecastData) -> models.Sequential:
         >>> build_lstm(prepare(np.arange(30.0), 14, 5, sequence=True)).count_params()
         10451
     """
-    model = models.Sequential([
-        layers.Input((data.lookback, 1)),
-        layers.LSTM(50),
-        layers.Dense(1),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((data.lookback, 1)),
+            layers.LSTM(50),
+            layers.Dense(1),
+        ]
+    )
     model.compile(optimizer="adam", loss="mse")
     return model
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, coin: str = "btc", lookback: int = 14, test_days: int = 60,
-        train_days: int | None = 1095) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    coin: str = "btc",
+    lookback: int = 14,
+    test_days: int = 60,
+    train_days: int | None = 1095,
+) -> dict:
     """Train the LSTM on the ``train_days`` before the test period (last 10 % of the windows
     for validation) and forecast the last ``test_days`` days one step ahead.
 
@@ -66,6 +78,16 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
     epochs = (1 if fast else 50) if epochs is None else int(epochs)
     if fast:
         train_days = 365
-    return run_forecast_lab(NAME, {"lstm": build_lstm}, coin=coin, lookback=lookback,
-                            test_days=test_days, train_days=train_days, epochs=epochs,
-                            sequence=True, seed=seed, out=out, print_fn=print_fn)
+    return run_forecast_lab(
+        NAME,
+        {"lstm": build_lstm},
+        coin=coin,
+        lookback=lookback,
+        test_days=test_days,
+        train_days=train_days,
+        epochs=epochs,
+        sequence=True,
+        seed=seed,
+        out=out,
+        print_fn=print_fn,
+    )

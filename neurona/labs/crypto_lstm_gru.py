@@ -16,8 +16,10 @@ from neurona.labs._forecast import ForecastData, run_forecast_lab
 from neurona.labs.crypto_lstm import build_lstm
 
 NAME = "crypto-lstm-gru"
-DESCRIPTION = ("LSTM(50) against GRU(50) on the same Bitcoin windows: one-step-ahead forecasts "
-               "of the last 60 days and the naive forecast")
+DESCRIPTION = (
+    "LSTM(50) against GRU(50) on the same Bitcoin windows: one-step-ahead forecasts "
+    "of the last 60 days and the naive forecast"
+)
 
 
 def build_gru(data: ForecastData) -> models.Sequential:
@@ -29,18 +31,28 @@ def build_gru(data: ForecastData) -> models.Sequential:
         >>> build_gru(prepare(np.arange(30.0), 14, 5, sequence=True)).count_params()
         8001
     """
-    model = models.Sequential([
-        layers.Input((data.lookback, 1)),
-        layers.GRU(50),
-        layers.Dense(1),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((data.lookback, 1)),
+            layers.GRU(50),
+            layers.Dense(1),
+        ]
+    )
     model.compile(optimizer="adam", loss="mse")
     return model
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, coin: str = "btc", lookback: int = 14, test_days: int = 60,
-        train_days: int | None = 1095) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    coin: str = "btc",
+    lookback: int = 14,
+    test_days: int = 60,
+    train_days: int | None = 1095,
+) -> dict:
     """Train an LSTM and a GRU from the same seed on the same windows; tabulate both against
     the naive forecast.
 
@@ -65,6 +77,16 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
     epochs = (1 if fast else 50) if epochs is None else int(epochs)
     if fast:
         train_days = 365
-    return run_forecast_lab(NAME, {"lstm": build_lstm, "gru": build_gru}, coin=coin,
-                            lookback=lookback, test_days=test_days, train_days=train_days,
-                            epochs=epochs, sequence=True, seed=seed, out=out, print_fn=print_fn)
+    return run_forecast_lab(
+        NAME,
+        {"lstm": build_lstm, "gru": build_gru},
+        coin=coin,
+        lookback=lookback,
+        test_days=test_days,
+        train_days=train_days,
+        epochs=epochs,
+        sequence=True,
+        seed=seed,
+        out=out,
+        print_fn=print_fn,
+    )

@@ -22,12 +22,15 @@ from neurona.callbacks import EarlyStopping
 from neurona.labs._forecast import ForecastData, run_forecast_lab
 
 NAME = "crypto-lstm-reg"
-DESCRIPTION = ("an LSTM with dropout, L2 on the kernels and early stopping forecasts Bitcoin's "
-               "last 60 days, against the naive forecast")
+DESCRIPTION = (
+    "an LSTM with dropout, L2 on the kernels and early stopping forecasts Bitcoin's "
+    "last 60 days, against the naive forecast"
+)
 
 
-def build_regularised_lstm(data: ForecastData, rate: float = 0.2,
-                           l2: float = 1e-4) -> models.Sequential:
+def build_regularised_lstm(
+    data: ForecastData, rate: float = 0.2, l2: float = 1e-4
+) -> models.Sequential:
     """(lookback, 1) → LSTM(50, recurrent dropout, L2 kernel) → Dropout → Dense(1, L2 kernel).
 
     Example:
@@ -37,12 +40,14 @@ def build_regularised_lstm(data: ForecastData, rate: float = 0.2,
         >>> [type(layer).__name__ for layer in model.layers]
         ['LSTM', 'Dropout', 'Dense']
     """
-    model = models.Sequential([
-        layers.Input((data.lookback, 1)),
-        layers.LSTM(50, recurrent_dropout=rate, kernel_regularizer=regularizers.L2(l2)),
-        layers.Dropout(rate),
-        layers.Dense(1, kernel_regularizer=regularizers.L2(l2)),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((data.lookback, 1)),
+            layers.LSTM(50, recurrent_dropout=rate, kernel_regularizer=regularizers.L2(l2)),
+            layers.Dropout(rate),
+            layers.Dense(1, kernel_regularizer=regularizers.L2(l2)),
+        ]
+    )
     model.compile(optimizer="adam", loss="mse")
     return model
 
@@ -58,9 +63,18 @@ def early_stopping(patience: int = 10) -> list:
     return [EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)]
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, coin: str = "btc", lookback: int = 14, test_days: int = 60,
-        train_days: int | None = 1095, patience: int = 10) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    coin: str = "btc",
+    lookback: int = 14,
+    test_days: int = 60,
+    train_days: int | None = 1095,
+    patience: int = 10,
+) -> dict:
     """Train the regularised LSTM with early stopping on the validation loss (the last 10 % of
     the training windows) and forecast the last ``test_days`` days one step ahead.
 
@@ -85,10 +99,20 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
     epochs = (2 if fast else 100) if epochs is None else int(epochs)
     if fast:
         train_days = 365
-    results = run_forecast_lab(NAME, {"lstm-reg": build_regularised_lstm}, coin=coin,
-                               lookback=lookback, test_days=test_days, train_days=train_days,
-                               epochs=epochs, sequence=True, seed=seed, out=out,
-                               callbacks=lambda: early_stopping(patience), print_fn=print_fn)
+    results = run_forecast_lab(
+        NAME,
+        {"lstm-reg": build_regularised_lstm},
+        coin=coin,
+        lookback=lookback,
+        test_days=test_days,
+        train_days=train_days,
+        epochs=epochs,
+        sequence=True,
+        seed=seed,
+        out=out,
+        callbacks=lambda: early_stopping(patience),
+        print_fn=print_fn,
+    )
     results["epochs_trained"] = len(results["histories"]["lstm-reg"]["loss"])
     results["patience"] = patience
     return results

@@ -17,8 +17,10 @@ from neurona import layers, models
 from neurona.labs._forecast import ForecastData, run_forecast_lab
 
 NAME = "crypto-mlp"
-DESCRIPTION = ("an MLP on 14 lagged daily prices forecasts Bitcoin's last 60 days one step "
-               "ahead, against the naive forecast (RMSE, MAE)")
+DESCRIPTION = (
+    "an MLP on 14 lagged daily prices forecasts Bitcoin's last 60 days one step "
+    "ahead, against the naive forecast (RMSE, MAE)"
+)
 
 
 def build_mlp(data: ForecastData) -> models.Sequential:
@@ -30,19 +32,29 @@ def build_mlp(data: ForecastData) -> models.Sequential:
         >>> build_mlp(prepare(np.arange(30.0), lookback=14, test_days=5)).count_params()
         3073
     """
-    model = models.Sequential([
-        layers.Input((data.lookback,)),
-        layers.Dense(64, activation="relu"),
-        layers.Dense(32, activation="relu"),
-        layers.Dense(1),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((data.lookback,)),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(32, activation="relu"),
+            layers.Dense(1),
+        ]
+    )
     model.compile(optimizer="adam", loss="mse")
     return model
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, coin: str = "btc", lookback: int = 14, test_days: int = 60,
-        train_days: int | None = 1095) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    coin: str = "btc",
+    lookback: int = 14,
+    test_days: int = 60,
+    train_days: int | None = 1095,
+) -> dict:
     """Train the MLP on the ``train_days`` before the test period and forecast the last
     ``test_days`` days one step ahead; compare with the naive forecast.
 
@@ -71,6 +83,15 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
     epochs = (2 if fast else 100) if epochs is None else int(epochs)
     if fast:
         train_days = 365
-    return run_forecast_lab(NAME, {"mlp": build_mlp}, coin=coin, lookback=lookback,
-                            test_days=test_days, train_days=train_days, epochs=epochs, seed=seed,
-                            out=out, print_fn=print_fn)
+    return run_forecast_lab(
+        NAME,
+        {"mlp": build_mlp},
+        coin=coin,
+        lookback=lookback,
+        test_days=test_days,
+        train_days=train_days,
+        epochs=epochs,
+        seed=seed,
+        out=out,
+        print_fn=print_fn,
+    )

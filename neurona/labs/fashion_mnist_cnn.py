@@ -27,8 +27,10 @@ from neurona.labs.fashion_mnist_mlp import build_model as build_mlp
 from neurona.utils import set_random_seed
 
 NAME = "fashion-mnist-cnn"
-DESCRIPTION = ("a small CNN (two conv + pool blocks) against the 784-128-10 MLP on "
-               "Fashion-MNIST: test accuracy and learning curves")
+DESCRIPTION = (
+    "a small CNN (two conv + pool blocks) against the 784-128-10 MLP on "
+    "Fashion-MNIST: test accuracy and learning curves"
+)
 
 FAST_TRAIN, FAST_TEST = 1000, 500  # fast mode: the first images of each split
 
@@ -41,35 +43,63 @@ def build_cnn() -> models.Sequential:
         >>> model.output_shape, model.count_params()
         ((None, 10), 225034)
     """
-    model = models.Sequential([
-        layers.Input((28, 28, 1)),
-        layers.Conv2D(32, 3, activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu"),
-        layers.Dense(10, activation="softmax"),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
-def _train(model: models.Sequential, x_train, y_train, x_test, y_test, epochs: int,
-           batch_size: int, patience: int) -> dict:
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                        validation_split=0.1, callbacks=early_stopping(patience), verbose=0)
+def _train(
+    model: models.Sequential,
+    x_train,
+    y_train,
+    x_test,
+    y_test,
+    epochs: int,
+    batch_size: int,
+    patience: int,
+) -> dict:
+    history = model.fit(
+        x_train,
+        y_train,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_split=0.1,
+        callbacks=early_stopping(patience),
+        verbose=0,
+    )
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
     predicted = model.predict(x_test, batch_size=256, verbose=0).argmax(axis=1)
-    return {"test_loss": float(test_loss), "test_accuracy": float(test_accuracy),
-            "epochs_trained": len(history.history["loss"]), "params": model.count_params(),
-            "per_class_accuracy": dict(zip(CLASS_NAMES, per_class_accuracy(y_test, predicted))),
-            "history": {k: [float(v) for v in vals] for k, vals in history.history.items()}}
+    return {
+        "test_loss": float(test_loss),
+        "test_accuracy": float(test_accuracy),
+        "epochs_trained": len(history.history["loss"]),
+        "params": model.count_params(),
+        "per_class_accuracy": dict(zip(CLASS_NAMES, per_class_accuracy(y_test, predicted))),
+        "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
+    }
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, patience: int = 3, batch_size: int = 32,
-        compare: bool = True) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    patience: int = 3,
+    batch_size: int = 32,
+    compare: bool = True,
+) -> dict:
     """Train the CNN (and, with ``compare``, the MLP of ``fashion-mnist-mlp`` from the same
     seed, on the same images, with the same validation split and early stopping) and report
     both test accuracies.
@@ -105,21 +135,36 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
         x_test, y_test = x_test[:FAST_TEST], y_test[:FAST_TEST]
     x_train = x_train.astype(np.float32)[..., None] / 255  # (n, 28, 28, 1): channels last
     x_test = x_test.astype(np.float32)[..., None] / 255
-    say(f"fashion-mnist-cnn: {len(x_train)} training images (10 % for validation), "
-        f"{len(x_test)} test images, at most {epochs} epochs per network")
-    trained, results = {}, {"lab": NAME, "seed": seed, "epochs": epochs, "fast": fast,
-                            "batch_size": batch_size, "patience": patience,
-                            "n_train": len(x_train), "n_test": len(x_test)}
+    say(
+        f"fashion-mnist-cnn: {len(x_train)} training images (10 % for validation), "
+        f"{len(x_test)} test images, at most {epochs} epochs per network"
+    )
+    trained, results = (
+        {},
+        {
+            "lab": NAME,
+            "seed": seed,
+            "epochs": epochs,
+            "fast": fast,
+            "batch_size": batch_size,
+            "patience": patience,
+            "n_train": len(x_train),
+            "n_test": len(x_test),
+        },
+    )
     builders = {"cnn": (build_cnn, x_train, x_test)}
     if compare:  # the MLP reads the same images without the channel axis
         builders["mlp"] = (build_mlp, x_train[..., 0], x_test[..., 0])
     for label, (build, x_fit, x_eval) in builders.items():
         set_random_seed(seed)
         trained[label] = build()
-        results[label] = _train(trained[label], x_fit, y_train, x_eval, y_test, epochs,
-                                batch_size, patience)
-        say(f"{label}: test accuracy {results[label]['test_accuracy']:.4f} after "
-            f"{results[label]['epochs_trained']} epochs ({results[label]['params']} weights)")
+        results[label] = _train(
+            trained[label], x_fit, y_train, x_eval, y_test, epochs, batch_size, patience
+        )
+        say(
+            f"{label}: test accuracy {results[label]['test_accuracy']:.4f} after "
+            f"{results[label]['epochs_trained']} epochs ({results[label]['params']} weights)"
+        )
     if compare:
         results["cnn_beats_mlp"] = results["cnn"]["test_accuracy"] > results["mlp"]["test_accuracy"]
     _write_report(Report(NAME, out), trained, results)
@@ -132,11 +177,21 @@ def _write_report(report: Report, trained: dict, results: dict) -> None:
     from neurona import viz
 
     report.write_json("metrics.json", results)
-    report.plot("curves.png", viz.plot_history, results["cnn"]["history"],
-                title="CNN on Fashion-MNIST: learning curves")
-    curves = {f"{label} val_accuracy": results[label]["history"]["val_accuracy"]
-              for label in trained}
-    report.plot("comparison.png", viz.plot_curves, curves, ylabel="validation accuracy",
-                title="CNN against MLP on Fashion-MNIST")
+    report.plot(
+        "curves.png",
+        viz.plot_history,
+        results["cnn"]["history"],
+        title="CNN on Fashion-MNIST: learning curves",
+    )
+    curves = {
+        f"{label} val_accuracy": results[label]["history"]["val_accuracy"] for label in trained
+    }
+    report.plot(
+        "comparison.png",
+        viz.plot_curves,
+        curves,
+        ylabel="validation accuracy",
+        title="CNN against MLP on Fashion-MNIST",
+    )
     for label, model in trained.items():
         report.save_model(model, "model.neurona" if label == "cnn" else f"model-{label}.neurona")

@@ -22,11 +22,23 @@ from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
 NAME = "fashion-mnist-mlp"
-DESCRIPTION = ("a 784-128 relu-10 softmax MLP on Fashion-MNIST with early stopping: test "
-               "accuracy per class and learning curves")
+DESCRIPTION = (
+    "a 784-128 relu-10 softmax MLP on Fashion-MNIST with early stopping: test "
+    "accuracy per class and learning curves"
+)
 
-CLASS_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-               "Sneaker", "Bag", "Ankle boot")
+CLASS_NAMES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
 FAST_TRAIN, FAST_TEST = 1000, 500  # fast mode: the first images of each split
 
 
@@ -37,12 +49,14 @@ def build_model() -> models.Sequential:
         >>> build_model().count_params()  # 784·128 + 128 + 128·10 + 10
         101770
     """
-    model = models.Sequential([
-        layers.Input((28, 28)),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu"),
-        layers.Dense(10, activation="softmax"),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((28, 28)),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -74,8 +88,15 @@ def early_stopping(patience: int) -> list:
     return [EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)]
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, patience: int = 3, batch_size: int = 32) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    patience: int = 3,
+    batch_size: int = 32,
+) -> dict:
     """Train the MLP with early stopping and report its test accuracy, overall and per class.
 
     Args:
@@ -109,18 +130,34 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
     x_test = x_test.astype(np.float32) / 255
     set_random_seed(seed)
     model = build_model()
-    print_fn(f"fashion-mnist-mlp: {len(x_train)} training images (10 % for validation), "
-             f"{len(x_test)} test images, at most {epochs} epochs")
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                        validation_split=0.1, callbacks=early_stopping(patience), verbose=0)
+    print_fn(
+        f"fashion-mnist-mlp: {len(x_train)} training images (10 % for validation), "
+        f"{len(x_test)} test images, at most {epochs} epochs"
+    )
+    history = model.fit(
+        x_train,
+        y_train,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_split=0.1,
+        callbacks=early_stopping(patience),
+        verbose=0,
+    )
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
     predicted = model.predict(x_test, batch_size=256, verbose=0).argmax(axis=1)
     per_class = dict(zip(CLASS_NAMES, per_class_accuracy(y_test, predicted)))
     results = {
-        "lab": NAME, "seed": seed, "epochs": epochs, "batch_size": batch_size, "fast": fast,
-        "patience": patience, "n_train": len(x_train), "n_test": len(x_test),
+        "lab": NAME,
+        "seed": seed,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "fast": fast,
+        "patience": patience,
+        "n_train": len(x_train),
+        "n_test": len(x_test),
         "epochs_trained": len(history.history["loss"]),
-        "test_loss": float(test_loss), "test_accuracy": float(test_accuracy),
+        "test_loss": float(test_loss),
+        "test_accuracy": float(test_accuracy),
         "per_class_accuracy": per_class,
         "history": {key: [float(v) for v in values] for key, values in history.history.items()},
     }
@@ -132,7 +169,8 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
         from neurona import viz
 
         report.write_json("metrics.json", results)
-        report.plot("curves.png", viz.plot_history, history,
-                    title="MLP on Fashion-MNIST: learning curves")
+        report.plot(
+            "curves.png", viz.plot_history, history, title="MLP on Fashion-MNIST: learning curves"
+        )
         report.save_model(model)
     return results

@@ -24,8 +24,10 @@ from neurona.metrics import confusion_matrix_report, roc_auc
 from neurona.viz import plot_curves
 
 NAME = "logistic-neuron"
-DESCRIPTION = ("logistic regression on breast cancer Wisconsin (Coimbra without scikit-learn): "
-               "accuracy, AUC and the confusion-matrix rates")
+DESCRIPTION = (
+    "logistic regression on breast cancer Wisconsin (Coimbra without scikit-learn): "
+    "accuracy, AUC and the confusion-matrix rates"
+)
 
 
 def load_data(seed: int = 0, prefer: str = "wisconsin") -> dict:
@@ -53,16 +55,23 @@ def load_data(seed: int = 0, prefer: str = "wisconsin") -> dict:
         X, y = load_breast_cancer_coimbra()
         name = "Breast Cancer Coimbra (shipped with neurona)"
     X = np.asarray(X, dtype=np.float64)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=seed,
-                                                        stratify=y)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=seed, stratify=y
+    )
     X_train, mu, sigma = standardize(X_train)
     X_test, _, _ = standardize(X_test, mu, sigma)
-    return {"name": name, "X_train": X_train, "y_train": y_train, "X_test": X_test,
-            "y_test": y_test}
+    return {
+        "name": name,
+        "X_train": X_train,
+        "y_train": y_train,
+        "X_test": X_test,
+        "y_test": y_test,
+    }
 
 
-def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
-        print_fn=print) -> dict:
+def run(
+    epochs: int | None = None, out=None, seed: int = 0, fast: bool = False, print_fn=print
+) -> dict:
     """The lab: train a LogisticNeuron with mini-batches of 32 and Adam (the course's rule),
     print accuracy, AUC and the confusion-matrix rates on the test part, and write
     metrics.json and loss.png.
@@ -86,29 +95,47 @@ def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
     epochs = epochs or (10 if fast else 100)
     data = load_data(seed)
     print_fn(f"data: {data['name']}")
-    print_fn(f"train {len(data['y_train'])} / test {len(data['y_test'])} samples, "
-             f"{data['X_train'].shape[1]} standardised features; {epochs} epochs of Adam, "
-             "mini-batches of 32")
-    model = LogisticNeuron(learning_rate=0.01, epochs=epochs, batch_size=32, optimizer="adam",
-                           random_state=seed).fit(data["X_train"], data["y_train"])
+    print_fn(
+        f"train {len(data['y_train'])} / test {len(data['y_test'])} samples, "
+        f"{data['X_train'].shape[1]} standardised features; {epochs} epochs of Adam, "
+        "mini-batches of 32"
+    )
+    model = LogisticNeuron(
+        learning_rate=0.01, epochs=epochs, batch_size=32, optimizer="adam", random_state=seed
+    ).fit(data["X_train"], data["y_train"])
     scores = model.predict_proba(data["X_test"])[:, 1]
     confusion = confusion_matrix_report(data["y_test"], scores)
-    results = {"data": data["name"], "epochs": epochs,
-               "train_accuracy": model.score(data["X_train"], data["y_train"]),
-               "test_accuracy": model.score(data["X_test"], data["y_test"]),
-               "test_auc": roc_auc(data["y_test"], scores), "confusion": confusion,
-               "loss_history": model.loss_history_}
+    results = {
+        "data": data["name"],
+        "epochs": epochs,
+        "train_accuracy": model.score(data["X_train"], data["y_train"]),
+        "test_accuracy": model.score(data["X_test"], data["y_test"]),
+        "test_auc": roc_auc(data["y_test"], scores),
+        "confusion": confusion,
+        "loss_history": model.loss_history_,
+    }
     print_fn(f"loss {model.loss_history_[0]:.4f} (epoch 1) -> {model.loss_history_[-1]:.4f}")
-    print_fn(f"accuracy: train {results['train_accuracy']:.3f}, test "
-             f"{results['test_accuracy']:.3f};  test AUC {results['test_auc']:.3f}")
-    print_fn(f"confusion (threshold 0.5): TP {confusion['TP']}  FN {confusion['FN']}  "
-             f"FP {confusion['FP']}  TN {confusion['TN']}")
-    print_fn(f"sensitivity TPR {confusion['TPR']:.3f}, specificity TNR {confusion['TNR']:.3f}, "
-             f"FPR {confusion['FPR']:.3f}, FNR {confusion['FNR']:.3f}")
+    print_fn(
+        f"accuracy: train {results['train_accuracy']:.3f}, test "
+        f"{results['test_accuracy']:.3f};  test AUC {results['test_auc']:.3f}"
+    )
+    print_fn(
+        f"confusion (threshold 0.5): TP {confusion['TP']}  FN {confusion['FN']}  "
+        f"FP {confusion['FP']}  TN {confusion['TN']}"
+    )
+    print_fn(
+        f"sensitivity TPR {confusion['TPR']:.3f}, specificity TNR {confusion['TNR']:.3f}, "
+        f"FPR {confusion['FPR']:.3f}, FNR {confusion['FNR']:.3f}"
+    )
     report = Report(NAME, out)
     report.write_json("metrics.json", results)
-    report.plot("loss.png", plot_curves, {"training loss": model.loss_history_},
-                ylabel="binary cross-entropy", title=f"logistic neuron: {data['name'][:40]}")
+    report.plot(
+        "loss.png",
+        plot_curves,
+        {"training loss": model.loss_history_},
+        ylabel="binary cross-entropy",
+        title=f"logistic neuron: {data['name'][:40]}",
+    )
     for note in report.notes:
         print_fn(f"note: {note}")
     if report.files:

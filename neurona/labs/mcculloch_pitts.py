@@ -32,27 +32,38 @@ def units() -> dict[str, tuple[McCullochPitts, object]]:
         "OR": (McCullochPitts.OR(), lambda X: X[:, 0] | X[:, 1]),
         "NOT": (McCullochPitts.NOT(), lambda X: 1 - X[:, 0]),
         "AND3": (McCullochPitts.AND(3), lambda X: X.min(axis=1)),
-        "x1 AND NOT x2": (McCullochPitts([1, 1], threshold=1, inhibitory=(1,)),
-                          lambda X: X[:, 0] & (1 - X[:, 1])),
+        "x1 AND NOT x2": (
+            McCullochPitts([1, 1], threshold=1, inhibitory=(1,)),
+            lambda X: X[:, 0] & (1 - X[:, 1]),
+        ),
     }
 
 
 def _threshold_lines(table: dict) -> object:
     """The 2-input units' regions Σ wᵢxᵢ ≥ θ: the threshold is a line in the input plane."""
-    two = {name: unit for name, (unit, _) in table.items()
-           if unit.n_inputs == 2 and not unit.inhibitory}
+    two = {
+        name: unit
+        for name, (unit, _) in table.items()
+        if unit.n_inputs == 2 and not unit.inhibitory
+    }
     figure, axes = new_figure("mcculloch-pitts lab", nrows=1, ncols=len(two), size=(9, 3.6))
     for axis, (name, unit) in zip(np.ravel(axes), two.items()):
         X, y = unit.truth_table()
         w, theta = unit.weights, unit.threshold
-        plot_decision_boundary(lambda P, w=w, theta=theta: (P @ w >= theta).astype(int), X, y,
-                               resolution=200, ax=axis,
-                               title=f"{name}: {w[0]:g}·x₁ + {w[1]:g}·x₂ ≥ {theta:g}")
+        plot_decision_boundary(
+            lambda P, w=w, theta=theta: (P @ w >= theta).astype(int),
+            X,
+            y,
+            resolution=200,
+            ax=axis,
+            title=f"{name}: {w[0]:g}·x₁ + {w[1]:g}·x₂ ≥ {theta:g}",
+        )
     return figure
 
 
-def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
-        print_fn=print) -> dict:
+def run(
+    epochs: int | None = None, out=None, seed: int = 0, fast: bool = False, print_fn=print
+) -> dict:
     """The lab: print each unit's weights, threshold and truth table, check it against the
     gate, and write metrics.json and thresholds.png.
 
@@ -74,9 +85,14 @@ def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
     for name, (unit, expected) in table.items():
         X, y = unit.truth_table()
         correct = bool((y == expected(X)).all())
-        results[name] = {"weights": unit.weights, "threshold": unit.threshold,
-                         "inhibitory": list(unit.inhibitory), "inputs": X.tolist(),
-                         "outputs": y.tolist(), "correct": correct}
+        results[name] = {
+            "weights": unit.weights,
+            "threshold": unit.threshold,
+            "inhibitory": list(unit.inhibitory),
+            "inputs": X.tolist(),
+            "outputs": y.tolist(),
+            "correct": correct,
+        }
         print_fn(f"{name}: {unit!r}")
         header = " ".join(f"x{i + 1}" for i in range(unit.n_inputs))
         print_fn(f"  {header} | Σwx | y")

@@ -31,8 +31,9 @@ def _boundaries(perceptrons: dict) -> object:
     for axis, (gate, p) in zip(np.ravel(axes), perceptrons.items()):
         X, y = logic_gate(gate)
         status = "converged" if p.converged_ else "did not converge"
-        plot_decision_boundary(p.predict, X, y, resolution=200, ax=axis,
-                               title=f"{gate.upper()}: {status}")
+        plot_decision_boundary(
+            p.predict, X, y, resolution=200, ax=axis, title=f"{gate.upper()}: {status}"
+        )
     return figure
 
 
@@ -54,8 +55,9 @@ def fit_gate(gate: str, max_epochs: int = 100) -> tuple[Perceptron, str | None]:
     return p, (messages[0] if messages else None)
 
 
-def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
-        print_fn=print) -> dict:
+def run(
+    epochs: int | None = None, out=None, seed: int = 0, fast: bool = False, print_fn=print
+) -> dict:
     """The lab: fit AND, OR and XOR, print each rule's weights, mistakes per epoch and the
     warning, and write metrics.json, errors.png (mistakes per epoch) and boundaries.png.
 
@@ -81,20 +83,31 @@ def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
         p, warning = fit_gate(gate, max_epochs)
         X, y = logic_gate(gate)
         perceptrons[gate] = p
-        results[gate] = {"converged": p.converged_, "epochs": p.n_epochs_, "errors": p.errors_,
-                         "weights": p.weights_, "bias": p.bias_, "accuracy": p.score(X, y),
-                         "warning": warning}
-        print_fn(f"{gate.upper():>3}: w = {p.weights_.tolist()}, b = {p.bias_:g}, "
-                 f"{'converged' if p.converged_ else 'NOT converged'} after {p.n_epochs_} "
-                 f"epochs, accuracy {p.score(X, y):.2f}; mistakes per epoch "
-                 f"{p.errors_[:12]}{' …' if len(p.errors_) > 12 else ''}")
+        results[gate] = {
+            "converged": p.converged_,
+            "epochs": p.n_epochs_,
+            "errors": p.errors_,
+            "weights": p.weights_,
+            "bias": p.bias_,
+            "accuracy": p.score(X, y),
+            "warning": warning,
+        }
+        print_fn(
+            f"{gate.upper():>3}: w = {p.weights_.tolist()}, b = {p.bias_:g}, "
+            f"{'converged' if p.converged_ else 'NOT converged'} after {p.n_epochs_} "
+            f"epochs, accuracy {p.score(X, y):.2f}; mistakes per epoch "
+            f"{p.errors_[:12]}{' …' if len(p.errors_) > 12 else ''}"
+        )
         if warning:
             print_fn(f"     warning: {warning}")
     report = Report(NAME, out)
     report.write_json("metrics.json", results)
-    report.plot("errors.png", plot_perceptron_errors,
-                {gate.upper(): p for gate, p in perceptrons.items()},
-                title="perceptron: mistakes per epoch (0 = converged)")
+    report.plot(
+        "errors.png",
+        plot_perceptron_errors,
+        {gate.upper(): p for gate, p in perceptrons.items()},
+        title="perceptron: mistakes per epoch (0 = converged)",
+    )
     report.plot("boundaries.png", _boundaries, perceptrons)
     for note in report.notes:
         print_fn(f"note: {note}")

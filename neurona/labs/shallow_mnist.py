@@ -24,8 +24,10 @@ from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
 NAME = "shallow-mnist"
-DESCRIPTION = ("the course's 784-128 tanh-10 sigmoid network with MSE and Adam, on MNIST "
-               "(Fashion-MNIST when MNIST is absent)")
+DESCRIPTION = (
+    "the course's 784-128 tanh-10 sigmoid network with MSE and Adam, on MNIST "
+    "(Fashion-MNIST when MNIST is absent)"
+)
 
 FAST_TRAIN, FAST_TEST = 1000, 500  # fast mode: the first images of each split
 
@@ -51,8 +53,9 @@ def load_images(dataset: str = "auto") -> tuple[str, tuple, tuple]:
         ValueError: shallow-mnist: expected dataset 'auto', 'mnist' or 'fashion-mnist', got 'cifar'.
     """
     if dataset not in ("auto", "mnist", "fashion-mnist"):
-        raise ValueError(f"shallow-mnist: expected dataset 'auto', 'mnist' or 'fashion-mnist', "
-                         f"got {dataset!r}.")
+        raise ValueError(
+            f"shallow-mnist: expected dataset 'auto', 'mnist' or 'fashion-mnist', got {dataset!r}."
+        )
     if dataset in ("auto", "mnist"):
         try:
             return "mnist", *datasets.load_mnist()
@@ -72,18 +75,27 @@ def build_model() -> models.Sequential:
         >>> build_model().count_params()  # 784·128 + 128 + 128·10 + 10
         101770
     """
-    model = models.Sequential([
-        layers.Input((28, 28)),
-        layers.Flatten(),
-        layers.Dense(128, activation="tanh"),
-        layers.Dense(10, activation="sigmoid"),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((28, 28)),
+            layers.Flatten(),
+            layers.Dense(128, activation="tanh"),
+            layers.Dense(10, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
     return model
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, dataset: str = "auto", batch_size: int = 32) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    dataset: str = "auto",
+    batch_size: int = 32,
+) -> dict:
     """Train the shallow network as the course does and report its test accuracy.
 
     Steps (deck [E]): inputs / 255, labels one-hot (``to_categorical``), 15 epochs of batch 32,
@@ -116,34 +128,57 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
         x_train, y_train = x_train[:FAST_TRAIN], y_train[:FAST_TRAIN]
         x_test, y_test = x_test[:FAST_TEST], y_test[:FAST_TEST]
     if name != "mnist":
-        print_fn("shallow-mnist: MNIST is not installed; running on Fashion-MNIST instead "
-                 "(see neurona.datasets.load_mnist for where to put MNIST).")
+        print_fn(
+            "shallow-mnist: MNIST is not installed; running on Fashion-MNIST instead "
+            "(see neurona.datasets.load_mnist for where to put MNIST)."
+        )
     x_train = x_train.astype(np.float32) / 255  # (n, 28, 28) in [0, 1]
     x_test = x_test.astype(np.float32) / 255
     Y_train = datasets.to_categorical(y_train, 10)  # (n, 10) one-hot
     Y_test = datasets.to_categorical(y_test, 10)
     set_random_seed(seed)
     model = build_model()
-    print_fn(f"shallow-mnist: {name}, {len(x_train)} training and {len(x_test)} test images, "
-             f"{epochs} epochs of batch {batch_size}")
-    history = model.fit(x_train, Y_train, epochs=epochs, batch_size=batch_size,
-                        validation_data=(x_test, Y_test), verbose=0)
+    print_fn(
+        f"shallow-mnist: {name}, {len(x_train)} training and {len(x_test)} test images, "
+        f"{epochs} epochs of batch {batch_size}"
+    )
+    history = model.fit(
+        x_train,
+        Y_train,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=(x_test, Y_test),
+        verbose=0,
+    )
     test_loss, test_accuracy = model.evaluate(x_test, Y_test, batch_size=256, verbose=0)
     results = {
-        "lab": NAME, "dataset": name, "seed": seed, "epochs": epochs, "batch_size": batch_size,
-        "fast": fast, "n_train": len(x_train), "n_test": len(x_test),
-        "test_loss": float(test_loss), "test_accuracy": float(test_accuracy),
+        "lab": NAME,
+        "dataset": name,
+        "seed": seed,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "fast": fast,
+        "n_train": len(x_train),
+        "n_test": len(x_test),
+        "test_loss": float(test_loss),
+        "test_accuracy": float(test_accuracy),
         "course_test_accuracy_mnist": 0.9758,
         "history": {key: [float(v) for v in values] for key, values in history.history.items()},
     }
-    print_fn(f"test accuracy {test_accuracy:.4f} (loss {test_loss:.5f}) on {name}; the course "
-             "reports 0.9758 on MNIST after 15 epochs")
+    print_fn(
+        f"test accuracy {test_accuracy:.4f} (loss {test_loss:.5f}) on {name}; the course "
+        "reports 0.9758 on MNIST after 15 epochs"
+    )
     report = Report(NAME, out)
     if report.enabled:
         from neurona import viz
 
         report.write_json("metrics.json", results)
-        report.plot("curves.png", viz.plot_history, history,
-                    title=f"shallow network on {name}: learning curves")
+        report.plot(
+            "curves.png",
+            viz.plot_history,
+            history,
+            title=f"shallow network on {name}: learning curves",
+        )
         report.save_model(model)
     return results

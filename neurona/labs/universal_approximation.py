@@ -19,8 +19,10 @@ from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
 NAME = "universal-approximation"
-DESCRIPTION = ("one hidden layer of 1 to 32 sigmoid units fits sin(2πx) + x/2 on [0, 1]: the "
-               "sup-norm error falls as units grow")
+DESCRIPTION = (
+    "one hidden layer of 1 to 32 sigmoid units fits sin(2πx) + x/2 on [0, 1]: the "
+    "sup-norm error falls as units grow"
+)
 
 UNITS = (1, 2, 4, 8, 16, 32)
 
@@ -47,18 +49,27 @@ def build_model(units: int, learning_rate: float = 0.02) -> models.Sequential:
         13
     """
     spread = initializers.RandomUniform(minval=-10.0, maxval=10.0)
-    model = models.Sequential([
-        layers.Input((1,)),
-        layers.Dense(units, activation="sigmoid", kernel_initializer=spread,
-                     bias_initializer=spread),
-        layers.Dense(1),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((1,)),
+            layers.Dense(
+                units, activation="sigmoid", kernel_initializer=spread, bias_initializer=spread
+            ),
+            layers.Dense(1),
+        ]
+    )
     model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate), loss="mse")
     return model
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, units: tuple = UNITS) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    units: tuple = UNITS,
+) -> dict:
     """Fit f with each number of hidden units and tabulate the error against the units.
 
     Training set: 200 evenly spaced x in [0, 1] and f(x); full-batch Adam on the MSE,
@@ -99,14 +110,24 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
         history = model.fit(x, y, epochs=epochs, batch_size=len(x), verbose=0)
         F = model.predict(grid, batch_size=len(grid), verbose=0).astype(np.float64)
         error = np.abs(F - f_grid)
-        row = {"units": int(h), "sup_error": float(error.max()),
-               "rmse": float(np.sqrt((error ** 2).mean())),
-               "final_loss": float(history.history["loss"][-1])}
+        row = {
+            "units": int(h),
+            "sup_error": float(error.max()),
+            "rmse": float(np.sqrt((error**2).mean())),
+            "final_loss": float(history.history["loss"][-1]),
+        }
         table.append(row)
         fits[int(h)] = F.ravel()
         print_fn(f"{h:>5}  {row['sup_error']:>12.4f}  {row['rmse']:>8.4f}")
-    results = {"lab": NAME, "function": "sin(2πx) + x/2 on [0, 1]", "seed": seed,
-               "epochs": epochs, "learning_rate": learning_rate, "fast": fast, "table": table}
+    results = {
+        "lab": NAME,
+        "function": "sin(2πx) + x/2 on [0, 1]",
+        "seed": seed,
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "fast": fast,
+        "table": table,
+    }
     report = Report(NAME, out)
     if report.enabled:
         report.write_json("metrics.json", results)
@@ -127,8 +148,10 @@ def draw_fits(x: np.ndarray, f: np.ndarray, fits: dict, table: list) -> Any:
     try:
         from matplotlib.figure import Figure
     except ImportError:
-        raise ImportError("universal-approximation: expected matplotlib for the plot, got none. "
-                          'Install it with: pip install "neurona[plot]"') from None
+        raise ImportError(
+            "universal-approximation: expected matplotlib for the plot, got none. "
+            'Install it with: pip install "neurona[plot]"'
+        ) from None
     figure = Figure(figsize=(10.0, 3.8), layout="constrained")
     left, right = figure.subplots(1, 2)
     left.plot(x, f, color="black", linewidth=2.0, label="f(x)")

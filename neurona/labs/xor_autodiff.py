@@ -51,12 +51,19 @@ class XorResult:
             [0.0, 1.0, 1.0, 0.0]
         """
         with nr.no_grad():
-            return _forward([nr.tensor(w) for w in self.weights],
-                            nr.tensor(np.asarray(x, dtype=np.float32))).numpy()
+            return _forward(
+                [nr.tensor(w) for w in self.weights], nr.tensor(np.asarray(x, dtype=np.float32))
+            ).numpy()
 
 
-def train(epochs: int = 1000, learning_rate: float = 2.0, hidden: int = 8, seed: int = 0,
-          report_every: int = 0, print_fn=print) -> XorResult:
+def train(
+    epochs: int = 1000,
+    learning_rate: float = 2.0,
+    hidden: int = 8,
+    seed: int = 0,
+    report_every: int = 0,
+    print_fn=print,
+) -> XorResult:
     """Train the 2-``hidden``-1 network on XOR by full-batch gradient descent.
 
     NOTE: XOR's loss surface has poor local minima: some initial weights stall at loss ≈ 0.125
@@ -102,12 +109,14 @@ def train(epochs: int = 1000, learning_rate: float = 2.0, hidden: int = 8, seed:
             print_fn(f"epoch {epoch:5d}   loss {loss.item():.6f}")
     with nr.no_grad():
         predictions = _forward(params, X).numpy()
-    return XorResult(losses=losses, predictions=predictions,
-                     weights=[p.data.copy() for p in params])
+    return XorResult(
+        losses=losses, predictions=predictions, weights=[p.data.copy() for p in params]
+    )
 
 
-def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
-        print_fn=print) -> dict:
+def run(
+    epochs: int | None = None, out=None, seed: int = 0, fast: bool = False, print_fn=print
+) -> dict:
     """The lab: train on XOR, print the loss falling and the truth table, write the report
     (metrics.json, loss.png, boundary.png).
 
@@ -134,15 +143,32 @@ def run(epochs: int | None = None, out=None, seed: int = 0, fast: bool = False,
         print_fn(f"  {int(x1)}  {int(x2)} |   {int(y[0])}    |   {p[0]:.3f}")
     solved = bool(((result.predictions > 0.5).astype(int) == Y).all())
     print_fn(f"\nloss {result.losses[0]:.4f} -> {result.losses[-1]:.4f}; XOR solved: {solved}")
-    results = {"epochs": epochs, "seed": seed, "loss_first": result.losses[0],
-               "loss_last": result.losses[-1], "predictions": result.predictions.ravel(),
-               "solved": solved}
+    results = {
+        "epochs": epochs,
+        "seed": seed,
+        "loss_first": result.losses[0],
+        "loss_last": result.losses[-1],
+        "predictions": result.predictions.ravel(),
+        "solved": solved,
+    }
     report = Report(NAME, out)
     report.write_json("metrics.json", results)
-    report.plot("loss.png", plot_curves, {"MSE": result.losses}, logy=True,
-                title="XOR: loss per epoch (full-batch gradient descent)")
-    report.plot("boundary.png", plot_decision_boundary, result.predict, X, Y.ravel(),
-                resolution=100, title="XOR: the network's output σ(·) and the 0.5 contour")
+    report.plot(
+        "loss.png",
+        plot_curves,
+        {"MSE": result.losses},
+        logy=True,
+        title="XOR: loss per epoch (full-batch gradient descent)",
+    )
+    report.plot(
+        "boundary.png",
+        plot_decision_boundary,
+        result.predict,
+        X,
+        Y.ravel(),
+        resolution=100,
+        title="XOR: the network's output σ(·) and the 0.5 contour",
+    )
     for note in report.notes:
         print_fn(f"note: {note}")
     if report.files:

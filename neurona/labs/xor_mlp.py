@@ -33,18 +33,29 @@ def build_model(learning_rate: float = 0.1) -> models.Sequential:
         >>> build_model().count_params()  # (2·2 + 2) + (2·1 + 1)
         9
     """
-    model = models.Sequential([
-        layers.Input((2,)),
-        layers.Dense(2, activation="tanh"),
-        layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = models.Sequential(
+        [
+            layers.Input((2,)),
+            layers.Dense(2, activation="tanh"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=optimizers.Adam(learning_rate=learning_rate),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
-def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = False,
-        print_fn: Any = print, learning_rate: float = 0.1) -> dict:
+def run(
+    epochs: int | None = None,
+    out: Any = None,
+    seed: int = 0,
+    fast: bool = False,
+    print_fn: Any = print,
+    learning_rate: float = 0.1,
+) -> dict:
     """Train the 2-2-1 network on the four XOR rows (full batch) and report what it learned.
 
     NOTE: with only two hidden units XOR's loss surface has poor local minima: some initial
@@ -83,16 +94,23 @@ def run(epochs: int | None = None, out: Any = None, seed: int = 0, fast: bool = 
     solved = bool(((predictions > 0.5) == Y.ravel().astype(bool)).all())
     losses = [float(v) for v in history.history["loss"]]
     results = {
-        "lab": NAME, "seed": seed, "epochs": epochs, "optimizer": "adam",
-        "learning_rate": learning_rate, "loss": "binary_crossentropy",
-        "predictions": [float(p) for p in predictions], "solved": solved,
-        "final_loss": losses[-1], "loss_curve": losses,
+        "lab": NAME,
+        "seed": seed,
+        "epochs": epochs,
+        "optimizer": "adam",
+        "learning_rate": learning_rate,
+        "loss": "binary_crossentropy",
+        "predictions": [float(p) for p in predictions],
+        "solved": solved,
+        "final_loss": losses[-1],
+        "loss_curve": losses,
     }
     print_fn(" x1 x2 | target | prediction")
     for (x1, x2), y, p in zip(X, Y.ravel(), predictions):
         print_fn(f"  {int(x1)}  {int(x2)} |   {int(y)}    |   {p:.3f}")
-    print_fn(f"loss {losses[0]:.4f} -> {losses[-1]:.4f} after {epochs} epochs; "
-             f"XOR solved: {solved}")
+    print_fn(
+        f"loss {losses[0]:.4f} -> {losses[-1]:.4f} after {epochs} epochs; XOR solved: {solved}"
+    )
     _write_report(Report(NAME, out), model, history, results)
     return results
 
@@ -104,8 +122,12 @@ def _write_report(report: Report, model: models.Sequential, history: Any, result
 
     report.write_json("metrics.json", results)
     report.plot("curves.png", viz.plot_history, history, title="XOR 2-2-1: loss per epoch")
-    report.plot("boundary.png", viz.plot_decision_boundary,
-                lambda grid: model.predict(np.asarray(grid, dtype=np.float32), batch_size=4096,
-                                           verbose=0),
-                X, Y.ravel().astype(int), title="XOR 2-2-1: decision boundary")
+    report.plot(
+        "boundary.png",
+        viz.plot_decision_boundary,
+        lambda grid: model.predict(np.asarray(grid, dtype=np.float32), batch_size=4096, verbose=0),
+        X,
+        Y.ravel().astype(int),
+        title="XOR 2-2-1: decision boundary",
+    )
     report.save_model(model)

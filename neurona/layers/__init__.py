@@ -38,15 +38,54 @@ from neurona.layers.spatial import UpSampling2D, ZeroPadding2D
 from neurona.layers.symbolic import KerasTensor
 from neurona.layers.units import RBF, Maxout
 
-__all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Embedding", "Flatten",
-           "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU",
-           "Maxout", "PReLU", "RBF", "ReLU", "Reshape", "Softmax", "get_layer_class",
-           "register_layer", "reset_layer_names"]
-__all__ += ["AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "Conv1D", "Conv2D",
-            "Convolution1D", "Convolution2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
-            "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D",
-            "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
-            "MaxPooling2D", "UpSampling2D", "ZeroPadding2D"]
+__all__ = [
+    "Activation",
+    "BatchNormalization",
+    "Dense",
+    "Dropout",
+    "ELU",
+    "Embedding",
+    "Flatten",
+    "Input",
+    "InputLayer",
+    "KerasTensor",
+    "Layer",
+    "LayerNormalization",
+    "LeakyReLU",
+    "Maxout",
+    "PReLU",
+    "RBF",
+    "ReLU",
+    "Reshape",
+    "Softmax",
+    "get_layer_class",
+    "register_layer",
+    "reset_layer_names",
+]
+__all__ += [
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "Conv1D",
+    "Conv2D",
+    "Convolution1D",
+    "Convolution2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "UpSampling2D",
+    "ZeroPadding2D",
+]
 from neurona.layers.gru import GRU  # noqa: E402
 from neurona.layers.lstm import LSTM  # noqa: E402
 from neurona.layers.simple_rnn import SimpleRNN  # noqa: E402
@@ -71,8 +110,24 @@ from neurona.layers.merge import (  # noqa: E402
     subtract,
 )
 
-__all__ += ["Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract",
-            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
+__all__ += [
+    "Add",
+    "Average",
+    "Concatenate",
+    "Dot",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
+    "add",
+    "average",
+    "concatenate",
+    "dot",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
+]
 from neurona.layers.conv_transpose import Conv2DTranspose, Convolution2DTranspose  # noqa: E402
 from neurona.layers.reshaping import RepeatVector  # noqa: E402
 

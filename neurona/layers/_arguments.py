@@ -11,11 +11,23 @@ from typing import Any
 import numpy as np
 
 from neurona import initializers, regularizers
+from neurona.autodiff import Tensor
+from neurona.autodiff.tensor import as_array
 from neurona.backend import floatx
 
-__all__ = ["serialize_object", "normalize_shape", "batch_free", "is_numeric", "shape_fits",
-           "legacy_input_shape", "dtype_name", "wrap_build", "check_declared_shape",
-           "check_last_axis"]
+__all__ = [
+    "to_tensor",
+    "initial_weight",
+    "serialize_object",
+    "normalize_shape",
+    "batch_free",
+    "shape_fits",
+    "legacy_input_shape",
+    "dtype_name",
+    "wrap_build",
+    "check_declared_shape",
+    "check_last_axis",
+]
 
 
 def normalize_shape(shape: Any) -> Any:
@@ -27,9 +39,12 @@ def normalize_shape(shape: Any) -> Any:
     """
     if isinstance(shape, dict):
         return {key: normalize_shape(value) for key, value in shape.items()}
-    if isinstance(shape, (list, tuple)) and shape and all(
-            isinstance(s, (list, tuple, dict)) or s is None for s in shape) and not all(
-            s is None for s in shape):
+    if (
+        isinstance(shape, (list, tuple))
+        and shape
+        and all(isinstance(s, (list, tuple, dict)) or s is None for s in shape)
+        and not all(s is None for s in shape)
+    ):
         return [normalize_shape(s) for s in shape]
     return tuple(shape)
 
@@ -60,6 +75,7 @@ def wrap_build(build):
         >>> thing.seen, thing.built, thing._build_input_shape
         ((8, 3), True, (None, 3))
     """
+
     @functools.wraps(build)
     def wrapper(self, input_shape=None):
         input_shape = None if input_shape is None else normalize_shape(input_shape)
@@ -67,20 +83,9 @@ def wrap_build(build):
         self.built = True
         if input_shape is not None:
             self._build_input_shape = batch_free(input_shape)
+
     wrapper._wrapped = True
     return wrapper
-
-
-def is_numeric(value: Any) -> bool:
-    """True for a number or a (nested) list of numbers: data, not a list of several inputs.
-
-    Example:
-        >>> is_numeric([[1, 2], [3, 4]]), is_numeric([np.ones(2)])
-        (True, False)
-    """
-    if isinstance(value, (list, tuple)):
-        return all(is_numeric(item) for item in value)
-    return isinstance(value, (int, float, np.number))
 
 
 def shape_fits(declared: tuple, got: tuple) -> bool:
@@ -113,11 +118,16 @@ def legacy_input_shape(cls: str, kwargs: dict) -> tuple | None:
         return None
     shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
     if not all(n is None or (isinstance(n, int) and n > 0) for n in shape):
-        raise ValueError(f"{cls}: expected input_shape to be a tuple of positive ints (without "
-                         f"the batch axis), e.g. (28, 28), got {input_shape!r}.")
-    warnings.warn(f"{cls}: input_shape/input_dim on a layer is Keras 2 style; prefer "
-                  "layers.Input(shape) as the first layer of the model.", UserWarning,
-                  stacklevel=4)
+        raise ValueError(
+            f"{cls}: expected input_shape to be a tuple of positive ints (without "
+            f"the batch axis), e.g. (28, 28), got {input_shape!r}."
+        )
+    warnings.warn(
+        f"{cls}: input_shape/input_dim on a layer is Keras 2 style; prefer "
+        "layers.Input(shape) as the first layer of the model.",
+        UserWarning,
+        stacklevel=4,
+    )
     return (batch_size, *shape)
 
 
@@ -135,8 +145,9 @@ def dtype_name(cls: str, dtype: Any) -> str:
     try:
         return np.dtype(dtype).name
     except TypeError:
-        raise TypeError(f"{cls}: expected dtype such as 'float32' or 'float64', got "
-                        f"{dtype!r}.") from None
+        raise TypeError(
+            f"{cls}: expected dtype such as 'float32' or 'float64', got {dtype!r}."
+        ) from None
 
 
 def serialize_object(obj: Any) -> Any:
@@ -163,10 +174,12 @@ def check_declared_shape(layer: Any, shape: tuple) -> None:
     """
     declared = layer.batch_input_shape
     if declared is not None and not shape_fits(declared[1:], shape[1:]):
-        raise ValueError(f"{type(layer).__name__} '{layer.name}' was declared with "
-                         f"input_shape={declared[1:]}, got inputs of shape {shape}. Pass data "
-                         f"of shape (batch, {', '.join(map(str, declared[1:]))}) or change "
-                         "input_shape.")
+        raise ValueError(
+            f"{type(layer).__name__} '{layer.name}' was declared with "
+            f"input_shape={declared[1:]}, got inputs of shape {shape}. Pass data "
+            f"of shape (batch, {', '.join(map(str, declared[1:]))}) or change "
+            "input_shape."
+        )
 
 
 def check_last_axis(layer: Any, x: Any, size: int) -> None:
@@ -178,7 +191,65 @@ def check_last_axis(layer: Any, x: Any, size: int) -> None:
     """
     if x.ndim >= 1 and x.shape[-1] == size:
         return
-    fix = ("Add layers.Flatten() before it." if x.ndim > 2 else
-           "Check the number of features of the data or the units of the layer before.")
-    raise ValueError(f"{type(layer).__name__} '{layer.name}' expects inputs whose last axis has "
-                     f"size {size}, got shape {tuple(x.shape)}. {fix}")
+    fix = (
+        "Add layers.Flatten() before it."
+        if x.ndim > 2
+        else "Check the number of features of the data or the units of the layer before."
+    )
+    raise ValueError(
+        f"{type(layer).__name__} '{layer.name}' expects inputs whose last axis has "
+        f"size {size}, got shape {tuple(x.shape)}. {fix}"
+    )
+
+
+def initial_weight(
+    layer: Any, name: Any, shape: Any, initializer: Any, constraint: Any, dtype: Any
+) -> tuple:
+    """(name, shape, initial array) of a new weight of ``layer``, from ``add_weight``'s arguments
+    (Keras 3's keyword style included), checked: the initializer must give the shape asked for
+    and a constraint must be callable.
+
+    Example:
+        >>> from neurona import layers
+        >>> name, shape, value = initial_weight(layers.Dense(2), "w", (2, 3), "ones", None, None)
+        >>> name, shape, value.dtype
+        ('w', (2, 3), dtype('float32'))
+    """
+    if isinstance(name, (tuple, list)) and shape is None:  # add_weight((3, 4), ...)
+        name, shape = None, name
+    name = name or f"variable_{len(layer._weights)}"
+    shape = tuple(int(n) for n in ((shape,) if isinstance(shape, int) else shape or ()))
+    init = initializers.get("glorot_uniform" if initializer is None else initializer)
+    value = np.asarray(init(shape, dtype or layer.dtype), dtype=dtype or layer.dtype)
+    if value.shape != shape:
+        raise ValueError(
+            f"{type(layer).__name__} '{layer.name}': the initializer of weight "
+            f"'{name}' returned shape {value.shape}, expected {shape}."
+        )
+    if constraint is not None and not callable(constraint):
+        raise TypeError(
+            f"{type(layer).__name__} '{layer.name}': expected the constraint of "
+            f"'{name}' to be None or a callable w -> w, got {constraint!r}."
+        )
+    return name, shape, value
+
+
+def to_tensor(layer: Any, inputs: Any) -> Tensor:
+    """``inputs`` (an array, a list of numbers, a DataFrame) as a tensor of the layer's dtype, or
+    the house error naming the layer.
+
+    Example:
+        >>> from neurona import layers
+        >>> to_tensor(layers.Dense(2), [[1, 2]]).dtype
+        dtype('float32')
+    """
+    try:
+        return Tensor(
+            as_array(np.asarray(inputs) if hasattr(inputs, "to_numpy") else inputs, layer.dtype)
+        )
+    except TypeError:
+        raise TypeError(
+            f"{type(layer).__name__} '{layer.name}' expects numbers (an array, a "
+            f"list or a Tensor), got {type(inputs).__name__}. Convert the data "
+            "with np.asarray(..., dtype='float32') first."
+        ) from None

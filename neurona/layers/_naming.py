@@ -10,8 +10,7 @@ from collections import defaultdict
 from neurona.backend import on_clear_session
 from neurona.errors import did_you_mean
 
-__all__ = ["snake_case", "unique_name", "reset_layer_names", "register_layer",
-           "get_layer_class"]
+__all__ = ["snake_case", "unique_name", "reset_layer_names", "register_layer", "get_layer_class"]
 
 _NAME_COUNTS: defaultdict[str, int] = defaultdict(int)
 _REGISTRY: dict[str, type] = {}
@@ -68,6 +67,7 @@ def register_layer(cls: type | None = None, name: str | None = None):
         >>> get_layer_class("Double") is Double
         True
     """
+
     def add(c: type) -> type:
         from neurona.layers.layer import Layer
 
@@ -89,11 +89,11 @@ def get_layer_class(name: str) -> type:
     if name in _REGISTRY:
         return _REGISTRY[name]
     hint = did_you_mean(name, _REGISTRY)
-    raise ValueError(f"get_layer_class: no layer class is registered as {name!r}.{hint} Custom "
-                     "layers must be registered with @neurona.layers.register_layer before "
-                     "loading a model that uses them.")
-
-
+    raise ValueError(
+        f"get_layer_class: no layer class is registered as {name!r}.{hint} Custom "
+        "layers must be registered with @neurona.layers.register_layer before "
+        "loading a model that uses them."
+    )
 
 
 # ----- Keras 3's registration API (keras.saving.register_keras_serializable & co.) -------------
@@ -122,8 +122,10 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
         ('Course>Halve', True)
     """
     if not isinstance(package, str) or ">" in package:
-        raise ValueError(f"register_keras_serializable: expected package to be a string without "
-                         f"'>', got {package!r}.")
+        raise ValueError(
+            f"register_keras_serializable: expected package to be a string without "
+            f"'>', got {package!r}."
+        )
 
     def add(obj: object) -> object:
         from neurona.layers.layer import Layer
@@ -135,8 +137,9 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
         elif callable(obj):
             _CUSTOM_OBJECTS[key] = obj
         else:
-            raise TypeError(f"register_keras_serializable: expected a class or a function, got "
-                            f"{obj!r}.")
+            raise TypeError(
+                f"register_keras_serializable: expected a class or a function, got {obj!r}."
+            )
         return obj
 
     return add
@@ -150,8 +153,12 @@ def get_registered_name(obj: object) -> str:
         >>> get_registered_name(Dense)
         'Dense'
     """
-    keys = [key for registry in (_REGISTRY, _CUSTOM_OBJECTS)
-            for key, value in registry.items() if value is obj]
+    keys = [
+        key
+        for registry in (_REGISTRY, _CUSTOM_OBJECTS)
+        for key, value in registry.items()
+        if value is obj
+    ]
     keys.sort(key=lambda key: ">" not in key)  # an explicit 'package>name' wins
     return keys[0] if keys else getattr(obj, "__name__", type(obj).__name__)
 
@@ -211,9 +218,11 @@ class custom_object_scope:  # noqa: N801  (Keras's name)
             if objects is None:
                 continue
             if not isinstance(objects, dict):
-                raise TypeError(f"custom_object_scope: expected dicts of name → class or "
-                                f"function, got {objects!r}. Write custom_object_scope("
-                                "{'MyLayer': MyLayer}).")
+                raise TypeError(
+                    f"custom_object_scope: expected dicts of name → class or "
+                    f"function, got {objects!r}. Write custom_object_scope("
+                    "{'MyLayer': MyLayer})."
+                )
             merged.update(objects)
         self.custom_objects = merged
 
@@ -231,5 +240,11 @@ class custom_object_scope:  # noqa: N801  (Keras's name)
 CustomObjectScope = custom_object_scope  # Keras's other spelling
 _SCOPES: list[dict] = []  # the open custom_object_scope dicts, outermost first
 
-__all__ += ["register_keras_serializable", "get_registered_name", "get_registered_object",
-            "get_custom_objects", "custom_object_scope", "CustomObjectScope"]
+__all__ += [
+    "register_keras_serializable",
+    "get_registered_name",
+    "get_registered_object",
+    "get_custom_objects",
+    "custom_object_scope",
+    "CustomObjectScope",
+]

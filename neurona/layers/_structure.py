@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["flatten", "map_structure", "is_nested", "pack_like"]
+__all__ = ["flatten", "map_structure", "is_nested", "is_structure", "pack_like"]
 
 
 def is_nested(value: Any) -> bool:
@@ -18,6 +18,28 @@ def is_nested(value: Any) -> bool:
         (True, True, False)
     """
     return isinstance(value, (list, tuple, dict))
+
+
+def is_structure(value: Any) -> bool:
+    """True for a list/tuple/dict of per-output (or per-input) arrays, not for a list of numbers
+    or of rows of numbers (which is data).
+
+    Example:
+        >>> import numpy as np
+        >>> is_structure([np.ones(2), np.ones(2)]), is_structure([[1.0, 2.0], [3.0, 4.0]])
+        (True, False)
+    """
+    if isinstance(value, dict):
+        return True
+    if not isinstance(value, (list, tuple)):
+        return False
+    return any(
+        isinstance(item, dict)
+        or getattr(item, "ndim", 0) > 0
+        or hasattr(item, "to_numpy")
+        or (isinstance(item, (list, tuple)) and is_structure(item))
+        for item in value
+    )
 
 
 def flatten(value: Any) -> list:

@@ -137,17 +137,23 @@ def assign_weights(layer: Any, weights: list) -> None:
     weights = list(weights)
     own = layer.weights
     if not layer.built and len(weights) and not own:
-        raise RuntimeError(f"{where}.set_weights: the layer has no weights yet. Build it "
-                           "first: call it on a batch or call build(input_shape).")
+        raise RuntimeError(
+            f"{where}.set_weights: the layer has no weights yet. Build it "
+            "first: call it on a batch or call build(input_shape)."
+        )
     expected = [tuple(w.shape) for w in own]
     if len(weights) != len(expected):
-        raise ValueError(f"{where}.set_weights: expected {len(expected)} arrays with shapes "
-                         f"{expected}, got {len(weights)}. Pass the list get_weights() returns.")
+        raise ValueError(
+            f"{where}.set_weights: expected {len(expected)} arrays with shapes "
+            f"{expected}, got {len(weights)}. Pass the list get_weights() returns."
+        )
     values = [np.asarray(getattr(v, "data", v)) for v in weights]
     for w, v in zip(own, values):
         if tuple(v.shape) != tuple(w.shape):
-            raise ValueError(f"{where}.set_weights: weight '{w.name}' expects shape "
-                             f"{tuple(w.shape)}, got {tuple(v.shape)}. Expected shapes, in "
-                             f"order: {expected}.")
+            raise ValueError(
+                f"{where}.set_weights: weight '{w.name}' expects shape "
+                f"{tuple(w.shape)}, got {tuple(v.shape)}. Expected shapes, in "
+                f"order: {expected}."
+            )
     for w, v in zip(own, values):
         w.data[...] = v

@@ -19,8 +19,10 @@ def _non_negative(cls: str, name: str, value: Any, allow_none: bool = False) -> 
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"{cls}: expected {name} to be a non-negative number"
-                         f"{' or None' if allow_none else ''}, got {name}={value!r}.")
+        raise ValueError(
+            f"{cls}: expected {name} to be a non-negative number"
+            f"{' or None' if allow_none else ''}, got {name}={value!r}."
+        )
     return float(value)
 
 
@@ -69,20 +71,33 @@ class ReLU(Layer):
         [[0.0, 0.5, 1.0]]
     """
 
-    def __init__(self, max_value: float | None = None, negative_slope: float = 0.0,
-                 threshold: float = 0.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        max_value: float | None = None,
+        negative_slope: float = 0.0,
+        threshold: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.max_value = _non_negative("ReLU", "max_value", max_value, allow_none=True)
         self.negative_slope = _non_negative("ReLU", "negative_slope", negative_slope)
         self.threshold = _non_negative("ReLU", "threshold", threshold)
 
     def call(self, x: Tensor) -> Tensor:
-        return F.relu(x, negative_slope=self.negative_slope, max_value=self.max_value,
-                      threshold=self.threshold)
+        return F.relu(
+            x,
+            negative_slope=self.negative_slope,
+            max_value=self.max_value,
+            threshold=self.threshold,
+        )
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "max_value": self.max_value,
-                "negative_slope": self.negative_slope, "threshold": self.threshold}
+        return {
+            **super().get_config(),
+            "max_value": self.max_value,
+            "negative_slope": self.negative_slope,
+            "threshold": self.threshold,
+        }
 
 
 class LeakyReLU(Layer):
@@ -101,8 +116,11 @@ class LeakyReLU(Layer):
     def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
         if "alpha" in kwargs:
             negative_slope = kwargs.pop("alpha")
-            warnings.warn("LeakyReLU: argument alpha is deprecated (Keras 3); use negative_slope.",
-                          UserWarning, stacklevel=2)
+            warnings.warn(
+                "LeakyReLU: argument alpha is deprecated (Keras 3); use negative_slope.",
+                UserWarning,
+                stacklevel=2,
+            )
         super().__init__(**kwargs)
         self.negative_slope = _non_negative("LeakyReLU", "negative_slope", negative_slope)
 
@@ -134,8 +152,14 @@ class PReLU(Layer):
         ([[-2.0, 3.0]], (2,))
     """
 
-    def __init__(self, alpha_initializer: Any = "zeros", alpha_regularizer: Any = None,
-                 alpha_constraint: Any = None, shared_axes: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        alpha_initializer: Any = "zeros",
+        alpha_regularizer: Any = None,
+        alpha_constraint: Any = None,
+        shared_axes: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
@@ -145,34 +169,50 @@ class PReLU(Layer):
         else:
             axes = [shared_axes] if isinstance(shared_axes, int) else list(shared_axes)
             if not all(isinstance(a, int) and a >= 1 for a in axes):
-                raise ValueError(f"PReLU: expected shared_axes to be axes ≥ 1 of the input "
-                                 f"(0 is the batch), got shared_axes={shared_axes!r}.")
+                raise ValueError(
+                    f"PReLU: expected shared_axes to be axes ≥ 1 of the input "
+                    f"(0 is the batch), got shared_axes={shared_axes!r}."
+                )
             self.shared_axes = axes
 
     def build(self, input_shape: tuple) -> None:
         shape = list(input_shape[1:])
         for a in self.shared_axes or ():
             if a > len(shape):
-                raise ValueError(f"PReLU '{self.name}': shared axis {a} does not exist for inputs "
-                                 f"of shape {input_shape}. Use axes 1..{len(shape)}.")
+                raise ValueError(
+                    f"PReLU '{self.name}': shared axis {a} does not exist for inputs "
+                    f"of shape {input_shape}. Use axes 1..{len(shape)}."
+                )
             shape[a - 1] = 1
         if any(n is None for n in shape):
-            raise ValueError(f"PReLU '{self.name}' needs known sizes on every unshared axis, got "
-                             f"input shape {input_shape}. Share the unknown axes (shared_axes).")
-        self.alpha = self.add_weight("alpha", tuple(shape), self.alpha_initializer,
-                                     self.alpha_regularizer, constraint=self.alpha_constraint)
+            raise ValueError(
+                f"PReLU '{self.name}' needs known sizes on every unshared axis, got "
+                f"input shape {input_shape}. Share the unknown axes (shared_axes)."
+            )
+        self.alpha = self.add_weight(
+            "alpha",
+            tuple(shape),
+            self.alpha_initializer,
+            self.alpha_regularizer,
+            constraint=self.alpha_constraint,
+        )
 
     def call(self, x: Tensor) -> Tensor:
         if tuple(x.shape[1:]) != tuple(self._build_input_shape[1:]):
-            raise ValueError(f"PReLU '{self.name}' was built for inputs of shape "
-                             f"{self._build_input_shape}, got {tuple(x.shape)}.")
+            raise ValueError(
+                f"PReLU '{self.name}' was built for inputs of shape "
+                f"{self._build_input_shape}, got {tuple(x.shape)}."
+            )
         return F.where(x > 0, x, self.alpha * x)
 
     def get_config(self) -> dict:
-        return {**super().get_config(),
-                "alpha_initializer": serialize_object(self.alpha_initializer),
-                "alpha_regularizer": serialize_object(self.alpha_regularizer),
-                "alpha_constraint": self.alpha_constraint, "shared_axes": self.shared_axes}
+        return {
+            **super().get_config(),
+            "alpha_initializer": serialize_object(self.alpha_initializer),
+            "alpha_regularizer": serialize_object(self.alpha_regularizer),
+            "alpha_constraint": self.alpha_constraint,
+            "shared_axes": self.shared_axes,
+        }
 
 
 class ELU(Layer):
@@ -214,8 +254,10 @@ class Softmax(Layer):
 
     def call(self, x: Tensor) -> Tensor:
         if not -x.ndim <= self.axis < x.ndim:
-            raise ValueError(f"Softmax '{self.name}': axis {self.axis} does not exist for inputs "
-                             f"of shape {tuple(x.shape)}. Use axis=-1 for the last axis.")
+            raise ValueError(
+                f"Softmax '{self.name}': axis {self.axis} does not exist for inputs "
+                f"of shape {tuple(x.shape)}. Use axis=-1 for the last axis."
+            )
         return F.softmax(x, axis=self.axis)
 
     def get_config(self) -> dict:

@@ -24,9 +24,11 @@ def check_data_format(where: str, data_format: Any) -> str:
     """
     if data_format in (None, "channels_last"):
         return "channels_last"
-    raise ValueError(f"{where}: only data_format='channels_last' (Keras's default) is supported, "
-                     f"got data_format={data_format!r}. Move the channels last, e.g. "
-                     "x.transpose(0, 2, 3, 1) for (batch, channels, height, width) images.")
+    raise ValueError(
+        f"{where}: only data_format='channels_last' (Keras's default) is supported, "
+        f"got data_format={data_format!r}. Move the channels last, e.g. "
+        "x.transpose(0, 2, 3, 1) for (batch, channels, height, width) images."
+    )
 
 
 def check_rank(layer: Layer, shape: tuple, rank: int) -> None:
@@ -39,18 +41,27 @@ def check_rank(layer: Layer, shape: tuple, rank: int) -> None:
         return
     where = f"{type(layer).__name__} '{layer.name}'"
     if rank == 2:
-        h, w = (shape[1:3] if len(shape) == 3 else ("h", "w"))
-        fix = (f" For grey-scale images of shape (batch, {h}, {w}), add the channels axis: "
-               f"layers.Reshape(({h}, {w}, 1)) before this layer, or x[..., None] on the data."
-               if len(shape) == 3 else "")
-        raise ValueError(f"{where} expects inputs of shape (batch, height, width, channels), "
-                         f"got shape {tuple(shape)}.{fix}")
+        h, w = shape[1:3] if len(shape) == 3 else ("h", "w")
+        fix = (
+            f" For grey-scale images of shape (batch, {h}, {w}), add the channels axis: "
+            f"layers.Reshape(({h}, {w}, 1)) before this layer, or x[..., None] on the data."
+            if len(shape) == 3
+            else ""
+        )
+        raise ValueError(
+            f"{where} expects inputs of shape (batch, height, width, channels), "
+            f"got shape {tuple(shape)}.{fix}"
+        )
     steps = shape[1] if len(shape) == 2 else "steps"
-    fix = (f" For one series per sample, of shape (batch, {steps}), add the channels axis: "
-           f"layers.Reshape(({steps}, 1)) before this layer, or x[..., None] on the data."
-           if len(shape) == 2 else "")
-    raise ValueError(f"{where} expects inputs of shape (batch, steps, channels), got shape "
-                     f"{tuple(shape)}.{fix}")
+    fix = (
+        f" For one series per sample, of shape (batch, {steps}), add the channels axis: "
+        f"layers.Reshape(({steps}, 1)) before this layer, or x[..., None] on the data."
+        if len(shape) == 2
+        else ""
+    )
+    raise ValueError(
+        f"{where} expects inputs of shape (batch, steps, channels), got shape {tuple(shape)}.{fix}"
+    )
 
 
 class _Conv(Layer):
@@ -59,13 +70,26 @@ class _Conv(Layer):
     rank = 2
     paddings = ("valid", "same")
 
-    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
-                 data_format: str | None = None, dilation_rate: Any = 1, groups: int = 1,
-                 activation: Any = None, use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, kernel_constraint: Any = None,
-                 bias_constraint: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+        groups: int = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         cls, n = type(self).__name__, self.rank
         self.filters = check_units(cls, "filters", filters)
@@ -74,14 +98,18 @@ class _Conv(Layer):
         self.dilation_rate = int_tuple(cls, "dilation_rate", dilation_rate, n)
         padding_name = padding.lower() if isinstance(padding, str) else padding
         if padding_name not in self.paddings:
-            raise ValueError(f"{cls}: expected padding to be one of {list(self.paddings)}, got "
-                             f"padding={padding!r}.")
+            raise ValueError(
+                f"{cls}: expected padding to be one of {list(self.paddings)}, got "
+                f"padding={padding!r}."
+            )
         self.padding = padding_name
         self.data_format = check_data_format(cls, data_format)
         if groups != 1:
-            raise ValueError(f"{cls}: only groups=1 is supported, got groups={groups!r}. For a "
-                             "depthwise or grouped convolution, split the channels and use one "
-                             "convolution per group.")
+            raise ValueError(
+                f"{cls}: only groups=1 is supported, got groups={groups!r}. For a "
+                "depthwise or grouped convolution, split the channels and use one "
+                "convolution per group."
+            )
         self.groups = 1
         self._fused, self.activation = activation_pair(activation)
         self.use_bias = bool(use_bias)
@@ -97,28 +125,47 @@ class _Conv(Layer):
         check_rank(self, input_shape, self.rank)
         c_in = input_shape[-1]
         if c_in is None:
-            raise ValueError(f"{type(self).__name__} '{self.name}' needs inputs whose channels "
-                             f"axis (last) has a known size, got input shape {input_shape}.")
-        self.kernel = self.add_weight("kernel", (*self.kernel_size, c_in, self.filters),
-                                      self.kernel_initializer, self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}' needs inputs whose channels "
+                f"axis (last) has a known size, got input shape {input_shape}."
+            )
+        self.kernel = self.add_weight(
+            "kernel",
+            (*self.kernel_size, c_in, self.filters),
+            self.kernel_initializer,
+            self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer,
-                                        self.bias_regularizer, constraint=self.bias_constraint)
+            self.bias = self.add_weight(
+                "bias",
+                (self.filters,),
+                self.bias_initializer,
+                self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
 
     def call(self, x: Tensor) -> Tensor:
         check_rank(self, x.shape, self.rank)
         self._check_last_axis(x, self.kernel.shape[-2])
         conv = F.conv2d if self.rank == 2 else F.conv1d
-        return conv(x, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate,
-                    activation=self._fused)
+        return conv(
+            x,
+            self.kernel,
+            self.bias,
+            self.strides,
+            self.padding,
+            self.dilation_rate,
+            activation=self._fused,
+        )
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         input_shape = tuple(input_shape)
         check_rank(self, input_shape, self.rank)
         sizes = []
-        for n, k, s, d in zip(input_shape[1:-1], self.kernel_size, self.strides,
-                              self.dilation_rate):
+        for n, k, s, d in zip(
+            input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate
+        ):
             if n is None:
                 sizes.append(None)
             elif self.padding in ("same", "causal"):
@@ -128,17 +175,24 @@ class _Conv(Layer):
         return (input_shape[0], *sizes, self.filters)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "filters": self.filters,
-                "kernel_size": self.kernel_size, "strides": self.strides,
-                "padding": self.padding, "data_format": self.data_format,
-                "dilation_rate": self.dilation_rate, "groups": self.groups,
-                "activation": activation_name(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "bias_initializer": serialize_object(self.bias_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "bias_regularizer": serialize_object(self.bias_regularizer),
-                "kernel_constraint": self.kernel_constraint,
-                "bias_constraint": self.bias_constraint}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "groups": self.groups,
+            "activation": activation_name(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
+            "kernel_constraint": self.kernel_constraint,
+            "bias_constraint": self.bias_constraint,
+        }
 
 
 class Conv2D(_Conv):

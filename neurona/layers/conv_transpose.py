@@ -58,14 +58,26 @@ class Conv2DTranspose(Layer):
         (2, 14, 14, 8)
     """
 
-    def __init__(self, filters: int, kernel_size: Any, strides: Any = (1, 1),
-                 padding: str = "valid", output_padding: Any = None,
-                 data_format: str | None = None, dilation_rate: Any = (1, 1),
-                 activation: Any = None, use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, kernel_constraint: Any = None,
-                 bias_constraint: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = (1, 1),
+        padding: str = "valid",
+        output_padding: Any = None,
+        data_format: str | None = None,
+        dilation_rate: Any = (1, 1),
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         cls = type(self).__name__
         self.filters = check_units(cls, "filters", filters)
@@ -74,11 +86,13 @@ class Conv2DTranspose(Layer):
         self.dilation_rate = int_tuple(cls, "dilation_rate", dilation_rate, 2)
         padding_name = padding.lower() if isinstance(padding, str) else padding
         if padding_name not in ("valid", "same"):
-            raise ValueError(f"{cls}: expected padding to be one of ['valid', 'same'], got "
-                             f"padding={padding!r}.")
+            raise ValueError(
+                f"{cls}: expected padding to be one of ['valid', 'same'], got padding={padding!r}."
+            )
         self.padding = padding_name
-        self.output_padding = (None if output_padding is None
-                               else output_padding_pair(cls, output_padding))
+        self.output_padding = (
+            None if output_padding is None else output_padding_pair(cls, output_padding)
+        )
         self._check_strides(cls)
         self.data_format = check_data_format(cls, data_format)
         self._fused, self.activation = activation_pair(activation)
@@ -94,34 +108,58 @@ class Conv2DTranspose(Layer):
     def _check_strides(self, cls: str) -> None:
         """Keras's two rules: output_padding < strides, and no dilation with strides > 1."""
         if self.output_padding is not None and any(
-                op >= s for op, s in zip(self.output_padding, self.strides)):
-            raise ValueError(f"{cls}: expected output_padding {self.output_padding} to be "
-                             f"smaller than strides {self.strides} on every axis (Keras's "
-                             "rule). Use output_padding=None for the default output size.")
+            op >= s for op, s in zip(self.output_padding, self.strides)
+        ):
+            raise ValueError(
+                f"{cls}: expected output_padding {self.output_padding} to be "
+                f"smaller than strides {self.strides} on every axis (Keras's "
+                "rule). Use output_padding=None for the default output size."
+            )
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{cls}: strides > 1 together with dilation_rate > 1 is not "
-                             f"supported (as in Keras), got strides={self.strides} and "
-                             f"dilation_rate={self.dilation_rate}. Set one of them to 1.")
+            raise ValueError(
+                f"{cls}: strides > 1 together with dilation_rate > 1 is not "
+                f"supported (as in Keras), got strides={self.strides} and "
+                f"dilation_rate={self.dilation_rate}. Set one of them to 1."
+            )
 
     def build(self, input_shape: tuple) -> None:
         check_rank(self, input_shape, 2)
         c_in = input_shape[-1]
         if c_in is None:
-            raise ValueError(f"Conv2DTranspose '{self.name}' needs inputs whose channels axis "
-                             f"(last) has a known size, got input shape {input_shape}.")
+            raise ValueError(
+                f"Conv2DTranspose '{self.name}' needs inputs whose channels axis "
+                f"(last) has a known size, got input shape {input_shape}."
+            )
         # Keras's layout: (kh, kw, filters, in_channels), the transpose of Conv2D's last axes
-        self.kernel = self.add_weight("kernel", (*self.kernel_size, self.filters, c_in),
-                                      self.kernel_initializer, self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
+        self.kernel = self.add_weight(
+            "kernel",
+            (*self.kernel_size, self.filters, c_in),
+            self.kernel_initializer,
+            self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer,
-                                        self.bias_regularizer, constraint=self.bias_constraint)
+            self.bias = self.add_weight(
+                "bias",
+                (self.filters,),
+                self.bias_initializer,
+                self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
 
     def call(self, x: Tensor) -> Tensor:
         check_rank(self, x.shape, 2)
         self._check_last_axis(x, self.kernel.shape[-1])
-        return conv2d_transpose(x, self.kernel, self.bias, self.strides, self.padding,
-                                self.output_padding, self.dilation_rate, activation=self._fused)
+        return conv2d_transpose(
+            x,
+            self.kernel,
+            self.bias,
+            self.strides,
+            self.padding,
+            self.output_padding,
+            self.dilation_rate,
+            activation=self._fused,
+        )
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         input_shape = tuple(input_shape)
@@ -132,24 +170,37 @@ class Conv2DTranspose(Layer):
                 sizes.append(None)
                 continue
             op = None if self.output_padding is None else (self.output_padding[i],)
-            out, _ = transpose_plan(f"Conv2DTranspose '{self.name}'", (n,),
-                                    self.kernel_size[i:i + 1], self.strides[i:i + 1],
-                                    self.dilation_rate[i:i + 1], self.padding, op)
+            out, _ = transpose_plan(
+                f"Conv2DTranspose '{self.name}'",
+                (n,),
+                self.kernel_size[i : i + 1],
+                self.strides[i : i + 1],
+                self.dilation_rate[i : i + 1],
+                self.padding,
+                op,
+            )
             sizes.append(out[0])
         return (input_shape[0], *sizes, self.filters)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "filters": self.filters,
-                "kernel_size": self.kernel_size, "strides": self.strides,
-                "padding": self.padding, "output_padding": self.output_padding,
-                "data_format": self.data_format, "dilation_rate": self.dilation_rate,
-                "activation": activation_name(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "bias_initializer": serialize_object(self.bias_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "bias_regularizer": serialize_object(self.bias_regularizer),
-                "kernel_constraint": self.kernel_constraint,
-                "bias_constraint": self.bias_constraint}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "output_padding": self.output_padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activation_name(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
+            "kernel_constraint": self.kernel_constraint,
+            "bias_constraint": self.bias_constraint,
+        }
 
 
 Convolution2DTranspose = Conv2DTranspose  # Keras's alias

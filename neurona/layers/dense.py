@@ -94,11 +94,20 @@ class Dense(Layer):
         (2, 3)
     """
 
-    def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, kernel_constraint: Any = None,
-                 bias_constraint: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        units: int,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = check_units("Dense", "units", units)
         self._fused, self.activation = activation_pair(activation)
@@ -115,13 +124,25 @@ class Dense(Layer):
     def build(self, input_shape: tuple) -> None:
         d_in = input_shape[-1] if input_shape else None
         if d_in is None:
-            raise ValueError(f"Dense '{self.name}' needs inputs whose last axis has a known size, "
-                             f"got input shape {input_shape}. Add layers.Flatten() before it.")
-        self.kernel = self.add_weight("kernel", (d_in, self.units), self.kernel_initializer,
-                                      self.kernel_regularizer, constraint=self.kernel_constraint)
+            raise ValueError(
+                f"Dense '{self.name}' needs inputs whose last axis has a known size, "
+                f"got input shape {input_shape}. Add layers.Flatten() before it."
+            )
+        self.kernel = self.add_weight(
+            "kernel",
+            (d_in, self.units),
+            self.kernel_initializer,
+            self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
-                                        self.bias_regularizer, constraint=self.bias_constraint)
+            self.bias = self.add_weight(
+                "bias",
+                (self.units,),
+                self.bias_initializer,
+                self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
 
     def call(self, x: Tensor) -> Tensor:
         self._check_last_axis(x, self.kernel.shape[0])
@@ -133,12 +154,15 @@ class Dense(Layer):
         return (*tuple(input_shape)[:-1], self.units)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "units": self.units,
-                "activation": activation_name(self.activation),
-                "use_bias": self.use_bias,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "bias_initializer": serialize_object(self.bias_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "bias_regularizer": serialize_object(self.bias_regularizer),
-                "kernel_constraint": self.kernel_constraint,
-                "bias_constraint": self.bias_constraint}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activation_name(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
+            "kernel_constraint": self.kernel_constraint,
+            "bias_constraint": self.bias_constraint,
+        }

@@ -36,15 +36,19 @@ class Dropout(Layer):
         [0.0, 2.0]
     """
 
-    def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, rate: float, noise_shape: Any = None, seed: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
-            raise ValueError(f"Dropout: expected rate (the fraction of units to drop) with "
-                             f"0 ≤ rate < 1, got rate={rate!r}. Use e.g. rate=0.2 to 0.5.")
+            raise ValueError(
+                f"Dropout: expected rate (the fraction of units to drop) with "
+                f"0 ≤ rate < 1, got rate={rate!r}. Use e.g. rate=0.2 to 0.5."
+            )
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise ValueError(f"Dropout: expected seed to be None or a non-negative int, "
-                             f"got {seed!r}.")
+            raise ValueError(
+                f"Dropout: expected seed to be None or a non-negative int, got {seed!r}."
+            )
         self.rate = float(rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
@@ -62,13 +66,20 @@ class Dropout(Layer):
 
     def _mask_shape(self, shape: tuple) -> tuple:
         noise = self.noise_shape
-        ok = len(noise) == len(shape) and all(n is None or n in (1, s)
-                                              for n, s in zip(noise, shape))
+        ok = len(noise) == len(shape) and all(
+            n is None or n in (1, s) for n, s in zip(noise, shape)
+        )
         if not ok:
-            raise ValueError(f"Dropout '{self.name}': noise_shape {noise} does not broadcast to "
-                             f"inputs of shape {shape}. Use the input's sizes or 1 per axis.")
+            raise ValueError(
+                f"Dropout '{self.name}': noise_shape {noise} does not broadcast to "
+                f"inputs of shape {shape}. Use the input's sizes or 1 per axis."
+            )
         return tuple(s if n is None else n for n, s in zip(noise, shape))
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,
-                "seed": self.seed}
+        return {
+            **super().get_config(),
+            "rate": self.rate,
+            "noise_shape": self.noise_shape,
+            "seed": self.seed,
+        }

@@ -42,13 +42,23 @@ class Embedding(Layer):
         (1, 3, 3)
     """
 
-    def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: Any = "uniform",
-                 embeddings_regularizer: Any = None, embeddings_constraint: Any = None,
-                 mask_zero: bool = False, weights: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        input_dim: int,
+        output_dim: int,
+        embeddings_initializer: Any = "uniform",
+        embeddings_regularizer: Any = None,
+        embeddings_constraint: Any = None,
+        mask_zero: bool = False,
+        weights: Any = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.pop("input_length", None)  # Keras 2's argument; the shape comes from the data
         if mask_zero:
-            raise ValueError("Embedding: mask_zero=True needs masks, which neurona does not "
-                             "have. Use mask_zero=False and pad with an ordinary index.")
+            raise ValueError(
+                "Embedding: mask_zero=True needs masks, which neurona does not "
+                "have. Use mask_zero=False and pad with an ordinary index."
+            )
         super().__init__(**kwargs)
         self.input_dim = check_units("Embedding", "input_dim", input_dim)
         self.output_dim = check_units("Embedding", "output_dim", output_dim)
@@ -61,10 +71,13 @@ class Embedding(Layer):
             self.set_weights(weights)
 
     def build(self, input_shape: tuple | None) -> None:
-        self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer,
-                                          self.embeddings_regularizer,
-                                          constraint=self.embeddings_constraint)
+        self.embeddings = self.add_weight(
+            "embeddings",
+            (self.input_dim, self.output_dim),
+            self.embeddings_initializer,
+            self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+        )
 
     def _to_tensor(self, inputs: Any) -> Any:
         """Indices stay integer arrays (a Tensor would turn them into floats)."""
@@ -73,18 +86,24 @@ class Embedding(Layer):
         if data.dtype.kind == "f":
             as_int = data.astype(np.intp)
             if not bool((as_int == data).all()):
-                raise TypeError(f"Embedding '{self.name}' expects integer indices in [0, "
-                                f"{self.input_dim}), got floats such as {data.ravel()[:3]}. Map "
-                                "the categories to integers first (e.g. np.unique(..., "
-                                "return_inverse=True)).")
+                raise TypeError(
+                    f"Embedding '{self.name}' expects integer indices in [0, "
+                    f"{self.input_dim}), got floats such as {data.ravel()[:3]}. Map "
+                    "the categories to integers first (e.g. np.unique(..., "
+                    "return_inverse=True))."
+                )
             data = as_int
         elif data.dtype.kind not in "iu":
-            raise TypeError(f"Embedding '{self.name}' expects integer indices, got an array of "
-                            f"dtype {data.dtype}. Convert it with .astype('int64').")
+            raise TypeError(
+                f"Embedding '{self.name}' expects integer indices, got an array of "
+                f"dtype {data.dtype}. Convert it with .astype('int64')."
+            )
         if data.size and (data.min() < 0 or data.max() >= self.input_dim):
-            raise ValueError(f"Embedding '{self.name}' has input_dim={self.input_dim}, so "
-                             f"indices must lie in [0, {self.input_dim - 1}], got indices from "
-                             f"{data.min()} to {data.max()}. Increase input_dim or re-index.")
+            raise ValueError(
+                f"Embedding '{self.name}' has input_dim={self.input_dim}, so "
+                f"indices must lie in [0, {self.input_dim - 1}], got indices from "
+                f"{data.min()} to {data.max()}. Increase input_dim or re-index."
+            )
         return data
 
     def call(self, indices: Any) -> Tensor:
@@ -94,8 +113,12 @@ class Embedding(Layer):
         return (*tuple(input_shape), self.output_dim)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "input_dim": self.input_dim,
-                "output_dim": self.output_dim,
-                "embeddings_initializer": serialize_object(self.embeddings_initializer),
-                "embeddings_regularizer": serialize_object(self.embeddings_regularizer),
-                "embeddings_constraint": self.embeddings_constraint, "mask_zero": self.mask_zero}
+        return {
+            **super().get_config(),
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "embeddings_initializer": serialize_object(self.embeddings_initializer),
+            "embeddings_regularizer": serialize_object(self.embeddings_regularizer),
+            "embeddings_constraint": self.embeddings_constraint,
+            "mask_zero": self.mask_zero,
+        }

@@ -48,15 +48,27 @@ class GRU(RecurrentLayer):
 
     gates = 3
 
-    def __init__(self, units: int, activation: Any = "tanh",
-                 recurrent_activation: Any = "sigmoid", use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform",
-                 recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
-                 reset_after: bool = True, **kwargs: Any) -> None:
-        super().__init__(units, activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer,
-                         recurrent_initializer=recurrent_initializer,
-                         bias_initializer=bias_initializer, **kwargs)
+    def __init__(
+        self,
+        units: int,
+        activation: Any = "tanh",
+        recurrent_activation: Any = "sigmoid",
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        recurrent_initializer: Any = "orthogonal",
+        bias_initializer: Any = "zeros",
+        reset_after: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            **kwargs,
+        )
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = bool(reset_after)
 
@@ -64,13 +76,23 @@ class GRU(RecurrentLayer):
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
     def _run(self, x: Tensor, states: list, x_mask: Any, h_mask: Any) -> tuple:
-        return F.gru(x, self.kernel, self.recurrent_kernel, self.bias, states[0],
-                     activation=kernel_argument(self.activation),
-                     recurrent_activation=kernel_argument(self.recurrent_activation),
-                     go_backwards=self.go_backwards, x_mask=x_mask, h_mask=h_mask,
-                     reset_after=self.reset_after)
+        return F.gru(
+            x,
+            self.kernel,
+            self.recurrent_kernel,
+            self.bias,
+            states[0],
+            activation=kernel_argument(self.activation),
+            recurrent_activation=kernel_argument(self.recurrent_activation),
+            go_backwards=self.go_backwards,
+            x_mask=x_mask,
+            h_mask=h_mask,
+            reset_after=self.reset_after,
+        )
 
     def get_config(self) -> dict:
-        return {**super().get_config(),
-                "recurrent_activation": activation_name(self.recurrent_activation),
-                "reset_after": self.reset_after}
+        return {
+            **super().get_config(),
+            "recurrent_activation": activation_name(self.recurrent_activation),
+            "reset_after": self.reset_after,
+        }

@@ -32,8 +32,15 @@ class InputLayer(Layer):
         ((None, 28, 28), (2, 28, 28))
     """
 
-    def __init__(self, shape: Any = None, batch_size: int | None = None, dtype: Any = None,
-                 batch_shape: Any = None, name: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        shape: Any = None,
+        batch_size: int | None = None,
+        dtype: Any = None,
+        batch_shape: Any = None,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         for flag in ("sparse", "ragged"):
             if kwargs.pop(flag, None):
                 raise ValueError(f"InputLayer: {flag}=True is not supported; use dense arrays.")
@@ -47,11 +54,14 @@ class InputLayer(Layer):
             shape = (shape,) if isinstance(shape, int) else tuple(shape)
             batch_shape = (batch_size, *shape)
         else:
-            raise ValueError("InputLayer: expected shape, the shape of one sample such as "
-                             "(28, 28), got neither shape nor batch_shape.")
+            raise ValueError(
+                "InputLayer: expected shape, the shape of one sample such as "
+                "(28, 28), got neither shape nor batch_shape."
+            )
         if not all(n is None or (isinstance(n, int) and n > 0) for n in batch_shape):
-            raise ValueError(f"InputLayer: expected positive ints or None in the shape, got "
-                             f"{batch_shape[1:]!r}.")
+            raise ValueError(
+                f"InputLayer: expected positive ints or None in the shape, got {batch_shape[1:]!r}."
+            )
         self.batch_shape = batch_shape
         self.batch_input_shape = batch_shape
         self.built = True
@@ -69,19 +79,33 @@ class InputLayer(Layer):
         if x.shape[1:] == want[1:] and want[0] is None:  # the common case, one comparison
             return x
         if x.ndim != len(want) or any(w is not None and w != n for w, n in zip(want, x.shape)):
-            raise ValueError(f"Input '{self.name}' expects data of shape {want} (None: any "
-                             f"size), got shape {tuple(x.shape)}. Reshape the data or change "
-                             f"Input(shape=...) to {tuple(x.shape[1:])}.")
+            raise ValueError(
+                f"Input '{self.name}' expects data of shape {want} (None: any "
+                f"size), got shape {tuple(x.shape)}. Reshape the data or change "
+                f"Input(shape=...) to {tuple(x.shape[1:])}."
+            )
         return x
 
     def get_config(self) -> dict:
-        return {"batch_shape": self.batch_shape, "dtype": self.dtype, "sparse": False,
-                "ragged": False, "name": self.name}
+        return {
+            "batch_shape": self.batch_shape,
+            "dtype": self.dtype,
+            "sparse": False,
+            "ragged": False,
+            "name": self.name,
+        }
 
 
-def Input(shape: Any = None, batch_size: int | None = None, dtype: Any = None,  # noqa: N802
-          sparse: bool | None = None, batch_shape: Any = None, name: str | None = None,
-          tensor: Any = None, optional: bool = False) -> KerasTensor:
+def Input(  # noqa: N802 - Keras's name
+    shape: Any = None,
+    batch_size: int | None = None,
+    dtype: Any = None,  # noqa: N802
+    sparse: bool | None = None,
+    batch_shape: Any = None,
+    name: str | None = None,
+    tensor: Any = None,
+    optional: bool = False,
+) -> KerasTensor:
     """A model's symbolic input, as ``keras.Input``: a ``KerasTensor`` of shape (batch, *shape).
 
     Call layers on it to build a graph, then ``Model(inputs, outputs)`` (the Functional API);
@@ -105,8 +129,16 @@ def Input(shape: Any = None, batch_size: int | None = None, dtype: Any = None,  
         (2, 10)
     """
     if tensor is not None:
-        raise ValueError("Input: tensor= (wrapping an existing backend tensor) is not supported; "
-                         "pass shape= and call the model on the data.")
-    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name,
-                       batch_shape=batch_shape, sparse=sparse)
+        raise ValueError(
+            "Input: tensor= (wrapping an existing backend tensor) is not supported; "
+            "pass shape= and call the model on the data."
+        )
+    layer = InputLayer(
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        name=name,
+        batch_shape=batch_shape,
+        sparse=sparse,
+    )
     return layer._input_tensor

@@ -12,16 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from neurona import initializers, regularizers
+from neurona import regularizers
 from neurona.autodiff import Tensor
-from neurona.autodiff.tensor import as_array
 from neurona.layers._arguments import (
     check_declared_shape,
     check_last_axis,
     dtype_name,
-    is_numeric,
+    initial_weight,
     legacy_input_shape,
     serialize_object,
+    to_tensor,
     wrap_build,
 )
 from neurona.layers._context import _CallContext
@@ -33,7 +33,7 @@ from neurona.layers._naming import (
     snake_case,
     unique_name,
 )
-from neurona.layers._structure import map_structure
+from neurona.layers._structure import is_structure, map_structure
 from neurona.layers._tracking import (
     assign_weights,
     collect_constraints,
@@ -41,7 +41,7 @@ from neurona.layers._tracking import (
     layer_tree,
     sublayers,
 )
-from neurona.layers.symbolic import is_symbolic, symbolic_call
+from neurona.layers.symbolic import first_node, is_symbolic, symbolic_call
 
 __all__ = ["Layer", "register_layer", "get_layer_class", "reset_layer_names"]
 
@@ -84,13 +84,22 @@ class Layer:
         if cls.__module__.startswith("neurona."):  # built-in layers; custom ones register
             _REGISTRY[cls.__name__] = cls
 
-    def __init__(self, *, name: str | None = None, dtype: Any = None, trainable: bool = True,
-                 activity_regularizer: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        dtype: Any = None,
+        trainable: bool = True,
+        activity_regularizer: Any = None,
+        **kwargs: Any,
+    ) -> None:
         cls = type(self).__name__
         self.batch_input_shape = legacy_input_shape(cls, kwargs)
         if kwargs:
-            raise TypeError(f"{cls}: unrecognised keyword arguments {kwargs}. Check the "
-                            "spelling against Keras's argument names.")
+            raise TypeError(
+                f"{cls}: unrecognised keyword arguments {kwargs}. Check the "
+                "spelling against Keras's argument names."
+            )
         if not isinstance(trainable, bool):
             raise TypeError(f"{cls}: expected trainable to be True or False, got {trainable!r}.")
         if name is not None and (not isinstance(name, str) or not name):
@@ -117,9 +126,16 @@ class Layer:
         Called once, on the first call; a subclass with weights overrides it.
         """
 
-    def add_weight(self, name: Any = None, shape: Any = None, initializer: Any = None,
-                   regularizer: Any = None, trainable: bool = True, constraint: Any = None,
-                   dtype: Any = None) -> Tensor:
+    def add_weight(
+        self,
+        name: Any = None,
+        shape: Any = None,
+        initializer: Any = None,
+        regularizer: Any = None,
+        trainable: bool = True,
+        constraint: Any = None,
+        dtype: Any = None,
+    ) -> Tensor:
         """Create a weight: a leaf tensor with ``requires_grad = trainable``.
 
         Keras 3's keyword style works too: ``add_weight(shape=(3,), initializer="zeros")``.
@@ -127,20 +143,10 @@ class Layer:
         ``constraint`` is a callable ``w ↦ w`` applied by ``apply_constraints`` after each
         optimiser step.
         """
-        if isinstance(name, (tuple, list)) and shape is None:  # add_weight((3, 4), ...)
-            name, shape = None, name
-        name = name or f"variable_{len(self._weights)}"
-        shape = tuple(int(n) for n in ((shape,) if isinstance(shape, int) else shape or ()))
-        init = initializers.get("glorot_uniform" if initializer is None else initializer)
-        value = np.asarray(init(shape, dtype or self.dtype), dtype=dtype or self.dtype)
-        if value.shape != shape:
-            raise ValueError(f"{type(self).__name__} '{self.name}': the initializer of weight "
-                             f"'{name}' returned shape {value.shape}, expected {shape}.")
-        if constraint is not None and not callable(constraint):
-            raise TypeError(f"{type(self).__name__} '{self.name}': expected the constraint of "
-                            f"'{name}' to be None or a callable w -> w, got {constraint!r}.")
-        weight = Tensor(value, requires_grad=trainable and self._trainable,
-                        name=f"{self.name}/{name}")
+        name, shape, value = initial_weight(self, name, shape, initializer, constraint, dtype)
+        weight = Tensor(
+            value, requires_grad=trainable and self._trainable, name=f"{self.name}/{name}"
+        )
         self._weights.append(weight)
         self._weight_trainable.append(bool(trainable))
         if regularizer is not None:
@@ -163,14 +169,17 @@ class Layer:
         """
         if not args:
             if "inputs" not in kwargs:
-                raise TypeError(f"{type(self).__name__} '{self.name}' was called without inputs. "
-                                "Call it as layer(x), with x an array, a Tensor or an Input.")
+                raise TypeError(
+                    f"{type(self).__name__} '{self.name}' was called without inputs. "
+                    "Call it as layer(x), with x an array, a Tensor or an Input."
+                )
             args = (kwargs.pop("inputs"),)
         training = kwargs.pop("training", None)
         inputs = args[0]
         kind = type(inputs)
-        if (kwargs or len(args) > 1 or (kind is not Tensor and kind is not np.ndarray)) \
-                and is_symbolic(args, kwargs):
+        if (
+            kwargs or len(args) > 1 or (kind is not Tensor and kind is not np.ndarray)
+        ) and is_symbolic(args, kwargs):
             if training is not None:
                 kwargs["training"] = training
             return symbolic_call(self, args, kwargs)
@@ -202,9 +211,7 @@ class Layer:
     def _convert_inputs(self, inputs: Any) -> Any:
         """A tensor, or a list/tuple/dict of tensors, from what the layer was called on (a list
         of numbers is data; a list holding arrays or tensors is several inputs)."""
-        if isinstance(inputs, dict) or (isinstance(inputs, (list, tuple)) and any(
-                isinstance(item, (Tensor, np.ndarray, list, tuple, dict)) and not is_numeric(item)
-                for item in inputs)):
+        if is_structure(inputs):
             return map_structure(self._to_tensor, inputs)
         return self._to_tensor(inputs)
 
@@ -236,15 +243,7 @@ class Layer:
 
     def _to_tensor(self, inputs: Any) -> Tensor:
         """Tensors pass through; arrays, lists and DataFrames become tensors of self.dtype."""
-        if isinstance(inputs, Tensor):
-            return inputs
-        try:
-            return Tensor(as_array(np.asarray(inputs) if hasattr(inputs, "to_numpy") else inputs,
-                                   self.dtype))
-        except TypeError:
-            raise TypeError(f"{type(self).__name__} '{self.name}' expects numbers (an array, a "
-                            f"list or a Tensor), got {type(inputs).__name__}. Convert the data "
-                            "with np.asarray(..., dtype='float32') first.") from None
+        return inputs if isinstance(inputs, Tensor) else to_tensor(self, inputs)
 
     def _check_declared_shape(self, shape: tuple) -> None:
         check_declared_shape(self, shape)
@@ -294,8 +293,10 @@ class Layer:
     @trainable.setter
     def trainable(self, value: bool) -> None:
         if not isinstance(value, bool):
-            raise TypeError(f"{type(self).__name__} '{self.name}': expected trainable to be True "
-                            f"or False, got {value!r}.")
+            raise TypeError(
+                f"{type(self).__name__} '{self.name}': expected trainable to be True "
+                f"or False, got {value!r}."
+            )
         self._trainable = value
         for w, t in zip(self._weights, self._weight_trainable):
             w.requires_grad = value and t
@@ -307,8 +308,9 @@ class Layer:
         """Terms to add to the loss: the weight penalties (computed now, on the current weights),
         then the terms added during the layer's last call (``add_loss``, activity penalties),
         its sub-layers' included."""
-        return [loss for layer in layer_tree(self)
-                for loss in layer._own_losses(self._seen_call_id)]
+        return [
+            loss for layer in layer_tree(self) for loss in layer._own_losses(self._seen_call_id)
+        ]
 
     def _own_losses(self, call_id: int) -> list[Tensor]:
         """This layer's penalties and the terms it added during outermost call ``call_id``."""
@@ -334,9 +336,11 @@ class Layer:
     def count_params(self) -> int:
         """The number of scalars in all weights (the layer must be built)."""
         if not self.built:
-            raise ValueError(f"{type(self).__name__} '{self.name}'.count_params: the layer is not "
-                             "built yet, so its weights do not exist. Call it on a batch or call "
-                             "build(input_shape) first.")
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}'.count_params: the layer is not "
+                "built yet, so its weights do not exist. Call it on a batch or call "
+                "build(input_shape) first."
+            )
         return int(sum(math.prod(w.shape) for w in self.weights))
 
     # ----- the graph (Functional API) -------------------------------------------------------
@@ -351,11 +355,7 @@ class Layer:
         return self._node_zero("output").outputs
 
     def _node_zero(self, what: str) -> Any:
-        if not self._inbound_nodes:
-            raise AttributeError(f"{type(self).__name__} '{self.name}' has no {what} yet: it has "
-                                 "not been called on a symbolic tensor (layers.Input). Use it in "
-                                 "a functional model first.")
-        return self._inbound_nodes[0]
+        return first_node(self, what)
 
     # ----- shapes and config -------------------------------------------------------------
     @property

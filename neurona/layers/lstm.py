@@ -48,30 +48,53 @@ class LSTM(RecurrentLayer):
     gates = 4
     n_states = 2
 
-    def __init__(self, units: int, activation: Any = "tanh",
-                 recurrent_activation: Any = "sigmoid", use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform",
-                 recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
-                 unit_forget_bias: bool = True, **kwargs: Any) -> None:
-        super().__init__(units, activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer,
-                         recurrent_initializer=recurrent_initializer,
-                         bias_initializer=bias_initializer, **kwargs)
+    def __init__(
+        self,
+        units: int,
+        activation: Any = "tanh",
+        recurrent_activation: Any = "sigmoid",
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        recurrent_initializer: Any = "orthogonal",
+        bias_initializer: Any = "zeros",
+        unit_forget_bias: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            **kwargs,
+        )
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
 
     def build(self, input_shape: tuple) -> None:
         super().build(input_shape)
         if self.use_bias and self.unit_forget_bias:
-            self.bias.data[self.units:2 * self.units] += 1  # Keras: b_f = bias_init + 1
+            self.bias.data[self.units : 2 * self.units] += 1  # Keras: b_f = bias_init + 1
 
     def _run(self, x: Tensor, states: list, x_mask: Any, h_mask: Any) -> tuple:
-        return F.lstm(x, self.kernel, self.recurrent_kernel, self.bias, states[0], states[1],
-                      activation=kernel_argument(self.activation),
-                      recurrent_activation=kernel_argument(self.recurrent_activation),
-                      go_backwards=self.go_backwards, x_mask=x_mask, h_mask=h_mask)
+        return F.lstm(
+            x,
+            self.kernel,
+            self.recurrent_kernel,
+            self.bias,
+            states[0],
+            states[1],
+            activation=kernel_argument(self.activation),
+            recurrent_activation=kernel_argument(self.recurrent_activation),
+            go_backwards=self.go_backwards,
+            x_mask=x_mask,
+            h_mask=h_mask,
+        )
 
     def get_config(self) -> dict:
-        return {**super().get_config(),
-                "recurrent_activation": activation_name(self.recurrent_activation),
-                "unit_forget_bias": self.unit_forget_bias}
+        return {
+            **super().get_config(),
+            "recurrent_activation": activation_name(self.recurrent_activation),
+            "unit_forget_bias": self.unit_forget_bias,
+        }

@@ -16,8 +16,10 @@ __all__ = ["BatchNormalization", "LayerNormalization"]
 
 def _check_epsilon(cls: str, epsilon: Any) -> float:
     if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or epsilon <= 0:
-        raise ValueError(f"{cls}: expected epsilon to be a small positive float such as 1e-3, "
-                         f"got epsilon={epsilon!r}.")
+        raise ValueError(
+            f"{cls}: expected epsilon to be a small positive float such as 1e-3, "
+            f"got epsilon={epsilon!r}."
+        )
     return float(epsilon)
 
 
@@ -25,9 +27,11 @@ def _axis_size(layer: Layer, input_shape: tuple, axis: int) -> int:
     """The size of ``axis`` in ``input_shape``, known and existing, or the house error."""
     ndim = len(input_shape)
     if not -ndim <= axis < ndim or input_shape[axis] is None:
-        raise ValueError(f"{type(layer).__name__} '{layer.name}': axis {axis} is not a known axis "
-                         f"of inputs of shape {input_shape}. Use axis=-1 for channels-last "
-                         "features.")
+        raise ValueError(
+            f"{type(layer).__name__} '{layer.name}': axis {axis} is not a known axis "
+            f"of inputs of shape {input_shape}. Use axis=-1 for channels-last "
+            "features."
+        )
     return int(input_shape[axis])
 
 
@@ -67,12 +71,23 @@ class BatchNormalization(Layer):
         array([0.02], dtype=float32)
     """
 
-    def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3,
-                 center: bool = True, scale: bool = True, beta_initializer: Any = "zeros",
-                 gamma_initializer: Any = "ones", moving_mean_initializer: Any = "zeros",
-                 moving_variance_initializer: Any = "ones", beta_regularizer: Any = None,
-                 gamma_regularizer: Any = None, beta_constraint: Any = None,
-                 gamma_constraint: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        axis: int = -1,
+        momentum: float = 0.99,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer: Any = "zeros",
+        gamma_initializer: Any = "ones",
+        moving_mean_initializer: Any = "zeros",
+        moving_variance_initializer: Any = "ones",
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
         for keras_only in ("renorm", "synchronized"):
             if kwargs.pop(keras_only, False):
                 raise ValueError(f"BatchNormalization: {keras_only}=True is not supported.")
@@ -80,10 +95,15 @@ class BatchNormalization(Layer):
         super().__init__(**kwargs)
         if isinstance(axis, bool) or not isinstance(axis, int):
             raise ValueError(f"BatchNormalization: expected axis to be an int, got {axis!r}.")
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
-                or not 0 <= momentum <= 1:
-            raise ValueError(f"BatchNormalization: expected 0 ≤ momentum ≤ 1 (Keras's 0.99; "
-                             f"PyTorch's 0.1 is Keras's 0.9), got momentum={momentum!r}.")
+        if (
+            isinstance(momentum, bool)
+            or not isinstance(momentum, (int, float))
+            or not 0 <= momentum <= 1
+        ):
+            raise ValueError(
+                f"BatchNormalization: expected 0 ≤ momentum ≤ 1 (Keras's 0.99; "
+                f"PyTorch's 0.1 is Keras's 0.9), got momentum={momentum!r}."
+            )
         self.axis, self.momentum = axis, float(momentum)
         self.epsilon = _check_epsilon("BatchNormalization", epsilon)
         self.center, self.scale = bool(center), bool(scale)
@@ -99,40 +119,68 @@ class BatchNormalization(Layer):
     def build(self, input_shape: tuple) -> None:
         shape = (_axis_size(self, input_shape, self.axis),)
         if self.scale:
-            self.gamma = self.add_weight("gamma", shape, self.gamma_initializer,
-                                         self.gamma_regularizer, constraint=self.gamma_constraint)
+            self.gamma = self.add_weight(
+                "gamma",
+                shape,
+                self.gamma_initializer,
+                self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+            )
         if self.center:
-            self.beta = self.add_weight("beta", shape, self.beta_initializer,
-                                        self.beta_regularizer, constraint=self.beta_constraint)
-        self.moving_mean = self.add_weight("moving_mean", shape, self.moving_mean_initializer,
-                                           trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", shape,
-                                               self.moving_variance_initializer, trainable=False)
+            self.beta = self.add_weight(
+                "beta",
+                shape,
+                self.beta_initializer,
+                self.beta_regularizer,
+                constraint=self.beta_constraint,
+            )
+        self.moving_mean = self.add_weight(
+            "moving_mean", shape, self.moving_mean_initializer, trainable=False
+        )
+        self.moving_variance = self.add_weight(
+            "moving_variance", shape, self.moving_variance_initializer, trainable=False
+        )
 
     def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         n = self.moving_mean.shape[0]
         if x.ndim != len(self._build_input_shape) or x.shape[self.axis] != n:
-            raise ValueError(f"BatchNormalization '{self.name}' expects inputs with {n} features "
-                             f"on axis {self.axis} (built for {self._build_input_shape}), got "
-                             f"shape {tuple(x.shape)}.")
+            raise ValueError(
+                f"BatchNormalization '{self.name}' expects inputs with {n} features "
+                f"on axis {self.axis} (built for {self._build_input_shape}), got "
+                f"shape {tuple(x.shape)}."
+            )
         if not (training and self.trainable):
-            return F.batch_norm_inference(x, self.gamma, self.beta, self.moving_mean.data,
-                                          self.moving_variance.data, self.axis, self.epsilon)
+            return F.batch_norm_inference(
+                x,
+                self.gamma,
+                self.beta,
+                self.moving_mean.data,
+                self.moving_variance.data,
+                self.axis,
+                self.epsilon,
+            )
         y, mean, var = F.batch_norm(x, self.gamma, self.beta, self.axis, self.epsilon)
         for moving, batch in ((self.moving_mean, mean), (self.moving_variance, var)):
             moving.data[...] = moving.data * self.momentum + batch.data * (1.0 - self.momentum)
         return y
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
-                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
-                "beta_initializer": serialize_object(self.beta_initializer),
-                "gamma_initializer": serialize_object(self.gamma_initializer),
-                "moving_mean_initializer": serialize_object(self.moving_mean_initializer),
-                "moving_variance_initializer": serialize_object(self.moving_variance_initializer),
-                "beta_regularizer": serialize_object(self.beta_regularizer),
-                "gamma_regularizer": serialize_object(self.gamma_regularizer),
-                "beta_constraint": self.beta_constraint, "gamma_constraint": self.gamma_constraint}
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": serialize_object(self.beta_initializer),
+            "gamma_initializer": serialize_object(self.gamma_initializer),
+            "moving_mean_initializer": serialize_object(self.moving_mean_initializer),
+            "moving_variance_initializer": serialize_object(self.moving_variance_initializer),
+            "beta_regularizer": serialize_object(self.beta_regularizer),
+            "gamma_regularizer": serialize_object(self.gamma_regularizer),
+            "beta_constraint": self.beta_constraint,
+            "gamma_constraint": self.gamma_constraint,
+        }
 
 
 class LayerNormalization(Layer):
@@ -156,18 +204,28 @@ class LayerNormalization(Layer):
         [[-1.0, 1.0]]
     """
 
-    def __init__(self, axis: int | list[int] = -1, epsilon: float = 1e-3, center: bool = True,
-                 scale: bool = True, beta_initializer: Any = "zeros",
-                 gamma_initializer: Any = "ones", beta_regularizer: Any = None,
-                 gamma_regularizer: Any = None, beta_constraint: Any = None,
-                 gamma_constraint: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        axis: int | list[int] = -1,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer: Any = "zeros",
+        gamma_initializer: Any = "ones",
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
         if kwargs.pop("rms_scaling", False):
             raise ValueError("LayerNormalization: rms_scaling=True is not supported.")
         super().__init__(**kwargs)
         axes = [axis] if isinstance(axis, int) else list(axis)
         if not axes or not all(isinstance(a, int) and not isinstance(a, bool) for a in axes):
-            raise ValueError(f"LayerNormalization: expected axis to be an int or a list of ints, "
-                             f"got {axis!r}.")
+            raise ValueError(
+                f"LayerNormalization: expected axis to be an int or a list of ints, got {axis!r}."
+            )
         self.axis = axis if isinstance(axis, int) else axes
         self.epsilon = _check_epsilon("LayerNormalization", epsilon)
         self.center, self.scale = bool(center), bool(scale)
@@ -184,25 +242,43 @@ class LayerNormalization(Layer):
     def build(self, input_shape: tuple) -> None:
         shape = tuple(_axis_size(self, input_shape, a) for a in self._axes())
         if self.scale:
-            self.gamma = self.add_weight("gamma", shape, self.gamma_initializer,
-                                         self.gamma_regularizer, constraint=self.gamma_constraint)
+            self.gamma = self.add_weight(
+                "gamma",
+                shape,
+                self.gamma_initializer,
+                self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+            )
         if self.center:
-            self.beta = self.add_weight("beta", shape, self.beta_initializer,
-                                        self.beta_regularizer, constraint=self.beta_constraint)
+            self.beta = self.add_weight(
+                "beta",
+                shape,
+                self.beta_initializer,
+                self.beta_regularizer,
+                constraint=self.beta_constraint,
+            )
 
     def call(self, x: Tensor) -> Tensor:
         built = self._build_input_shape
         if x.ndim != len(built) or any(x.shape[a] != built[a] for a in self._axes()):
-            raise ValueError(f"LayerNormalization '{self.name}' was built for inputs of shape "
-                             f"{built} (normalising axis {self.axis}), got shape "
-                             f"{tuple(x.shape)}.")
+            raise ValueError(
+                f"LayerNormalization '{self.name}' was built for inputs of shape "
+                f"{built} (normalising axis {self.axis}), got shape "
+                f"{tuple(x.shape)}."
+            )
         return F.layer_norm(x, self.gamma, self.beta, self._axes(), self.epsilon)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
-                "center": self.center, "scale": self.scale,
-                "beta_initializer": serialize_object(self.beta_initializer),
-                "gamma_initializer": serialize_object(self.gamma_initializer),
-                "beta_regularizer": serialize_object(self.beta_regularizer),
-                "gamma_regularizer": serialize_object(self.gamma_regularizer),
-                "beta_constraint": self.beta_constraint, "gamma_constraint": self.gamma_constraint}
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": serialize_object(self.beta_initializer),
+            "gamma_initializer": serialize_object(self.gamma_initializer),
+            "beta_regularizer": serialize_object(self.beta_regularizer),
+            "gamma_regularizer": serialize_object(self.gamma_regularizer),
+            "beta_constraint": self.beta_constraint,
+            "gamma_constraint": self.gamma_constraint,
+        }

@@ -11,11 +11,16 @@ from neurona.layers.layer import Layer
 __all__ = ["Operation"]
 
 _BINARY = {
-    "add": lambda x, y: x + y, "radd": lambda x, y: y + x,
-    "sub": lambda x, y: x - y, "rsub": lambda x, y: y - x,
-    "mul": lambda x, y: x * y, "rmul": lambda x, y: y * x,
-    "div": lambda x, y: x / y, "rdiv": lambda x, y: y / x,
-    "pow": lambda x, y: x ** y, "matmul": lambda x, y: x @ y,
+    "add": lambda x, y: x + y,
+    "radd": lambda x, y: y + x,
+    "sub": lambda x, y: x - y,
+    "rsub": lambda x, y: y - x,
+    "mul": lambda x, y: x * y,
+    "rmul": lambda x, y: y * x,
+    "div": lambda x, y: x / y,
+    "rdiv": lambda x, y: y / x,
+    "pow": lambda x, y: x**y,
+    "matmul": lambda x, y: x @ y,
 }
 _UNARY = {"neg": lambda x: -x, "abs": abs}
 
@@ -63,8 +68,10 @@ class Operation(Layer):
 
     def __init__(self, op: str, key: Any = None, **kwargs: Any) -> None:
         if op not in _BINARY and op not in _UNARY and op != "getitem":
-            raise ValueError(f"Operation: unknown op {op!r}; expected one of "
-                             f"{sorted([*_BINARY, *_UNARY, 'getitem'])}.")
+            raise ValueError(
+                f"Operation: unknown op {op!r}; expected one of "
+                f"{sorted([*_BINARY, *_UNARY, 'getitem'])}."
+            )
         kwargs.setdefault("name", None)
         super().__init__(**kwargs)
         self.op, self.key = op, _decode_key(key)

@@ -11,10 +11,24 @@ from neurona.autodiff import Tensor
 from neurona.layers.conv import check_data_format, check_rank, int_tuple
 from neurona.layers.layer import Layer
 
-__all__ = ["MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
-           "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
-           "GlobalMaxPooling2D", "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D",
-           "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D"]
+__all__ = [
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "MaxPool1D",
+    "MaxPool2D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+]
 
 
 class _Pooling(Layer):
@@ -22,13 +36,20 @@ class _Pooling(Layer):
 
     rank, mode = 2, "max"
 
-    def __init__(self, pool_size: Any = 2, strides: Any = None, padding: str = "valid",
-                 data_format: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        pool_size: Any = 2,
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         cls = type(self).__name__
         self.pool_size = int_tuple(cls, "pool_size", pool_size, self.rank)
-        self.strides = self.pool_size if strides is None else int_tuple(cls, "strides", strides,
-                                                                         self.rank)
+        self.strides = (
+            self.pool_size if strides is None else int_tuple(cls, "strides", strides, self.rank)
+        )
         padding_name = padding.lower() if isinstance(padding, str) else padding
         if padding_name not in ("valid", "same"):
             raise ValueError(f"{cls}: expected padding 'valid' or 'same', got padding={padding!r}.")
@@ -43,14 +64,24 @@ class _Pooling(Layer):
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         input_shape = tuple(input_shape)
         check_rank(self, input_shape, self.rank)
-        sizes = [None if n is None else -(-n // s) if self.padding == "same" else
-                 max((n - k) // s + 1, 0)
-                 for n, k, s in zip(input_shape[1:-1], self.pool_size, self.strides)]
+        sizes = [
+            None
+            if n is None
+            else -(-n // s)
+            if self.padding == "same"
+            else max((n - k) // s + 1, 0)
+            for n, k, s in zip(input_shape[1:-1], self.pool_size, self.strides)
+        ]
         return (input_shape[0], *sizes, input_shape[-1])
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides,
-                "padding": self.padding, "data_format": self.data_format}
+        return {
+            **super().get_config(),
+            "pool_size": self.pool_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+        }
 
 
 class MaxPooling2D(_Pooling):
@@ -75,8 +106,14 @@ class MaxPooling2D(_Pooling):
         (2, 13, 13, 8)
     """
 
-    def __init__(self, pool_size: Any = (2, 2), strides: Any = None, padding: str = "valid",
-                 data_format: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        pool_size: Any = (2, 2),
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -135,8 +172,9 @@ class _GlobalPooling(Layer):
 
     rank, mode = 2, "mean"
 
-    def __init__(self, data_format: str | None = None, keepdims: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, data_format: str | None = None, keepdims: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.data_format = check_data_format(type(self).__name__, data_format)
         self.keepdims = bool(keepdims)
@@ -154,8 +192,7 @@ class _GlobalPooling(Layer):
         return (input_shape[0], input_shape[-1])
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "data_format": self.data_format,
-                "keepdims": self.keepdims}
+        return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
 
 
 class GlobalAveragePooling2D(_GlobalPooling):
@@ -217,7 +254,11 @@ class GlobalMaxPooling1D(_GlobalPooling):
 
 
 # Keras's aliases
-MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, AveragePooling1D,
-                                              AveragePooling2D)
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (
+    MaxPooling1D,
+    MaxPooling2D,
+    AveragePooling1D,
+    AveragePooling2D,
+)
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D

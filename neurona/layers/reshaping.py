@@ -37,8 +37,10 @@ class Flatten(Layer):
         super().__init__(**kwargs)
         data_format = data_format or "channels_last"
         if data_format not in ("channels_last", "channels_first"):
-            raise ValueError(f"Flatten: expected data_format 'channels_last' or "
-                             f"'channels_first', got {data_format!r}.")
+            raise ValueError(
+                f"Flatten: expected data_format 'channels_last' or "
+                f"'channels_first', got {data_format!r}."
+            )
         self.data_format = data_format
 
     def call(self, x: Tensor) -> Tensor:
@@ -73,10 +75,11 @@ class Reshape(Layer):
     def __init__(self, target_shape: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         shape = (target_shape,) if isinstance(target_shape, int) else tuple(target_shape)
-        if not all(isinstance(n, int) and (n > 0 or n == -1) for n in shape) \
-                or shape.count(-1) > 1:
-            raise ValueError(f"Reshape: expected target_shape to be a tuple of positive ints with "
-                             f"at most one -1 (batch axis excluded), got {target_shape!r}.")
+        if not all(isinstance(n, int) and (n > 0 or n == -1) for n in shape) or shape.count(-1) > 1:
+            raise ValueError(
+                f"Reshape: expected target_shape to be a tuple of positive ints with "
+                f"at most one -1 (batch axis excluded), got {target_shape!r}."
+            )
         self.target_shape = shape
 
     def _resolve(self, rest: tuple) -> tuple:
@@ -86,9 +89,11 @@ class Reshape(Layer):
             return tuple(size // known if n == -1 else n for n in self.target_shape)
         if known == size and -1 not in self.target_shape:
             return self.target_shape
-        raise ValueError(f"Reshape '{self.name}' cannot reshape samples of shape {rest} ({size} "
-                         f"values) to {self.target_shape}. Choose a target_shape whose sizes "
-                         f"multiply to {size}, or put -1 on one axis.")
+        raise ValueError(
+            f"Reshape '{self.name}' cannot reshape samples of shape {rest} ({size} "
+            f"values) to {self.target_shape}. Choose a target_shape whose sizes "
+            f"multiply to {size}, or put -1 on one axis."
+        )
 
     def call(self, x: Tensor) -> Tensor:
         return F.reshape(x, (x.shape[0], *self._resolve(tuple(x.shape[1:]))))
@@ -129,8 +134,9 @@ class RepeatVector(Layer):
     def __init__(self, n: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(n, bool) or not isinstance(n, int):
-            raise TypeError(f"RepeatVector: expected n to be an int, got {n!r} of type "
-                            f"{type(n).__name__}.")
+            raise TypeError(
+                f"RepeatVector: expected n to be an int, got {n!r} of type {type(n).__name__}."
+            )
         if n <= 0:
             raise ValueError(f"RepeatVector: expected n to be a positive int, got n={n}.")
         self.n = n
@@ -138,9 +144,11 @@ class RepeatVector(Layer):
     def _check_rank(self, shape: tuple) -> None:
         """Raise the house error unless ``shape`` is (batch, features)."""
         if len(shape) != 2:
-            raise ValueError(f"RepeatVector '{self.name}' expects inputs of shape (batch, "
-                             f"features), got shape {tuple(shape)}. Add layers.Flatten() "
-                             "before this layer for samples with more than one axis.")
+            raise ValueError(
+                f"RepeatVector '{self.name}' expects inputs of shape (batch, "
+                f"features), got shape {tuple(shape)}. Add layers.Flatten() "
+                "before this layer for samples with more than one axis."
+            )
 
     def call(self, x: Tensor) -> Tensor:
         self._check_rank(x.shape)

@@ -20,8 +20,10 @@ __all__ = ["RecurrentLayer"]
 
 def _rate(cls: str, name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise ValueError(f"{cls}: expected {name} (a fraction of units to drop) with 0 ≤ {name} "
-                         f"< 1, got {name}={value!r}. Use e.g. {name}=0.2.")
+        raise ValueError(
+            f"{cls}: expected {name} (a fraction of units to drop) with 0 ≤ {name} "
+            f"< 1, got {name}={value!r}. Use e.g. {name}=0.2."
+        )
     return float(value)
 
 
@@ -53,16 +55,30 @@ class RecurrentLayer(Layer):
     gates = 1
     n_states = 1
 
-    def __init__(self, units: int, activation: Any = "tanh", use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform",
-                 recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
-                 bias_regularizer: Any = None, kernel_constraint: Any = None,
-                 recurrent_constraint: Any = None, bias_constraint: Any = None,
-                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: int | None = None,
-                 return_sequences: bool = False, return_state: bool = False,
-                 go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        units: int,
+        activation: Any = "tanh",
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        recurrent_initializer: Any = "orthogonal",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        recurrent_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        recurrent_constraint: Any = None,
+        bias_constraint: Any = None,
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
+        seed: int | None = None,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        go_backwards: bool = False,
+        stateful: bool = False,
+        unroll: bool = False,
+        **kwargs: Any,
+    ) -> None:
         cls = type(self).__name__
         super().__init__(**kwargs)
         self.units = check_units(cls, "units", units)
@@ -80,8 +96,9 @@ class RecurrentLayer(Layer):
         self.dropout = _rate(cls, "dropout", dropout)
         self.recurrent_dropout = _rate(cls, "recurrent_dropout", recurrent_dropout)
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise ValueError(f"{cls}: expected seed to be None or a non-negative int, "
-                             f"got {seed!r}.")
+            raise ValueError(
+                f"{cls}: expected seed to be None or a non-negative int, got {seed!r}."
+            )
         self.seed = seed
         self._rng = None if seed is None else np.random.default_rng(seed)
         self.return_sequences = bool(return_sequences)
@@ -101,27 +118,45 @@ class RecurrentLayer(Layer):
     def build(self, input_shape: tuple) -> None:
         self._check_shape(input_shape)
         g_u = self.gates * self.units
-        self.kernel = self.add_weight("kernel", (input_shape[-1], g_u), self.kernel_initializer,
-                                      self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.kernel = self.add_weight(
+            "kernel",
+            (input_shape[-1], g_u),
+            self.kernel_initializer,
+            self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
         self.recurrent_kernel = self.add_weight(
-            "recurrent_kernel", (self.units, g_u), self.recurrent_initializer,
-            self.recurrent_regularizer, constraint=self.recurrent_constraint)
+            "recurrent_kernel",
+            (self.units, g_u),
+            self.recurrent_initializer,
+            self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+        )
         if self.use_bias:
-            self.bias = self.add_weight("bias", self._bias_shape(), self.bias_initializer,
-                                        self.bias_regularizer, constraint=self.bias_constraint)
+            self.bias = self.add_weight(
+                "bias",
+                self._bias_shape(),
+                self.bias_initializer,
+                self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
 
     # ----- calling -----------------------------------------------------------------------
     def _check_shape(self, shape: tuple) -> None:
         name = type(self).__name__
         if len(shape) != 3:
-            raise ValueError(f"{name} '{self.name}' expects inputs of shape (batch, time, "
-                             f"features), got shape {tuple(shape)}. For a single series of "
-                             "values use x.reshape(batch, time, 1); for a table of lagged values "
-                             "(batch, lags) use x.reshape(batch, lags, 1).")
+            raise ValueError(
+                f"{name} '{self.name}' expects inputs of shape (batch, time, "
+                f"features), got shape {tuple(shape)}. For a single series of "
+                "values use x.reshape(batch, time, 1); for a table of lagged values "
+                "(batch, lags) use x.reshape(batch, lags, 1)."
+            )
         if self.kernel is not None and shape[-1] != self.kernel.shape[0]:
-            raise ValueError(f"{name} '{self.name}' expects inputs whose last axis (features) has "
-                             f"size {self.kernel.shape[0]}, got shape {tuple(shape)}. Check the "
-                             "number of features of the data or the layer before.")
+            raise ValueError(
+                f"{name} '{self.name}' expects inputs whose last axis (features) has "
+                f"size {self.kernel.shape[0]}, got shape {tuple(shape)}. Check the "
+                "number of features of the data or the layer before."
+            )
 
     def _mask(self, shape: tuple, rate: float, dtype: Any) -> np.ndarray:
         """One inverted-dropout mask per sequence (Keras): kept units scaled by 1/(1 − rate)."""
@@ -134,26 +169,35 @@ class RecurrentLayer(Layer):
             return None, None
         batch = x.shape[0]
         x_mask = self._mask((batch, x.shape[-1]), self.dropout, x.dtype) if self.dropout else None
-        h_mask = (self._mask((batch, self.units), self.recurrent_dropout, x.dtype)
-                  if self.recurrent_dropout else None)
+        h_mask = (
+            self._mask((batch, self.units), self.recurrent_dropout, x.dtype)
+            if self.recurrent_dropout
+            else None
+        )
         return x_mask, h_mask
 
     def _initial_states(self, x: Tensor, initial_state: Any) -> list:
         if initial_state is not None:
-            states = list(initial_state) if isinstance(initial_state, (list, tuple)) \
-                else [initial_state]
+            states = (
+                list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            )
             if len(states) != self.n_states:
-                raise ValueError(f"{type(self).__name__} '{self.name}' expects {self.n_states} "
-                                 f"initial state(s) of shape (batch, {self.units}), got "
-                                 f"{len(states)}.")
-            return [s if isinstance(s, Tensor) else Tensor(np.asarray(s, dtype=x.dtype))
-                    for s in states]
+                raise ValueError(
+                    f"{type(self).__name__} '{self.name}' expects {self.n_states} "
+                    f"initial state(s) of shape (batch, {self.units}), got "
+                    f"{len(states)}."
+                )
+            return [
+                s if isinstance(s, Tensor) else Tensor(np.asarray(s, dtype=x.dtype)) for s in states
+            ]
         if self.stateful and self.states is not None:
             if self.states[0].shape[0] == x.shape[0]:
                 return [Tensor(s) for s in self.states]
-            raise ValueError(f"{type(self).__name__} '{self.name}' is stateful and carries states "
-                             f"for batches of {self.states[0].shape[0]}, got a batch of "
-                             f"{x.shape[0]}. Use a fixed batch size or call reset_states().")
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}' is stateful and carries states "
+                f"for batches of {self.states[0].shape[0]}, got a batch of "
+                f"{x.shape[0]}. Use a fixed batch size or call reset_states()."
+            )
         return [None] * self.n_states
 
     def call(self, x: Tensor, training: bool | None = None, initial_state: Any = None) -> Any:
@@ -187,19 +231,26 @@ class RecurrentLayer(Layer):
         return out
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "units": self.units,
-                "activation": activation_name(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "recurrent_initializer": serialize_object(self.recurrent_initializer),
-                "bias_initializer": serialize_object(self.bias_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "recurrent_regularizer": serialize_object(self.recurrent_regularizer),
-                "bias_regularizer": serialize_object(self.bias_regularizer),
-                "kernel_constraint": self.kernel_constraint,
-                "recurrent_constraint": self.recurrent_constraint,
-                "bias_constraint": self.bias_constraint, "dropout": self.dropout,
-                "recurrent_dropout": self.recurrent_dropout, "seed": self.seed,
-                "return_sequences": self.return_sequences, "return_state": self.return_state,
-                "go_backwards": self.go_backwards, "stateful": self.stateful,
-                "unroll": self.unroll}
-
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activation_name(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "recurrent_initializer": serialize_object(self.recurrent_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "recurrent_regularizer": serialize_object(self.recurrent_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
+            "kernel_constraint": self.kernel_constraint,
+            "recurrent_constraint": self.recurrent_constraint,
+            "bias_constraint": self.bias_constraint,
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "seed": self.seed,
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "go_backwards": self.go_backwards,
+            "stateful": self.stateful,
+            "unroll": self.unroll,
+        }

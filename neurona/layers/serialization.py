@@ -26,7 +26,6 @@ class ModelFileError(ValueError):
     """
 
 
-
 def serialize(layer: Layer, *, _stacklevel: int = 2) -> dict:
     """A layer as Keras 3 writes it: module, class_name, config, registered_name, build_config.
 
@@ -42,19 +41,28 @@ def serialize(layer: Layer, *, _stacklevel: int = 2) -> dict:
         ('Dense', 2, False)
     """
     if not isinstance(layer, Layer):
-        raise TypeError(f"layers.serialize: expected a Layer, got {layer!r}. Losses, "
-                        "optimizers and the like go through "
-                        "neurona.saving.serialize_keras_object.")
+        raise TypeError(
+            f"layers.serialize: expected a Layer, got {layer!r}. Losses, "
+            "optimizers and the like go through "
+            "neurona.saving.serialize_keras_object."
+        )
     cls = type(layer)
     registered = get_registered_name(cls)
     if get_registered_object(registered) is not cls:
-        warnings.warn(f"{cls.__name__} '{layer.name}': the class is not registered, so "
-                      f"load_model will need custom_objects={{{cls.__name__!r}: "
-                      f"{cls.__name__}}}. Decorate it with @register_keras_serializable() to "
-                      "load it by name.", UserWarning, stacklevel=_stacklevel + 1)
-    entry = {"module": cls.__module__, "class_name": cls.__name__,
-             "config": layer.get_config(),
-             "registered_name": None if registered == cls.__name__ else registered}
+        warnings.warn(
+            f"{cls.__name__} '{layer.name}': the class is not registered, so "
+            f"load_model will need custom_objects={{{cls.__name__!r}: "
+            f"{cls.__name__}}}. Decorate it with @register_keras_serializable() to "
+            "load it by name.",
+            UserWarning,
+            stacklevel=_stacklevel + 1,
+        )
+    entry = {
+        "module": cls.__module__,
+        "class_name": cls.__name__,
+        "config": layer.get_config(),
+        "registered_name": None if registered == cls.__name__ else registered,
+    }
     shape = getattr(layer, "_build_input_shape", None)
     if layer.built and shape is not None and not isinstance(layer, InputLayer):
         entry["build_config"] = {"input_shape": list(shape)}
@@ -62,8 +70,9 @@ def serialize(layer: Layer, *, _stacklevel: int = 2) -> dict:
     return entry
 
 
-def deserialize(config: Any, custom_objects: dict | None = None, *,
-                _where: str = "layers.deserialize") -> Layer:
+def deserialize(
+    config: Any, custom_objects: dict | None = None, *, _where: str = "layers.deserialize"
+) -> Layer:
     """A new, unbuilt layer from :func:`serialize`'s dict: the class comes from
     ``custom_objects``, an open ``custom_object_scope``, the custom objects or the layer
     registry, then ``cls.from_config(config)``.
@@ -79,11 +88,16 @@ def deserialize(config: Any, custom_objects: dict | None = None, *,
         ('Dense', 2, False)
     """
     where, entry = _where, config
-    if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str) \
-            or not isinstance(entry.get("config"), dict):
-        raise ModelFileError(f"{where}: expected a layer entry {{'class_name': str, 'config': "
-                             f"dict, ...}}, got {_short(entry)}. The file was not written by "
-                             "neurona or was edited by hand.")
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("class_name"), str)
+        or not isinstance(entry.get("config"), dict)
+    ):
+        raise ModelFileError(
+            f"{where}: expected a layer entry {{'class_name': str, 'config': "
+            f"dict, ...}}, got {_short(entry)}. The file was not written by "
+            "neurona or was edited by hand."
+        )
     name = entry.get("registered_name") or entry["class_name"]
     cls = get_registered_object(name, custom_objects)
     if not (isinstance(cls, type) and issubclass(cls, Layer)):
@@ -92,18 +106,22 @@ def deserialize(config: Any, custom_objects: dict | None = None, *,
         try:
             cls = get_layer_class(name)
         except ValueError as error:
-            raise ModelFileError(f"{where}: {error} Or pass custom_objects={{{name!r}: "
-                                 "TheClass}} to load_model.") from None
+            raise ModelFileError(
+                f"{where}: {error} Or pass custom_objects={{{name!r}: TheClass}}}} to load_model."
+            ) from None
     takes = "custom_objects" in inspect.signature(cls.from_config).parameters  # models do
     try:
-        return cls.from_config(dict(entry["config"]), **(
-            {"custom_objects": custom_objects} if takes else {}))
+        return cls.from_config(
+            dict(entry["config"]), **({"custom_objects": custom_objects} if takes else {})
+        )
     except ModelFileError:
         raise
     except (TypeError, ValueError) as error:
-        raise ModelFileError(f"{where}: {cls.__name__}.from_config rejected the saved config "
-                             f"({error}). The file does not match this version of the layer; "
-                             "re-save it or fix the config.") from None
+        raise ModelFileError(
+            f"{where}: {cls.__name__}.from_config rejected the saved config "
+            f"({error}). The file does not match this version of the layer; "
+            "re-save it or fix the config."
+        ) from None
 
 
 def check_json(value: Any, where: str, path: str = "config") -> None:
@@ -121,17 +139,20 @@ def check_json(value: Any, where: str, path: str = "config") -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise TypeError(f"{where}: {path} has a non-string key {key!r}; JSON keys must be "
-                                "strings.")
+                raise TypeError(
+                    f"{where}: {path} has a non-string key {key!r}; JSON keys must be strings."
+                )
             check_json(item, where, f"{path}[{key!r}]")
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             check_json(item, where, f"{path}[{i}]")
     elif value is not None and not isinstance(value, (str, bool, int, float)):
-        raise TypeError(f"{where}: {path} is {value!r} (a "
-                        f"{type(value).__name__}), which cannot be saved as JSON. Use a "
-                        "registered name or a serialisable object (one with get_config), or "
-                        "leave it at None.")
+        raise TypeError(
+            f"{where}: {path} is {value!r} (a "
+            f"{type(value).__name__}), which cannot be saved as JSON. Use a "
+            "registered name or a serialisable object (one with get_config), or "
+            "leave it at None."
+        )
 
 
 def _short(value: Any) -> str:

@@ -46,6 +46,14 @@ class SimpleRNN(RecurrentLayer):
     """
 
     def _run(self, x: Tensor, states: list, x_mask: Any, h_mask: Any) -> tuple:
-        return F.simple_rnn(x, self.kernel, self.recurrent_kernel, self.bias, states[0],
-                            activation=kernel_argument(self.activation),
-                            go_backwards=self.go_backwards, x_mask=x_mask, h_mask=h_mask)
+        return F.simple_rnn(
+            x,
+            self.kernel,
+            self.recurrent_kernel,
+            self.bias,
+            states[0],
+            activation=kernel_argument(self.activation),
+            go_backwards=self.go_backwards,
+            x_mask=x_mask,
+            h_mask=h_mask,
+        )

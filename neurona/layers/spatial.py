@@ -16,8 +16,10 @@ __all__ = ["ZeroPadding2D", "UpSampling2D"]
 
 def _padding_pairs(padding: Any) -> tuple[tuple[int, int], tuple[int, int]]:
     """Keras's three forms: p, (p_h, p_w), ((top, bottom), (left, right))."""
-    error = ValueError(f"ZeroPadding2D: expected padding to be an int, a tuple (rows, columns) or "
-                       f"((top, bottom), (left, right)) of non-negative ints, got {padding!r}.")
+    error = ValueError(
+        f"ZeroPadding2D: expected padding to be an int, a tuple (rows, columns) or "
+        f"((top, bottom), (left, right)) of non-negative ints, got {padding!r}."
+    )
 
     def ok(v: Any) -> bool:
         return isinstance(v, int) and not isinstance(v, bool) and v >= 0
@@ -52,8 +54,9 @@ class ZeroPadding2D(Layer):
         (2, 6, 9, 3)
     """
 
-    def __init__(self, padding: Any = (1, 1), data_format: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, padding: Any = (1, 1), data_format: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.padding = _padding_pairs(padding)
         self.data_format = check_data_format("ZeroPadding2D", data_format)
@@ -65,8 +68,12 @@ class ZeroPadding2D(Layer):
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         n, h, w, c = tuple(input_shape)
         (top, bottom), (left, right) = self.padding
-        return (n, None if h is None else h + top + bottom,
-                None if w is None else w + left + right, c)
+        return (
+            n,
+            None if h is None else h + top + bottom,
+            None if w is None else w + left + right,
+            c,
+        )
 
     def get_config(self) -> dict:
         return {**super().get_config(), "padding": self.padding, "data_format": self.data_format}
@@ -91,14 +98,21 @@ class UpSampling2D(Layer):
         (2, 14, 14, 3)
     """
 
-    def __init__(self, size: Any = (2, 2), data_format: str | None = None,
-                 interpolation: str = "nearest", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        size: Any = (2, 2),
+        data_format: str | None = None,
+        interpolation: str = "nearest",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.size = int_tuple("UpSampling2D", "size", size, 2)
         self.data_format = check_data_format("UpSampling2D", data_format)
         if interpolation != "nearest":
-            raise ValueError(f"UpSampling2D: only interpolation='nearest' is supported, got "
-                             f"interpolation={interpolation!r}.")
+            raise ValueError(
+                f"UpSampling2D: only interpolation='nearest' is supported, got "
+                f"interpolation={interpolation!r}."
+            )
         self.interpolation = interpolation
 
     def call(self, x: Tensor) -> Tensor:
@@ -107,9 +121,17 @@ class UpSampling2D(Layer):
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         n, h, w, c = tuple(input_shape)
-        return (n, None if h is None else h * self.size[0],
-                None if w is None else w * self.size[1], c)
+        return (
+            n,
+            None if h is None else h * self.size[0],
+            None if w is None else w * self.size[1],
+            c,
+        )
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "size": self.size, "data_format": self.data_format,
-                "interpolation": self.interpolation}
+        return {
+            **super().get_config(),
+            "size": self.size,
+            "data_format": self.data_format,
+            "interpolation": self.interpolation,
+        }

@@ -19,7 +19,15 @@ from neurona.autodiff import no_grad
 from neurona.backend import on_clear_session
 from neurona.layers._structure import flatten, map_structure
 
-__all__ = ["KerasTensor", "KerasHistory", "Node", "is_symbolic", "output_spec", "symbolic_call"]
+__all__ = [
+    "first_node",
+    "KerasTensor",
+    "KerasHistory",
+    "Node",
+    "is_symbolic",
+    "output_spec",
+    "symbolic_call",
+]
 
 KerasHistory = namedtuple("KerasHistory", ["operation", "node_index", "tensor_index"])
 _NAMES = itertools.count()
@@ -68,13 +76,17 @@ class KerasTensor:
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
 
     def __array__(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError(f"KerasTensor {self.name!r} is symbolic (shape {self.shape}): it has no "
-                        "values. Build a Model(inputs, outputs) and call it on data, or use "
-                        "neurona.functional on real tensors.")
+        raise TypeError(
+            f"KerasTensor {self.name!r} is symbolic (shape {self.shape}): it has no "
+            "values. Build a Model(inputs, outputs) and call it on data, or use "
+            "neurona.functional on real tensors."
+        )
 
     def __bool__(self) -> bool:
-        raise TypeError(f"KerasTensor {self.name!r} is symbolic: its truth value is unknown "
-                        "until the model runs on data. Move the condition into a layer's call.")
+        raise TypeError(
+            f"KerasTensor {self.name!r} is symbolic: its truth value is unknown "
+            "until the model runs on data. Move the condition into a layer's call."
+        )
 
     __hash__ = object.__hash__
 
@@ -91,15 +103,26 @@ class KerasTensor:
 def _operator(name: str) -> Any:
     def method(self: KerasTensor, *args: Any) -> KerasTensor:
         return self._op(name, *args)
+
     method.__name__ = name
     method.__doc__ = f"Record ``{name}`` on the symbolic tensor (an Operation layer)."
     return method
 
 
-for _dunder, _name in {"__add__": "add", "__radd__": "radd", "__sub__": "sub", "__rsub__": "rsub",
-                       "__mul__": "mul", "__rmul__": "rmul", "__truediv__": "div",
-                       "__rtruediv__": "rdiv", "__pow__": "pow", "__matmul__": "matmul",
-                       "__neg__": "neg", "__abs__": "abs"}.items():
+for _dunder, _name in {
+    "__add__": "add",
+    "__radd__": "radd",
+    "__sub__": "sub",
+    "__rsub__": "rsub",
+    "__mul__": "mul",
+    "__rmul__": "rmul",
+    "__truediv__": "div",
+    "__rtruediv__": "rdiv",
+    "__pow__": "pow",
+    "__matmul__": "matmul",
+    "__neg__": "neg",
+    "__abs__": "abs",
+}.items():
     setattr(KerasTensor, _dunder, _operator(_name))
 
 
@@ -139,16 +162,41 @@ class Node:
     @property
     def parent_nodes(self) -> list[Node]:
         """The nodes that made this node's inputs."""
-        return [t._keras_history.operation._inbound_nodes[t._keras_history.node_index]
-                for t in self.input_tensors if t._keras_history is not None]
+        return [
+            t._keras_history.operation._inbound_nodes[t._keras_history.node_index]
+            for t in self.input_tensors
+            if t._keras_history is not None
+        ]
+
+
+def first_node(layer: Any, what: str) -> Node:
+    """The layer's first call on symbolic tensors (what ``layer.input`` / ``layer.output``
+    read), or the AttributeError saying it has had none.
+
+    Example:
+        >>> from neurona import layers
+        >>> dense = layers.Dense(2); y = dense(KerasTensor((None, 3)))
+        >>> first_node(dense, "output").outputs is y
+        True
+    """
+    if not layer._inbound_nodes:
+        raise AttributeError(
+            f"{type(layer).__name__} '{layer.name}' has no {what} yet: it has "
+            "not been called on a symbolic tensor (layers.Input). Use it in "
+            "a functional model first."
+        )
+    return layer._inbound_nodes[0]
 
 
 def _as_shape_tensors(shape: Any, dtype: str) -> Any:
     """compute_output_shape's answer (a shape, or a list/dict of shapes) as KerasTensors."""
     if isinstance(shape, dict):
         return {key: _as_shape_tensors(value, dtype) for key, value in shape.items()}
-    if isinstance(shape, (list, tuple)) and shape and all(
-            isinstance(s, (list, tuple)) for s in shape):
+    if (
+        isinstance(shape, (list, tuple))
+        and shape
+        and all(isinstance(s, (list, tuple)) for s in shape)
+    ):
         return [_as_shape_tensors(s, dtype) for s in shape]
     return KerasTensor(shape, dtype)
 
@@ -159,9 +207,11 @@ def _dummy(tensor: KerasTensor, fill: int) -> np.ndarray:
 
 def _run_on_zeros(layer: Any, args: tuple, kwargs: dict, batch: Any) -> Any:
     """The output KerasTensors from calling ``layer`` on zeros shaped like the inputs."""
+
     def run(fill: int) -> Any:
         def swap(v: Any) -> Any:
             return _dummy(v, fill) if isinstance(v, KerasTensor) else v
+
         call_kwargs = map_structure(swap, kwargs)
         if layer._call_has_training:
             call_kwargs["training"] = False  # never move BatchNormalization's statistics
@@ -175,8 +225,10 @@ def _run_on_zeros(layer: Any, args: tuple, kwargs: dict, batch: Any) -> Any:
     def spec(a: Any, b: Any) -> KerasTensor:
         data_a, data_b = getattr(a, "data", a), getattr(b, "data", b)
         if not hasattr(data_a, "shape"):
-            raise TypeError(f"{type(layer).__name__} '{layer.name}' returned {type(a).__name__} "
-                            "from call; a layer must return tensors (or lists/dicts of them).")
+            raise TypeError(
+                f"{type(layer).__name__} '{layer.name}' returned {type(a).__name__} "
+                "from call; a layer must return tensors (or lists/dicts of them)."
+            )
         dims = [None if da != db else da for da, db in zip(data_a.shape[1:], data_b.shape[1:])]
         return KerasTensor((batch, *dims), np.asarray(data_a).dtype)
 
@@ -225,8 +277,9 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
         >>> y.shape, y._keras_history.operation is dense, dense.built
         ((None, 2), True, True)
     """
-    shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else np.shape(t),
-                           args[0])
+    shapes = map_structure(
+        lambda t: t.shape if isinstance(t, KerasTensor) else np.shape(t), args[0]
+    )
     if isinstance(shapes, tuple) and isinstance(args[0], tuple):
         shapes = list(shapes)  # a tuple of inputs: a list of shapes, not one shape
     if not layer.built:
@@ -236,6 +289,3 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
     outputs = output_spec(layer, args, kwargs, shapes)
     Node(layer, args, kwargs, outputs)
     return outputs
-
-
-

@@ -43,11 +43,19 @@ class Maxout(Layer):
         ((4, 2), (5, 6))
     """
 
-    def __init__(self, units: int, pieces: int = 2, use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 kernel_constraint: Any = None, bias_constraint: Any = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        units: int,
+        pieces: int = 2,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.units = check_units("Maxout", "units", units)
         self.pieces = check_units("Maxout", "pieces", pieces)
@@ -62,14 +70,26 @@ class Maxout(Layer):
     def build(self, input_shape: tuple) -> None:
         d_in = input_shape[-1]
         if d_in is None:
-            raise ValueError(f"Maxout '{self.name}' needs inputs whose last axis has a known size, "
-                             f"got input shape {input_shape}. Add layers.Flatten() before it.")
+            raise ValueError(
+                f"Maxout '{self.name}' needs inputs whose last axis has a known size, "
+                f"got input shape {input_shape}. Add layers.Flatten() before it."
+            )
         n = self.units * self.pieces
-        self.kernel = self.add_weight("kernel", (d_in, n), self.kernel_initializer,
-                                      self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.kernel = self.add_weight(
+            "kernel",
+            (d_in, n),
+            self.kernel_initializer,
+            self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
         if self.use_bias:
-            self.bias = self.add_weight("bias", (n,), self.bias_initializer,
-                                        self.bias_regularizer, constraint=self.bias_constraint)
+            self.bias = self.add_weight(
+                "bias",
+                (n,),
+                self.bias_initializer,
+                self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
 
     def call(self, x: Tensor) -> Tensor:
         self._check_last_axis(x, self.kernel.shape[0])
@@ -81,14 +101,18 @@ class Maxout(Layer):
         return (*tuple(input_shape)[:-1], self.units)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "units": self.units, "pieces": self.pieces,
-                "use_bias": self.use_bias,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "bias_initializer": serialize_object(self.bias_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "bias_regularizer": serialize_object(self.bias_regularizer),
-                "kernel_constraint": self.kernel_constraint,
-                "bias_constraint": self.bias_constraint}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "pieces": self.pieces,
+            "use_bias": self.use_bias,
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
+            "kernel_constraint": self.kernel_constraint,
+            "bias_constraint": self.bias_constraint,
+        }
 
 
 class RBF(Layer):
@@ -121,21 +145,35 @@ class RBF(Layer):
         [[1.0, 1.0]]
     """
 
-    def __init__(self, units: int, sigma: float | None = None, gamma: float | None = None,
-                 kernel_initializer: Any = "random_uniform", kernel_regularizer: Any = None,
-                 kernel_constraint: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        units: int,
+        sigma: float | None = None,
+        gamma: float | None = None,
+        kernel_initializer: Any = "random_uniform",
+        kernel_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.units = check_units("RBF", "units", units)
         if sigma is not None and gamma is not None:
-            raise ValueError(f"RBF: give sigma or gamma = 1/sigma², not both; got sigma={sigma!r}"
-                             f" and gamma={gamma!r}.")
+            raise ValueError(
+                f"RBF: give sigma or gamma = 1/sigma², not both; got sigma={sigma!r}"
+                f" and gamma={gamma!r}."
+            )
         for name, value in (("sigma", sigma), ("gamma", gamma)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                      or not value > 0):
-                raise ValueError(f"RBF: expected {name} to be a positive number, got "
-                                 f"{name}={value!r}.")
-        self.sigma = 1.0 if sigma is None and gamma is None else (
-            float(sigma) if sigma is not None else 1.0 / math.sqrt(gamma))
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+            ):
+                raise ValueError(
+                    f"RBF: expected {name} to be a positive number, got {name}={value!r}."
+                )
+        self.sigma = (
+            1.0
+            if sigma is None and gamma is None
+            else (float(sigma) if sigma is not None else 1.0 / math.sqrt(gamma))
+        )
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.kernel_constraint = kernel_constraint
@@ -143,25 +181,38 @@ class RBF(Layer):
     def build(self, input_shape: tuple) -> None:
         d_in = input_shape[-1]
         if d_in is None:
-            raise ValueError(f"RBF '{self.name}' needs inputs whose last axis has a known size, "
-                             f"got input shape {input_shape}. Add layers.Flatten() before it.")
-        self.kernel = self.add_weight("kernel", (d_in, self.units), self.kernel_initializer,
-                                      self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.widths = self.add_weight("sigma", (self.units,), {"class_name": "Constant",
-                                                               "config": {"value": self.sigma}})
+            raise ValueError(
+                f"RBF '{self.name}' needs inputs whose last axis has a known size, "
+                f"got input shape {input_shape}. Add layers.Flatten() before it."
+            )
+        self.kernel = self.add_weight(
+            "kernel",
+            (d_in, self.units),
+            self.kernel_initializer,
+            self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.widths = self.add_weight(
+            "sigma", (self.units,), {"class_name": "Constant", "config": {"value": self.sigma}}
+        )
 
     def call(self, x: Tensor) -> Tensor:
         self._check_last_axis(x, self.kernel.shape[0])
         W, sigma = self.kernel, self.widths
-        d2 = (F.sum(x * x, axis=-1, keepdims=True) - 2.0 * F.matmul(x, W)
-              + F.sum(W * W, axis=0))  # ‖W_{:,i} − x‖², (..., units)
+        d2 = (
+            F.sum(x * x, axis=-1, keepdims=True) - 2.0 * F.matmul(x, W) + F.sum(W * W, axis=0)
+        )  # ‖W_{:,i} − x‖², (..., units)
         return F.exp(-d2 / (sigma * sigma))
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (*tuple(input_shape)[:-1], self.units)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "units": self.units, "sigma": self.sigma,
-                "kernel_initializer": serialize_object(self.kernel_initializer),
-                "kernel_regularizer": serialize_object(self.kernel_regularizer),
-                "kernel_constraint": self.kernel_constraint}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "sigma": self.sigma,
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "kernel_constraint": self.kernel_constraint,
+        }

@@ -16,16 +16,21 @@ _MERGE_MODES = ("concat", "sum", "ave", "mul", None)
 
 
 def _serialize(layer: Layer) -> dict:
-    return {"module": type(layer).__module__, "class_name": type(layer).__name__,
-            "config": layer.get_config()}
+    return {
+        "module": type(layer).__module__,
+        "class_name": type(layer).__name__,
+        "config": layer.get_config(),
+    }
 
 
 def _deserialize(entry: Any, where: str) -> Layer:
     if isinstance(entry, Layer):
         return entry
     if not isinstance(entry, dict) or "class_name" not in entry:
-        raise TypeError(f"{where}: expected a layer or its entry {{'class_name': ..., 'config': "
-                        f"...}}, got {entry!r}.")
+        raise TypeError(
+            f"{where}: expected a layer or its entry {{'class_name': ..., 'config': "
+            f"...}}, got {entry!r}."
+        )
     cls = get_layer_class(entry.get("registered_name") or entry["class_name"])
     return cls.from_config(dict(entry.get("config", {})))
 
@@ -42,9 +47,8 @@ class _Wrapper(Layer):
     wrapper's own (``get_weights``, ``trainable_weights``, ``losses`` see them)."""
 
 
-
 def _removeprefix(name: str, prefix: str) -> str:
-    return name[len(prefix):] if name.startswith(prefix) else name
+    return name[len(prefix) :] if name.startswith(prefix) else name
 
 
 class Bidirectional(_Wrapper):
@@ -77,32 +81,45 @@ class Bidirectional(_Wrapper):
         ((2, 5, 6), 6)
     """
 
-    def __init__(self, layer: Layer, merge_mode: str | None = "concat",
-                 backward_layer: Layer | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        layer: Layer,
+        merge_mode: str | None = "concat",
+        backward_layer: Layer | None = None,
+        **kwargs: Any,
+    ) -> None:
         layer = _deserialize(layer, "Bidirectional")
         if backward_layer is not None:
             backward_layer = _deserialize(backward_layer, "Bidirectional")
         if merge_mode not in _MERGE_MODES:
-            raise ValueError(f"Bidirectional: expected merge_mode among {_MERGE_MODES}, got "
-                             f"{merge_mode!r}.")
+            raise ValueError(
+                f"Bidirectional: expected merge_mode among {_MERGE_MODES}, got {merge_mode!r}."
+            )
         if not hasattr(layer, "go_backwards") or not hasattr(layer, "return_sequences"):
-            raise TypeError(f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), "
-                            f"got {type(layer).__name__}.")
+            raise TypeError(
+                f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), "
+                f"got {type(layer).__name__}."
+            )
         super().__init__(**kwargs)
         self.forward_layer = _copy(layer, f"forward_{_removeprefix(layer.name, 'forward_')}")
         self._explicit_backward = backward_layer is not None
         if backward_layer is None:
-            backward_layer = _copy(layer, f"backward_{_removeprefix(layer.name, 'backward_')}",
-                                   go_backwards=True)
+            backward_layer = _copy(
+                layer, f"backward_{_removeprefix(layer.name, 'backward_')}", go_backwards=True
+            )
         self.backward_layer = backward_layer
         for attribute in ("return_sequences", "return_state", "stateful"):
             if getattr(self.forward_layer, attribute) != getattr(backward_layer, attribute):
-                raise ValueError(f"Bidirectional: the forward and backward layers must have the "
-                                 f"same {attribute}, got {getattr(layer, attribute)} and "
-                                 f"{getattr(backward_layer, attribute)}.")
+                raise ValueError(
+                    f"Bidirectional: the forward and backward layers must have the "
+                    f"same {attribute}, got {getattr(layer, attribute)} and "
+                    f"{getattr(backward_layer, attribute)}."
+                )
         if self.forward_layer.go_backwards == backward_layer.go_backwards:
-            raise ValueError("Bidirectional: the forward and backward layers must have different "
-                             f"go_backwards, got {backward_layer.go_backwards} for both.")
+            raise ValueError(
+                "Bidirectional: the forward and backward layers must have different "
+                f"go_backwards, got {backward_layer.go_backwards} for both."
+            )
         self.merge_mode = merge_mode
         if self.batch_input_shape is None:  # Bidirectional(LSTM(4, input_shape=(10, 1)))
             self.batch_input_shape = layer.batch_input_shape
@@ -147,8 +164,11 @@ class Bidirectional(_Wrapper):
         return [*out, *states] if self.return_state or self.merge_mode is None else shape
 
     def get_config(self) -> dict:
-        config = {**super().get_config(), "layer": _serialize(self.forward_layer),
-                  "merge_mode": self.merge_mode}
+        config = {
+            **super().get_config(),
+            "layer": _serialize(self.forward_layer),
+            "merge_mode": self.merge_mode,
+        }
         if self._explicit_backward:
             config["backward_layer"] = _serialize(self.backward_layer)
         return config
@@ -180,9 +200,11 @@ class TimeDistributed(_Wrapper):
 
     def _check(self, shape: tuple) -> None:
         if len(shape) < 3:
-            raise ValueError(f"TimeDistributed '{self.name}' expects inputs of shape (batch, "
-                             f"time, ...) with at least 3 axes, got shape {tuple(shape)}. Wrap "
-                             "the layer only for sequences.")
+            raise ValueError(
+                f"TimeDistributed '{self.name}' expects inputs of shape (batch, "
+                f"time, ...) with at least 3 axes, got shape {tuple(shape)}. Wrap "
+                "the layer only for sequences."
+            )
 
     def build(self, input_shape: tuple) -> None:
         self._check(input_shape)

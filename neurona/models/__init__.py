@@ -25,8 +25,14 @@ from neurona.layers._naming import (  # noqa: E402  (saving, appended)
 from neurona.models.saving import load_model, save_model  # noqa: E402
 from neurona.models.serialization import ModelFileError  # noqa: E402
 
-__all__ += ["ModelFileError", "get_registered_name", "get_registered_object", "load_model",
-            "register_keras_serializable", "save_model"]
+__all__ += [
+    "ModelFileError",
+    "get_registered_name",
+    "get_registered_object",
+    "load_model",
+    "register_keras_serializable",
+    "save_model",
+]
 from neurona.models.cloning import clone_model  # noqa: E402
 from neurona.models.model_json import model_from_json  # noqa: E402
 

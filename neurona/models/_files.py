@@ -37,12 +37,16 @@ def atomic_write(filepath: Any, write: Any, overwrite: bool, where: str) -> None
     """
     path = os.fspath(filepath)
     if not overwrite and os.path.exists(path):
-        raise FileExistsError(f"{where}: {path!r} exists and overwrite=False. Choose another "
-                              "name or pass overwrite=True.")
+        raise FileExistsError(
+            f"{where}: {path!r} exists and overwrite=False. Choose another "
+            "name or pass overwrite=True."
+        )
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise FileNotFoundError(f"{where}: the folder {folder!r} does not exist. Create it "
-                                "first (os.makedirs(folder, exist_ok=True)).")
+        raise FileNotFoundError(
+            f"{where}: the folder {folder!r} does not exist. Create it "
+            "first (os.makedirs(folder, exist_ok=True))."
+        )
     temp = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode as umask allows
     try:
@@ -93,24 +97,30 @@ def open_archive(filepath: Any, where: str) -> tuple[str, zipfile.ZipFile]:
     with open(path, "rb") as file:
         head = file.read(8)
     if head.startswith(b"\x89HDF"):
-        raise ModelFileError(f"{where}: {path!r} is an HDF5 file (Keras's '.h5'); neurona reads "
-                             "only its own zip format. Rebuild the model in neurona and copy "
-                             "the weights with set_weights.")
+        raise ModelFileError(
+            f"{where}: {path!r} is an HDF5 file (Keras's '.h5'); neurona reads "
+            "only its own zip format. Rebuild the model in neurona and copy "
+            "the weights with set_weights."
+        )
     try:
         return path, zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError) as error:
-        raise ModelFileError(f"{where}: {path!r} is not a complete zip archive ({error}). "
-                             "Expected a file written by model.save or save_weights; it may be "
-                             "truncated or from another program.") from None
+        raise ModelFileError(
+            f"{where}: {path!r} is not a complete zip archive ({error}). "
+            "Expected a file written by model.save or save_weights; it may be "
+            "truncated or from another program."
+        ) from None
 
 
 def _check_ratio(info: zipfile.ZipInfo, where: str) -> None:
     """Refuse a member that would inflate far beyond its stored size (a "zip bomb"): neurona
     stores arrays uncompressed and only config.json deflated (JSON shrinks ~10×)."""
     if info.file_size > 100 * info.compress_size + 2**20:
-        raise ModelFileError(f"{where}: the member {info.filename!r} would inflate from "
-                             f"{info.compress_size} to {info.file_size} bytes; neurona never "
-                             "writes such files. Refusing to read it.")
+        raise ModelFileError(
+            f"{where}: the member {info.filename!r} would inflate from "
+            f"{info.compress_size} to {info.file_size} bytes; neurona never "
+            "writes such files. Refusing to read it."
+        )
 
 
 def read_member(zf: zipfile.ZipFile, member: str, where: str) -> bytes:
@@ -126,10 +136,18 @@ def read_member(zf: zipfile.ZipFile, member: str, where: str) -> bytes:
     _check_ratio(zf.getinfo(member), where)
     try:
         return zf.read(member)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
-            NotImplementedError) as error:
-        raise ModelFileError(f"{where}: the member {member!r} is damaged ({error}). The file "
-                             "was truncated or altered; save the model again.") from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        RuntimeError,
+        NotImplementedError,
+    ) as error:
+        raise ModelFileError(
+            f"{where}: the member {member!r} is damaged ({error}). The file "
+            "was truncated or altered; save the model again."
+        ) from None
 
 
 def read_npz(data: bytes, where: str) -> dict[str, np.ndarray]:
@@ -148,16 +166,20 @@ def read_npz(data: bytes, where: str) -> dict[str, np.ndarray]:
                 _check_ratio(info, where)
         odd = [n for n in names if not n.endswith(".npy")]
         if odd or len(set(names)) != len(names):
-            raise ModelFileError(f"{where}: expected only .npy arrays with distinct names, found "
-                                 f"{odd or names}. The file was altered.")
+            raise ModelFileError(
+                f"{where}: expected only .npy arrays with distinct names, found "
+                f"{odd or names}. The file was altered."
+            )
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
     except ModelFileError:
         raise
     except ValueError as error:  # numpy: "Object arrays cannot be loaded when allow_pickle=False"
-        raise ModelFileError(f"{where}: refused to load an array ({error}). Model files hold "
-                             "numbers only; a pickled object array means the file was tampered "
-                             "with, and neurona never unpickles.") from None
+        raise ModelFileError(
+            f"{where}: refused to load an array ({error}). Model files hold "
+            "numbers only; a pickled object array means the file was tampered "
+            "with, and neurona never unpickles."
+        ) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
         raise ModelFileError(f"{where}: the arrays are damaged ({error}). Save again.") from None
     bad = {k: str(a.dtype) for k, a in arrays.items() if a.dtype.kind not in "fiub"}

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from neurona import losses, metrics
+from neurona.layers._structure import is_structure
 
 __all__ = ["CompileLoss", "CompileMetrics", "LossTracker", "align", "is_structure", "resolve_loss"]
 
@@ -31,22 +32,6 @@ def resolve_loss(loss: Any) -> losses.Loss:
     return losses.LossFunctionWrapper(fn, name=loss if isinstance(loss, str) else None)
 
 
-def is_structure(value: Any) -> bool:
-    """True for a list/tuple/dict of per-output (or per-input) arrays, not for a list of numbers
-    or of rows of numbers (which is data).
-
-    Example:
-        >>> is_structure([np.ones(2), np.ones(2)]), is_structure([[1.0, 2.0], [3.0, 4.0]])
-        (True, False)
-    """
-    if isinstance(value, dict):
-        return True
-    if not isinstance(value, (list, tuple)):
-        return False
-    return any(isinstance(item, dict) or getattr(item, "ndim", 0) > 0 or hasattr(item, "to_numpy")
-               or (isinstance(item, (list, tuple)) and is_structure(item)) for item in value)
-
-
 def align(value: Any, names: list[str], what: str, where: str = "fit") -> list:
     """One entry per output, in the order of ``names``: a dict is looked up by output name, a
     list or tuple taken in order, anything else is the single output's entry.
@@ -58,15 +43,19 @@ def align(value: Any, names: list[str], what: str, where: str = "fit") -> list:
     if isinstance(value, dict):
         unknown = sorted(set(value) - set(names))
         if unknown:
-            raise ValueError(f"{where}: {what} has keys {unknown} that are not outputs of the "
-                             f"model; its outputs are {names}.")
+            raise ValueError(
+                f"{where}: {what} has keys {unknown} that are not outputs of the "
+                f"model; its outputs are {names}."
+            )
         return [value.get(name) for name in names]
     if len(names) > 1 or (isinstance(value, (list, tuple)) and is_structure(value)):
         items = list(value) if isinstance(value, (list, tuple)) else [value]
         if len(items) != len(names):
-            raise ValueError(f"{where}: the model has {len(names)} output(s) {names}, so {what} "
-                             f"needs one entry per output (a list in that order or a dict by "
-                             f"name), got {len(items)}.")
+            raise ValueError(
+                f"{where}: the model has {len(names)} output(s) {names}, so {what} "
+                f"needs one entry per output (a list in that order or a dict by "
+                f"name), got {len(items)}."
+            )
         return items
     return [value]
 
@@ -123,8 +112,10 @@ class CompileLoss:
         elif isinstance(loss_weights, (int, float)):
             weights = [float(loss_weights)] * len(self.output_names)
         else:
-            weights = [1.0 if w is None else float(w)
-                       for w in align(loss_weights, self.output_names, "loss_weights", where)]
+            weights = [
+                1.0 if w is None else float(w)
+                for w in align(loss_weights, self.output_names, "loss_weights", where)
+            ]
         self.loss_weights = weights
         self.has_loss = any(loss is not None for loss in self.losses)
         self.last_values: list = [None] * len(self.output_names)
@@ -175,15 +166,21 @@ class CompileMetrics:
             entries = align(spec, self.output_names, "metrics", "compile")
         elif many:
             if not isinstance(spec, (list, tuple)) or len(spec) != len(self.output_names):
-                raise ValueError(f"compile: the model has {len(self.output_names)} outputs "
-                                 f"{self.output_names}, so metrics must be a dict by output name "
-                                 "or a list with one entry (a list of metrics) per output, got "
-                                 f"metrics={spec!r}.")
+                raise ValueError(
+                    f"compile: the model has {len(self.output_names)} outputs "
+                    f"{self.output_names}, so metrics must be a dict by output name "
+                    "or a list with one entry (a list of metrics) per output, got "
+                    f"metrics={spec!r}."
+                )
             entries = list(spec)
         else:
             entries = [spec]
-        self.entries = [[] if e is None else ([e] if isinstance(e, str) or not isinstance(
-            e, (list, tuple)) else list(e)) for e in entries]
+        self.entries = [
+            []
+            if e is None
+            else ([e] if isinstance(e, str) or not isinstance(e, (list, tuple)) else list(e))
+            for e in entries
+        ]
         self.any = any(self.entries)  # whether there is any metric at all
         for spec in (e for entries in self.entries for e in entries):
             if not (isinstance(spec, str) and spec in ("accuracy", "acc")):
@@ -204,8 +201,12 @@ class CompileMetrics:
         for k, entries in enumerate(self.entries):
             resolved = []
             for spec in entries:
-                metric = _resolve_metric(spec, compiled_losses[k], output_shapes[k],
-                                         None if y_true[k] is None else np.shape(y_true[k]))
+                metric = _resolve_metric(
+                    spec,
+                    compiled_losses[k],
+                    output_shapes[k],
+                    None if y_true[k] is None else np.shape(y_true[k]),
+                )
                 if many:
                     metric.name = f"{self.output_names[k]}_{metric.name}"
                 resolved.append(metric)
@@ -220,16 +221,19 @@ class CompileMetrics:
         """Update each output's metrics (y_true and y_pred as the model takes and gives them)."""
         names = self.output_names
         one = len(names) == 1
-        self.update_lists([y_true] if one else align(y_true, names, "y"),
-                          [y_pred] if one else align(y_pred, names, "y_pred"),
-                          [sample_weight] * len(names))
+        self.update_lists(
+            [y_true] if one else align(y_true, names, "y"),
+            [y_pred] if one else align(y_pred, names, "y_pred"),
+            [sample_weight] * len(names),
+        )
 
     def update_lists(self, y_true: list, y_pred: list, sample_weight: list) -> None:
         """Update each output's metrics from lists with one entry per output (built on the
         first call, from the shapes of y and of the predictions)."""
         if self.metrics is None:
-            self.build(y_true, [tuple(np.shape(getattr(p, "data", p))) for p in y_pred],
-                       self.losses)
+            self.build(
+                y_true, [tuple(np.shape(getattr(p, "data", p))) for p in y_pred], self.losses
+            )
         for per_output, y_k, p_k, w_k in zip(self.metrics or [], y_true, y_pred, sample_weight):
             if y_k is None:
                 continue
@@ -256,4 +260,3 @@ def _resolve_metric(spec: Any, loss: Any, output_shape: tuple, y_shape: tuple | 
     elif isinstance(spec, str):
         metric.name = spec
     return metric
-

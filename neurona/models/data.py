@@ -13,9 +13,18 @@ from neurona.backend import default_dtype, rng
 from neurona.layers._structure import flatten, map_structure
 from neurona.models.compile_utils import is_structure
 
-__all__ = ["BatchPlan", "batches", "check_batch_before_update", "check_inputs", "num_samples",
-           "take", "class_weight_to_sample_weight", "should_validate", "split_validation",
-           "unpack_validation_data"]
+__all__ = [
+    "BatchPlan",
+    "batches",
+    "check_batch_before_update",
+    "check_inputs",
+    "num_samples",
+    "take",
+    "class_weight_to_sample_weight",
+    "should_validate",
+    "split_validation",
+    "unpack_validation_data",
+]
 
 
 def _as_array(value: Any) -> np.ndarray:
@@ -31,12 +40,17 @@ def _raise_if_not_finite(where: str, name: str, value: np.ndarray, context: str 
     """The error for NaN/inf in an argument; nothing when ``value`` is finite. The sum carries
     any NaN/inf through without a temporary array; only when it is not finite (or overflowed)
     does the exact element check run."""
-    if value.dtype.kind in "fc" and not np.isfinite(np.add.reduce(value, axis=None)) \
-            and not np.isfinite(value).all():
+    if (
+        value.dtype.kind in "fc"
+        and not np.isfinite(np.add.reduce(value, axis=None))
+        and not np.isfinite(value).all()
+    ):
         n_nan, n_inf = int(np.isnan(value).sum()), int(np.isinf(value).sum())
         what = f"NaN ({n_nan} values)" if n_nan else f"inf ({n_inf} values)"
-        raise ValueError(f"{where}: {name} contains {what}. Remove or impute the missing or "
-                         f"infinite values before training{context}.")
+        raise ValueError(
+            f"{where}: {name} contains {what}. Remove or impute the missing or "
+            f"infinite values before training{context}."
+        )
 
 
 def check_batch_before_update(x_b: np.ndarray, y_b: np.ndarray, w_b: Any, loss: float) -> None:
@@ -63,8 +77,10 @@ def check_batch_before_update(x_b: np.ndarray, y_b: np.ndarray, w_b: Any, loss: 
 def _leaf_array(where: str, name: str, value: Any, finite: bool) -> np.ndarray:
     value = _as_array(value)
     if value.dtype == object:
-        raise TypeError(f"{where}: expected {name} to be numbers (an array, a list of equal "
-                        "rows or a numeric DataFrame), got ragged or non-numeric data.")
+        raise TypeError(
+            f"{where}: expected {name} to be numbers (an array, a list of equal "
+            "rows or a numeric DataFrame), got ragged or non-numeric data."
+        )
     if value.ndim == 0:
         raise ValueError(f"{where}: expected {name} to have one row per sample, got a scalar.")
     if finite:
@@ -75,8 +91,9 @@ def _leaf_array(where: str, name: str, value: Any, finite: bool) -> np.ndarray:
 def _arrays(where: str, name: str, value: Any, finite: bool) -> Any:
     """An array, or a list/dict of arrays (one per model input or output)."""
     if isinstance(value, dict):
-        return {key: _arrays(where, f"{name}[{key!r}]", item, finite)
-                for key, item in value.items()}
+        return {
+            key: _arrays(where, f"{name}[{key!r}]", item, finite) for key, item in value.items()
+        }
     if is_structure(value):
         return [_arrays(where, f"{name}[{i}]", item, finite) for i, item in enumerate(value)]
     return _leaf_array(where, name, value, finite)
@@ -96,16 +113,20 @@ def check_inputs(where: str, x: Any, y: Any, sample_weight: Any, finite: bool = 
     """
     if x is None:
         raise ValueError(f"{where}: expected x, the input data, got None.")
-    arrays = [None if value is None else _arrays(where, name, value, finite)
-              for name, value in (("x", x), ("y", y), ("sample_weight", sample_weight))]
+    arrays = [
+        None if value is None else _arrays(where, name, value, finite)
+        for name, value in (("x", x), ("y", y), ("sample_weight", sample_weight))
+    ]
     lengths = {}
     for name, value in zip(("x", "y", "sample_weight"), arrays):
         for i, leaf in enumerate(flatten(value) if value is not None else []):
             lengths[name if i == 0 else f"{name} (entry {i})"] = len(leaf)
     if len(set(lengths.values())) > 1:
         got = ", ".join(f"{name} has {n}" for name, n in lengths.items())
-        raise ValueError(f"{where}: x and y must have the same number of samples; {got}. Check "
-                         "that labels and inputs match.")
+        raise ValueError(
+            f"{where}: x and y must have the same number of samples; {got}. Check "
+            "that labels and inputs match."
+        )
     return tuple(arrays)
 
 
@@ -145,8 +166,10 @@ def unpack_validation_data(validation_data: Any) -> tuple:
         return (*data, None)
     if len(data) == 3:
         return data
-    raise ValueError(f"fit: expected validation_data to be (x_val, y_val) or (x_val, y_val, "
-                     f"sample_weight_val), got a tuple of length {len(data)}.")
+    raise ValueError(
+        f"fit: expected validation_data to be (x_val, y_val) or (x_val, y_val, "
+        f"sample_weight_val), got a tuple of length {len(data)}."
+    )
 
 
 def class_weight_to_sample_weight(y: np.ndarray, class_weight: dict) -> np.ndarray:
@@ -161,15 +184,19 @@ def class_weight_to_sample_weight(y: np.ndarray, class_weight: dict) -> np.ndarr
         array([3. , 0.5], dtype=float32)
     """
     if not isinstance(class_weight, dict):
-        raise TypeError(f"fit: expected class_weight to be a dict {{class index: weight}}, e.g. "
-                        f"{{0: 1.0, 1: 5.0}}, got {type(class_weight).__name__}.")
+        raise TypeError(
+            f"fit: expected class_weight to be a dict {{class index: weight}}, e.g. "
+            f"{{0: 1.0, 1: 5.0}}, got {type(class_weight).__name__}."
+        )
     labels = y
     if labels.ndim == 2:
         labels = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
     elif labels.ndim > 2:
-        raise ValueError(f"fit: class_weight needs one class per sample (y of shape (n,), (n, 1) "
-                         f"or one-hot (n, classes)), got y of shape {y.shape}. Pass "
-                         "sample_weight instead.")
+        raise ValueError(
+            f"fit: class_weight needs one class per sample (y of shape (n,), (n, 1) "
+            f"or one-hot (n, classes)), got y of shape {y.shape}. Pass "
+            "sample_weight instead."
+        )
     labels = np.round(labels).astype(np.int64)
     weights = np.ones(len(labels), dtype=default_dtype())
     for cls, weight in class_weight.items():
@@ -185,13 +212,18 @@ def should_validate(epoch: int, validation_freq: Any) -> bool:
         >>> [should_validate(e, 2) for e in range(4)], should_validate(0, [1, 5])
         ([False, True, False, True], True)
     """
-    if isinstance(validation_freq, (int, np.integer)) and not isinstance(validation_freq, bool) \
-            and validation_freq > 0:
+    if (
+        isinstance(validation_freq, (int, np.integer))
+        and not isinstance(validation_freq, bool)
+        and validation_freq > 0
+    ):
         return (epoch + 1) % validation_freq == 0
     if isinstance(validation_freq, (list, tuple, set)):
         return epoch + 1 in validation_freq
-    raise ValueError(f"fit: expected validation_freq to be a positive int or a list of epochs "
-                     f"(1-based), got {validation_freq!r}.")
+    raise ValueError(
+        f"fit: expected validation_freq to be a positive int or a list of epochs "
+        f"(1-based), got {validation_freq!r}."
+    )
 
 
 def split_validation(x: np.ndarray, y: np.ndarray, sample_weight: Any, fraction: float) -> tuple:
@@ -208,11 +240,15 @@ def split_validation(x: np.ndarray, y: np.ndarray, sample_weight: Any, fraction:
     n = num_samples(x)
     n_train = int(n * (1.0 - fraction))
     if n_train in (0, n):
-        raise ValueError(f"fit: validation_split={fraction} leaves no samples to train on or to "
-                         f"validate on with {n} samples.")
+        raise ValueError(
+            f"fit: validation_split={fraction} leaves no samples to train on or to "
+            f"validate on with {n} samples."
+        )
     head, tail = slice(0, n_train), slice(n_train, None)
-    return ((take(x, head), take(y, head), take(sample_weight, head)),
-            (take(x, tail), take(y, tail), take(sample_weight, tail)))
+    return (
+        (take(x, head), take(y, head), take(sample_weight, head)),
+        (take(x, tail), take(y, tail), take(sample_weight, tail)),
+    )
 
 
 def batches(n: int, batch_size: int, order: np.ndarray | None):
@@ -225,7 +261,9 @@ def batches(n: int, batch_size: int, order: np.ndarray | None):
     if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
         raise ValueError(f"expected batch_size to be a positive int, got {batch_size!r}.")
     for start in range(0, n, batch_size):
-        yield slice(start, start + batch_size) if order is None else order[start:start + batch_size]
+        yield (
+            slice(start, start + batch_size) if order is None else order[start : start + batch_size]
+        )
 
 
 class BatchPlan:
@@ -240,15 +278,18 @@ class BatchPlan:
         (2, [[0, 2], [4, 6], [0, 2]])
     """
 
-    def __init__(self, n: int, batch_size: int, shuffle: bool = True,
-                 steps_per_epoch: int | None = None) -> None:
+    def __init__(
+        self, n: int, batch_size: int, shuffle: bool = True, steps_per_epoch: int | None = None
+    ) -> None:
         if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"fit: expected batch_size to be a positive int, got "
-                             f"{batch_size!r}.")
-        if steps_per_epoch is not None and (not isinstance(steps_per_epoch, (int, np.integer))
-                                            or steps_per_epoch <= 0):
-            raise ValueError(f"fit: expected steps_per_epoch to be a positive int or None, got "
-                             f"{steps_per_epoch!r}.")
+            raise ValueError(f"fit: expected batch_size to be a positive int, got {batch_size!r}.")
+        if steps_per_epoch is not None and (
+            not isinstance(steps_per_epoch, (int, np.integer)) or steps_per_epoch <= 0
+        ):
+            raise ValueError(
+                f"fit: expected steps_per_epoch to be a positive int or None, got "
+                f"{steps_per_epoch!r}."
+            )
         self.n, self.batch_size, self.shuffle = n, int(batch_size), shuffle
         self.num_batches = -(-n // self.batch_size)
         self.steps_per_epoch = steps_per_epoch
@@ -257,8 +298,7 @@ class BatchPlan:
         self._seen = 0
 
     def _new_pass(self):
-        return batches(self.n, self.batch_size, rng().permutation(self.n) if self.shuffle
-                       else None)
+        return batches(self.n, self.batch_size, rng().permutation(self.n) if self.shuffle else None)
 
     def epoch(self):
         """The index (a slice or an index array) of each batch of the next epoch."""
@@ -269,10 +309,12 @@ class BatchPlan:
             self._pass, self._seen = self._new_pass(), 0
         for _ in range(self.steps_per_epoch):
             if self._seen >= self.num_batches:
-                warnings.warn(f"fit: the data ran out after {self.num_batches} batches, before "
-                              f"steps_per_epoch={self.steps_per_epoch}; the epoch ends early. "
-                              "Choose steps_per_epoch that divides the number of batches.",
-                              stacklevel=3)
+                warnings.warn(
+                    f"fit: the data ran out after {self.num_batches} batches, before "
+                    f"steps_per_epoch={self.steps_per_epoch}; the epoch ends early. "
+                    "Choose steps_per_epoch that divides the number of batches.",
+                    stacklevel=3,
+                )
                 break
             self._seen += 1
             yield next(self._pass)

@@ -39,18 +39,22 @@ class PyDataset:
         (3, [4.0, 4.0])
     """
 
-    def __init__(self, workers: int = 1, use_multiprocessing: bool = False,
-                 max_queue_size: int = 10) -> None:
+    def __init__(
+        self, workers: int = 1, use_multiprocessing: bool = False, max_queue_size: int = 10
+    ) -> None:
         self.workers, self.use_multiprocessing = workers, use_multiprocessing
         self.max_queue_size = max_queue_size
 
     def __getitem__(self, index: int) -> Any:
-        raise NotImplementedError(f"{type(self).__name__}: a PyDataset must define "
-                                  "__getitem__(index), returning batch number index.")
+        raise NotImplementedError(
+            f"{type(self).__name__}: a PyDataset must define "
+            "__getitem__(index), returning batch number index."
+        )
 
     def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__}: a PyDataset must define __len__, "
-                                  "the number of batches.")
+        raise NotImplementedError(
+            f"{type(self).__name__}: a PyDataset must define __len__, the number of batches."
+        )
 
     @property
     def num_batches(self) -> int | None:
@@ -79,8 +83,12 @@ def is_dataset(x: Any) -> bool:
         return False
     if hasattr(x, "to_numpy") or hasattr(x, "__array__"):  # pandas, PyTorch/JAX arrays
         return False
-    return isinstance(x, PyDataset) or hasattr(x, "__iter__") or hasattr(x, "__next__") or (
-        hasattr(x, "__getitem__") and hasattr(x, "__len__"))
+    return (
+        isinstance(x, PyDataset)
+        or hasattr(x, "__iter__")
+        or hasattr(x, "__next__")
+        or (hasattr(x, "__getitem__") and hasattr(x, "__len__"))
+    )
 
 
 def _as_numpy(value: Any) -> Any:
@@ -103,8 +111,10 @@ def unpack_batch(batch: Any) -> tuple:
     if not isinstance(batch, tuple):
         batch = (batch,)
     if not 1 <= len(batch) <= 3:
-        raise ValueError(f"a dataset's batch must be x, (x,), (x, y) or (x, y, sample_weight), "
-                         f"got a tuple of {len(batch)} items.")
+        raise ValueError(
+            f"a dataset's batch must be x, (x,), (x, y) or (x, y, sample_weight), "
+            f"got a tuple of {len(batch)} items."
+        )
     x, y, w = (*batch, None, None)[:3]
     return tuple(_arrays(part) for part in (x, y, w))
 
@@ -131,8 +141,11 @@ class DatasetBatches:
 
     def __init__(self, data: Any, steps: int | None = None, where: str = "fit") -> None:
         self.data, self.where = data, where
-        self.indexed = hasattr(data, "__getitem__") and hasattr(data, "__len__") and (
-            isinstance(data, PyDataset) or not hasattr(data, "__iter__"))
+        self.indexed = (
+            hasattr(data, "__getitem__")
+            and hasattr(data, "__len__")
+            and (isinstance(data, PyDataset) or not hasattr(data, "__iter__"))
+        )
         self.one_shot = hasattr(data, "__next__")
         length = len(data) if hasattr(data, "__len__") and not self.one_shot else None
         self.steps = steps or length
@@ -169,14 +182,18 @@ class DatasetBatches:
             count += 1
             yield unpack_batch(batch)
         if self.one_shot and count < (self.steps or 1):
-            warnings.warn(f"{self.where}: the input ran out of data after {count} batch(es) "
-                          "this epoch; training stops. Give steps_per_epoch that the data "
-                          "can supply, or a dataset that can be read again (a PyDataset or a "
-                          "DataLoader).", stacklevel=3)
+            warnings.warn(
+                f"{self.where}: the input ran out of data after {count} batch(es) "
+                "this epoch; training stops. Give steps_per_epoch that the data "
+                "can supply, or a dataset that can be read again (a PyDataset or a "
+                "DataLoader).",
+                stacklevel=3,
+            )
 
 
-def array_batches(x: Any, y: Any, sample_weight: Any, plan: BatchPlan | None,
-                  batch_size: int = 32) -> Callable[[], Iterator[tuple]]:
+def array_batches(
+    x: Any, y: Any, sample_weight: Any, plan: BatchPlan | None, batch_size: int = 32
+) -> Callable[[], Iterator[tuple]]:
     """A function giving the (x, y, sample_weight) batches of one epoch of arrays: by the
     ``plan`` (shuffled, steps_per_epoch) or, without one, in order.
 
@@ -185,8 +202,7 @@ def array_batches(x: Any, y: Any, sample_weight: Any, plan: BatchPlan | None,
         >>> [b[0].tolist() for b in epoch()]
         [[0, 1], [2, 3], [4]]
     """
-    plain = type(x) is np.ndarray and (y is None or type(y) is np.ndarray) \
-        and sample_weight is None
+    plain = type(x) is np.ndarray and (y is None or type(y) is np.ndarray) and sample_weight is None
 
     def epoch() -> Iterator[tuple]:
         order = plan.epoch() if plan is not None else batches(num_samples(x), batch_size, None)

@@ -1,24 +1,30 @@
 """Floor 5: the loops around the training step, one path for every kind of model: ``fit`` (epochs
-of shuffled mini-batches, validation, callbacks, History), ``evaluate``, and the single-batch
-``train_on_batch`` / ``test_on_batch`` (``predict`` is in ``neurona.models.prediction``). They
+of shuffled mini-batches, validation, callbacks, History) and ``train_on_batch`` (``evaluate``
+is in ``neurona.models.evaluation``, ``predict`` in ``neurona.models.prediction``). They
 become methods of ``Model``; each batch goes through ``Model.train_step`` (or its one-step core
 when a subclass has not overridden it, which saves building the logs dict on every batch)."""
 
 from __future__ import annotations
 
 import contextlib
-import inspect
-import itertools
 import math
 import warnings
 from typing import Any
 
 import numpy as np
 
-from neurona.autodiff import no_grad
 from neurona.backend import blas_threads
 from neurona.callbacks import CallbackList, History
-from neurona.errors import did_you_mean
+from neurona.models._loops import (
+    _check_dataset_arguments,
+    _epoch_logs,
+    _overrides,
+    _pack,
+    _reject_unknown,
+    _returned,
+    _threads,
+    verbosity,
+)
 from neurona.models.data import (
     BatchPlan,
     check_inputs,
@@ -26,72 +32,33 @@ from neurona.models.data import (
     num_samples,
     should_validate,
     split_validation,
-    unpack_validation_data,
 )
 from neurona.models.data_adapter import DatasetBatches, array_batches, is_dataset
-from neurona.models.threads import choose_blas_threads
+from neurona.models.evaluation import _evaluation_batches, _run_evaluation
 
-__all__ = ["fit", "evaluate", "train_on_batch", "test_on_batch", "verbosity"]
-
-_SILENT = CallbackList()  # no callbacks at all: evaluate/predict skip building a list
+__all__ = ["fit", "train_on_batch"]
 
 
-def verbosity(verbose: Any) -> int:
-    """Keras's verbose: 'auto' is 1.
-
-    Example:
-        >>> verbosity("auto"), verbosity(2)
-        (1, 2)
-    """
-    return 1 if verbose == "auto" else int(verbose)
-
-
-def _threads(model: Any, batch_size: int, n_samples: int) -> int | None:
-    n_params = sum(w.data.size for w in model.weights)
-    return choose_blas_threads(batch_size, n_params, n_samples)
-
-
-def _reject_unknown(where: str, kwargs: dict, function: Any) -> None:
-    """The TypeError for keyword arguments ``function`` does not take, naming those it does."""
-    if not kwargs:
-        return
-    accepted = [name for name in inspect.signature(function).parameters
-                if name not in ("self", "kwargs")]
-    hints = "".join(did_you_mean(key, accepted) for key in kwargs)
-    raise TypeError(f"{where}: unexpected keyword argument(s) {sorted(kwargs)}.{hints} It "
-                    f"accepts {accepted}.")
-
-
-def _overrides(model: Any, method: str) -> bool:
-    from neurona.models.model import Model
-
-    return getattr(type(model), method) is not getattr(Model, method)
-
-
-def _pack(x: Any, y: Any, w: Any) -> Any:
-    """A batch as Keras hands it to train_step: x alone, (x, y) or (x, y, sample_weight)."""
-    if y is None and w is None:
-        return x
-    return (x, y) if w is None else (x, y, w)
-
-
-def _epoch_logs(logs: dict) -> dict:
-    """Floats from a train_step's logs (nested dicts flattened, tensors converted)."""
-    out: dict = {}
-    for key, value in logs.items():
-        if isinstance(value, dict):
-            out.update(_epoch_logs(value))
-        else:
-            out[key] = float(np.asarray(getattr(value, "data", value)))
-    return out
-
-
-def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
-        verbose: Any = "auto", callbacks: list | None = None, validation_split: float = 0.0,
-        validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
-        sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
-        validation_steps: int | None = None, validation_batch_size: int | None = None,
-        validation_freq: Any = 1, **kwargs: Any) -> History:
+def fit(
+    self,
+    x: Any = None,
+    y: Any = None,
+    batch_size: int | None = None,
+    epochs: int = 1,
+    verbose: Any = "auto",
+    callbacks: list | None = None,
+    validation_split: float = 0.0,
+    validation_data: Any = None,
+    shuffle: bool = True,
+    class_weight: dict | None = None,
+    sample_weight: Any = None,
+    initial_epoch: int = 0,
+    steps_per_epoch: int | None = None,
+    validation_steps: int | None = None,
+    validation_batch_size: int | None = None,
+    validation_freq: Any = 1,
+    **kwargs: Any,
+) -> History:
     """Train for ``epochs`` passes over (x, y) by mini-batch gradient descent.
 
     Each epoch draws a new order of the samples (``shuffle=True``), gathers each batch by
@@ -149,14 +116,16 @@ def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epoch
         x, y, sample_weight = check_inputs("fit", x, y, sample_weight, finite=False)
         if validation_data is None and validation_split:
             (x, y, sample_weight), validation_data = split_validation(
-                x, y, sample_weight, validation_split)
+                x, y, sample_weight, validation_split
+            )
         first_x, labels, n = x, y, num_samples(x)
         plan = BatchPlan(n, batch_size, shuffle, steps_per_epoch)
         steps, epoch_batches = plan.steps, None
     if class_weight is not None:
         if epoch_batches is not None:
-            raise ValueError("fit: class_weight needs arrays; with a dataset, give each batch "
-                             "its sample_weight.")
+            raise ValueError(
+                "fit: class_weight needs arrays; with a dataset, give each batch its sample_weight."
+            )
         weights = class_weight_to_sample_weight(y, class_weight)  # the training part only
         sample_weight = weights if sample_weight is None else sample_weight * weights
     if epoch_batches is None:
@@ -164,24 +133,40 @@ def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epoch
     validation = None
     if validation_data is not None:
         should_validate(0, validation_freq)  # a bad value fails early
-        validation = _evaluation_batches("fit (validation_data)", validation_data, None,
-                                         None, validation_batch_size or batch_size,
-                                         validation_steps, unpack=True)
+        validation = _evaluation_batches(
+            "fit (validation_data)",
+            validation_data,
+            None,
+            None,
+            validation_batch_size or batch_size,
+            validation_steps,
+            unpack=True,
+        )
     self._build_for(first_x)
     verbose = verbosity(verbose)
-    callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                             verbose=verbose, epochs=epochs, steps=steps)
+    callbacks = CallbackList(
+        callbacks,
+        add_history=True,
+        add_progbar=verbose != 0,
+        model=self,
+        verbose=verbose,
+        epochs=epochs,
+        steps=steps,
+    )
     self.stop_training = False
     self._step_cache = self._fresh_step_cache()
     work = (n or batch_size * (steps or 1)) * max(epochs - initial_epoch, 1)
     checked = self._checked_labels(labels) if n is not None else contextlib.ExitStack()
     try:
         # NumPy's floating-point warnings are off: fit reports a NaN/inf loss itself
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore"), \
-                blas_threads(_threads(self, batch_size, work)), \
-                checked:  # every label checked once, not once per batch
-            logs = _fit_loop(self, epoch_batches, epochs, initial_epoch, callbacks,
-                             validation, validation_freq)
+        with (
+            np.errstate(invalid="ignore", over="ignore", divide="ignore"),
+            blas_threads(_threads(self, batch_size, work)),
+            checked,
+        ):  # every label checked once, not once per batch
+            logs = _fit_loop(
+                self, epoch_batches, epochs, initial_epoch, callbacks, validation, validation_freq
+            )
     finally:
         self._step_cache = None
     callbacks.on_train_end(logs or {})
@@ -189,29 +174,20 @@ def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epoch
     return callbacks.history
 
 
-def _check_dataset_arguments(where: str, y: Any, sample_weight: Any,
-                             validation_split: float = 0.0) -> None:
-    """Keras's rule: a dataset carries its own targets and weights."""
-    for name, value in (("y", y), ("sample_weight", sample_weight)):
-        if value is not None:
-            raise ValueError(f"{where}: {name} must be None when x is a dataset (a PyDataset, "
-                             "a generator or an iterable of batches): each batch carries (x, y) "
-                             "or (x, y, sample_weight).")
-    if validation_split:
-        raise ValueError(f"{where}: validation_split needs arrays; with a dataset, pass "
-                         "validation_data.")
-
-
-def _fit_loop(model, epoch_batches, epochs, initial_epoch, callbacks, validation,
-              validation_freq) -> dict | None:
+def _fit_loop(
+    model, epoch_batches, epochs, initial_epoch, callbacks, validation, validation_freq
+) -> dict | None:
     """The epochs of fit; the per-batch path builds no logs unless a callback reads them."""
     batch_begin = callbacks.has("on_train_batch_begin")
     batch_end = callbacks.has("on_train_batch_end")
     custom = _overrides(model, "train_step")
     train_batch, tracker = model._train_batch, model._loss_tracker
     compiled = model.compiled_metrics
-    update_metrics = model._update_metrics if model._output_trackers or (
-        compiled is None or compiled.any) else None  # nothing to update per batch otherwise
+    update_metrics = (
+        model._update_metrics
+        if model._output_trackers or (compiled is None or compiled.any)
+        else None
+    )  # nothing to update per batch otherwise
     logs, reported = None, False  # one warning per fit for a NaN/inf loss
     callbacks.on_train_begin({})
     for epoch in range(initial_epoch, epochs):
@@ -234,12 +210,16 @@ def _fit_loop(model, epoch_batches, epochs, initial_epoch, callbacks, validation
                     update_metrics(y_b, y_pred, w_b, n)
             if not reported and not math.isfinite(value):
                 reported = True
-                warnings.warn(f"fit: the loss is {value} at epoch {epoch + 1}, batch {step + 1}: "
-                              "training has diverged. Lower the learning rate, scale the inputs, "
-                              "or add callbacks.TerminateOnNaN() to stop at once.", stacklevel=3)
+                warnings.warn(
+                    f"fit: the loss is {value} at epoch {epoch + 1}, batch {step + 1}: "
+                    "training has diverged. Lower the learning rate, scale the inputs, "
+                    "or add callbacks.TerminateOnNaN() to stop at once.",
+                    stacklevel=3,
+                )
             if batch_end:
-                callbacks.on_train_batch_end(step, _epoch_logs(step_logs) if custom
-                                             else model.get_metrics_result())
+                callbacks.on_train_batch_end(
+                    step, _epoch_logs(step_logs) if custom else model.get_metrics_result()
+                )
             if model.stop_training:
                 break
         if step < 0:  # a one-shot dataset ran out: nothing more to train on
@@ -254,100 +234,14 @@ def _fit_loop(model, epoch_batches, epochs, initial_epoch, callbacks, validation
     return logs
 
 
-def _evaluation_batches(where: str, x: Any, y: Any, sample_weight: Any, batch_size: int,
-                        steps: int | None, unpack: bool = False) -> Any:
-    """The batches to evaluate on: a dataset as it comes, or arrays in order."""
-    if unpack and not is_dataset(x):
-        x, y, sample_weight = unpack_validation_data(x)
-    if is_dataset(x):
-        _check_dataset_arguments(where, y, sample_weight)
-        return DatasetBatches(x, steps, where).epoch
-    x, y, sample_weight = check_inputs(where, x, y, sample_weight)
-    epoch = array_batches(x, y, sample_weight, None, batch_size)
-    if steps is None:
-        return epoch
-    return lambda: itertools.islice(epoch(), steps)
-
-
-def _run_evaluation(model, epoch_batches, callbacks=None) -> dict:
-    """The loss and metrics over one pass of the batches, without training."""
-    callbacks = callbacks or _SILENT
-    batch_begin = callbacks.has("on_test_batch_begin")
-    batch_end = callbacks.has("on_test_batch_end")
-    custom = _overrides(model, "test_step")
-    model.reset_metrics()
-    callbacks.on_test_begin({})
-    logs: dict = {}
-    with no_grad():
-        for step, (x_b, y_b, w_b) in enumerate(epoch_batches()):
-            if batch_begin:
-                callbacks.on_test_batch_begin(step, {})
-            if custom:
-                logs = _epoch_logs(model.test_step(_pack(x_b, y_b, w_b)))
-            else:
-                y_pred = model(x_b, training=False)
-                value = model.compute_loss(x_b, y_b, y_pred, w_b, training=False)
-                n = num_samples(x_b)
-                model._loss_tracker.add(float(value.item()), n)
-                model._update_metrics(y_b, y_pred, w_b, n)
-            if batch_end:
-                callbacks.on_test_batch_end(step, logs if custom else model.get_metrics_result())
-    logs = logs if custom else model.get_metrics_result()
-    callbacks.on_test_end(logs)
-    return logs
-
-
-def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
-             verbose: Any = "auto", sample_weight: Any = None, steps: int | None = None,
-             callbacks: list | None = None, return_dict: bool = False, **kwargs: Any) -> Any:
-    """The loss (penalties included) and metrics over (x, y), batch by batch, no training.
-
-    Callbacks get on_test_begin / on_test_batch_begin / on_test_batch_end / on_test_end;
-    ``steps`` stops after that many batches.
-
-    Returns:
-        as Keras: the loss alone (a float) without metrics, else [loss, *per-output losses,
-        *metrics]; a dict {'loss': …, metric names: …} with ``return_dict=True``.
-
-    Example:
-        >>> from neurona import layers
-        >>> from neurona.models import Sequential
-        >>> model = Sequential([layers.Input((1,)), layers.Dense(1, kernel_initializer="ones")])
-        >>> model.compile(loss="mse", metrics=["mae"])
-        >>> model.evaluate(np.ones((4, 1)), np.zeros((4, 1)), verbose=0)
-        [1.0, 1.0]
-    """
-    _reject_unknown("evaluate", kwargs, evaluate)
-    self._check_compiled("evaluate")
-    batch_size = batch_size or 32
-    epoch_batches = _evaluation_batches("evaluate", x, y, sample_weight, batch_size, steps)
-    if is_dataset(x):
-        self._build_for(DatasetBatches(x, None, "evaluate").peek()[0])
-        n, n_steps = None, steps or (len(x) if hasattr(x, "__len__") else None)
-    else:
-        x = check_inputs("evaluate", x, None, None)[0]
-        self._build_for(x)
-        n = num_samples(x)
-        n_batches = -(-n // batch_size)
-        n_steps = n_batches if steps is None else min(steps, n_batches)
-    callbacks = _callback_list(callbacks, self, verbosity(verbose), n_steps)
-    with blas_threads(_threads(self, batch_size, n or batch_size * (n_steps or 1))):
-        logs = _run_evaluation(self, epoch_batches, callbacks)
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
-
-
-def _callback_list(callbacks: Any, model: Any, verbose: int, steps: int) -> CallbackList:
-    if not callbacks and not verbose:
-        return _SILENT
-    return CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose,
-                        epochs=1, steps=steps)
-
-
-def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
-                   class_weight: dict | None = None, return_dict: bool = False) -> Any:
+def train_on_batch(
+    self,
+    x: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    class_weight: dict | None = None,
+    return_dict: bool = False,
+) -> Any:
     """One optimiser step on one batch; returns the loss (and metrics) of that batch.
 
     Example:
@@ -367,31 +261,3 @@ def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
     self.reset_metrics()
     logs = _epoch_logs(self.train_step(_pack(x, y, sample_weight)))
     return _returned(logs, return_dict)
-
-
-def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
-                  return_dict: bool = False) -> Any:
-    """The loss (and metrics) of one batch, without training.
-
-    Example:
-        >>> from neurona import layers
-        >>> from neurona.models import Sequential
-        >>> model = Sequential([layers.Input((1,)), layers.Dense(1, kernel_initializer="ones")])
-        >>> model.compile(loss="mse", metrics=["mae"])
-        >>> model.test_on_batch(np.ones((2, 1)), np.zeros((2, 1)), return_dict=True)
-        {'loss': 1.0, 'mae': 1.0}
-    """
-    self._check_compiled("test_on_batch")
-    x, y, sample_weight = check_inputs("test_on_batch", x, y, sample_weight)
-    self._build_for(x)
-    self.reset_metrics()
-    with no_grad():
-        logs = _epoch_logs(self.test_step(_pack(x, y, sample_weight)))
-    return _returned(logs, return_dict)
-
-
-def _returned(logs: dict, return_dict: bool) -> Any:
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values

@@ -43,8 +43,14 @@ class Functional(Model):
         (4, 1)
     """
 
-    def __init__(self, inputs: Any, outputs: Any, name: str | None = None,
-                 trainable: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        inputs: Any,
+        outputs: Any,
+        name: str | None = None,
+        trainable: bool = True,
+        **kwargs: Any,
+    ) -> None:
         Layer.__init__(self, name=name, **kwargs)
         self._reset_compile_state()
         self._input_structure = list(inputs) if isinstance(inputs, tuple) else inputs
@@ -54,19 +60,24 @@ class Functional(Model):
         for what, tensors in (("inputs", self.inputs), ("outputs", self.outputs)):
             for t in tensors:
                 if not isinstance(t, KerasTensor):
-                    raise TypeError(f"Model: expected {what} to be symbolic tensors from "
-                                    f"layers.Input(...) and layer calls, got {type(t).__name__}. "
-                                    "Build the graph with layers.Input(shape) first.")
+                    raise TypeError(
+                        f"Model: expected {what} to be symbolic tensors from "
+                        f"layers.Input(...) and layer calls, got {type(t).__name__}. "
+                        "Build the graph with layers.Input(shape) first."
+                    )
         for t in self.inputs:
             if not isinstance(t._keras_history.operation, InputLayer):
-                raise ValueError(f"Model: every input must come straight from layers.Input, got "
-                                 f"{t.name!r} made by {t._keras_history.operation.name!r}.")
+                raise ValueError(
+                    f"Model: every input must come straight from layers.Input, got "
+                    f"{t.name!r} made by {t._keras_history.operation.name!r}."
+                )
         nodes = _sorted_nodes(self.inputs, self.outputs)
         self._nodes = [node for node in nodes if not isinstance(node.layer, InputLayer)]
         self._input_layers = [t._keras_history.operation for t in self.inputs]
         seen: set = set()
-        self._layers = [node.layer for node in nodes
-                        if not (id(node.layer) in seen or seen.add(id(node.layer)))]
+        self._layers = [
+            node.layer for node in nodes if not (id(node.layer) in seen or seen.add(id(node.layer)))
+        ]
         self._build_input_shape = self.input_shape
         self.built = True
         if not trainable:
@@ -135,24 +146,34 @@ class Functional(Model):
             return [inputs]
         names = self.input_names
         if isinstance(inputs, dict):
-            keys = sorted(self._input_structure) if isinstance(self._input_structure, dict) \
-                else names
+            keys = (
+                sorted(self._input_structure) if isinstance(self._input_structure, dict) else names
+            )
             missing = [key for key in keys if key not in inputs]
             if missing:
-                raise ValueError(f"Model '{self.name}': the input data has keys "
-                                 f"{sorted(inputs)}, but the model's inputs are {keys}; missing "
-                                 f"{missing}.")
+                raise ValueError(
+                    f"Model '{self.name}': the input data has keys "
+                    f"{sorted(inputs)}, but the model's inputs are {keys}; missing "
+                    f"{missing}."
+                )
             return [inputs[key] for key in keys]
         if isinstance(inputs, (list, tuple)) and len(self.inputs) > 1:
             if len(inputs) != len(self.inputs):
-                raise ValueError(f"Model '{self.name}' has {len(self.inputs)} inputs {names}, got "
-                                 f"a list of {len(inputs)} arrays. Pass one per input, in order.")
+                raise ValueError(
+                    f"Model '{self.name}' has {len(self.inputs)} inputs {names}, got "
+                    f"a list of {len(inputs)} arrays. Pass one per input, in order."
+                )
             return list(inputs)
         if len(self.inputs) > 1:
-            raise ValueError(f"Model '{self.name}' has {len(self.inputs)} inputs {names}, got one "
-                             "array. Pass a list (in that order) or a dict by input name.")
-        if isinstance(inputs, (list, tuple)) and len(inputs) == 1 and not isinstance(
-                inputs[0], (int, float)):
+            raise ValueError(
+                f"Model '{self.name}' has {len(self.inputs)} inputs {names}, got one "
+                "array. Pass a list (in that order) or a dict by input name."
+            )
+        if (
+            isinstance(inputs, (list, tuple))
+            and len(inputs) == 1
+            and not isinstance(inputs[0], (int, float))
+        ):
             inputs = inputs[0]
         return [inputs]
 
@@ -165,16 +186,17 @@ class Functional(Model):
         """Run the graph: each Input takes its data, then each node its layer on the values of
         its arguments (``training`` reaches every layer through the call context)."""
         values: dict = {}
-        for tensor, layer, data in zip(self.inputs, self._input_layers,
-                                       self._flat_inputs(inputs)):
+        for tensor, layer, data in zip(self.inputs, self._input_layers, self._flat_inputs(inputs)):
             values[id(tensor)] = layer(data)
         for node in self._nodes:
             args, kwargs = node.args, node.kwargs
             if len(args) == 1 and type(args[0]) is KerasTensor and not kwargs:
                 out = node.layer(values[id(args[0])])
             else:
+
                 def value(v: Any) -> Any:
                     return values[id(v)] if isinstance(v, KerasTensor) else v
+
                 out = node.layer(*map_structure(value, args), **map_structure(value, kwargs))
             if len(node.output_tensors) == 1:
                 values[id(node.output_tensors[0])] = out if type(out) is not list else out[0]
@@ -222,9 +244,11 @@ def _sorted_nodes(inputs: list, outputs: list) -> list:
             for t in reversed(node.input_tensors):  # the first input is visited first
                 parent = _node_of(t)
                 if id(t) not in input_ids and isinstance(parent.layer, InputLayer):
-                    raise ValueError(f"Model: graph disconnected: {t.name!r} comes from the "
-                                     f"Input {parent.layer.name!r}, which is not among the "
-                                     "model's inputs. Add it to inputs=[...].")
+                    raise ValueError(
+                        f"Model: graph disconnected: {t.name!r} comes from the "
+                        f"Input {parent.layer.name!r}, which is not among the "
+                        "model's inputs. Add it to inputs=[...]."
+                    )
                 if not state.get(id(parent)):
                     stack.append((parent, False))
     depth = {id(t): 0 for t in outputs}  # outputs 0; a tensor: one more than its consumers

@@ -43,19 +43,31 @@ def functional_config(model: Any) -> dict:
 
     def encode(value: Any) -> Any:
         if isinstance(value, KerasTensor):
-            return {"class_name": _TENSOR, "config": {
-                "shape": list(value.shape), "dtype": value.dtype,
-                "keras_history": local(value._keras_history)}}
+            return {
+                "class_name": _TENSOR,
+                "config": {
+                    "shape": list(value.shape),
+                    "dtype": value.dtype,
+                    "keras_history": local(value._keras_history),
+                },
+            }
         return value
 
     entries = []
     for layer in model.layers:
         entry = serialize_layer(layer)
         entry["name"] = layer.name
-        entry["inbound_nodes"] = [] if isinstance(layer, InputLayer) else [
-            {"args": map_structure(encode, list(node.args)),
-             "kwargs": map_structure(encode, dict(node.kwargs))}
-            for node in nodes_of[id(layer)]]
+        entry["inbound_nodes"] = (
+            []
+            if isinstance(layer, InputLayer)
+            else [
+                {
+                    "args": map_structure(encode, list(node.args)),
+                    "kwargs": map_structure(encode, dict(node.kwargs)),
+                }
+                for node in nodes_of[id(layer)]
+            ]
+        )
         entries.append(entry)
 
     def refs(structure: Any) -> Any:
@@ -65,9 +77,13 @@ def functional_config(model: Any) -> dict:
             return [local(t._keras_history) for t in structure]
         return [local(structure._keras_history)]
 
-    return {"name": model.name, "trainable": model.trainable, "layers": entries,
-            "input_layers": refs(model._input_structure),
-            "output_layers": refs(model._output_structure)}
+    return {
+        "name": model.name,
+        "trainable": model.trainable,
+        "layers": entries,
+        "input_layers": refs(model._input_structure),
+        "output_layers": refs(model._output_structure),
+    }
 
 
 def functional_from_config(config: dict, custom_objects: dict | None = None) -> tuple:
@@ -84,8 +100,10 @@ def functional_from_config(config: dict, custom_objects: dict | None = None) -> 
     """
     where = "Model.from_config"
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
-        raise ModelFileError(f"{where}: expected a dict with a 'layers' list (from "
-                             f"get_config()), got {type(config).__name__}.")
+        raise ModelFileError(
+            f"{where}: expected a dict with a 'layers' list (from "
+            f"get_config()), got {type(config).__name__}."
+        )
     layers, pending = {}, []
     for i, entry in enumerate(config["layers"]):
         layer = deserialize_layer(entry, custom_objects, f"{where}: layer {i}")
@@ -95,8 +113,10 @@ def functional_from_config(config: dict, custom_objects: dict | None = None) -> 
         layers[name] = layer
         nodes = entry.get("inbound_nodes", [])
         if not isinstance(nodes, list):
-            raise ModelFileError(f"{where}: layer {name!r} has inbound_nodes of type "
-                                 f"{type(nodes).__name__}, expected a list.")
+            raise ModelFileError(
+                f"{where}: layer {name!r} has inbound_nodes of type "
+                f"{type(nodes).__name__}, expected a list."
+            )
         pending += [(name, node) for node in nodes]
     made: dict = {}  # (layer name, node index) → output tensors
     for name, layer in layers.items():
@@ -113,8 +133,9 @@ def functional_from_config(config: dict, custom_objects: dict | None = None) -> 
             except KeyError:
                 continue  # an input of this call is not made yet
             except (TypeError, AttributeError):
-                raise ModelFileError(f"{where}: layer {name!r} has a malformed inbound node "
-                                     f"{node!r}.") from None
+                raise ModelFileError(
+                    f"{where}: layer {name!r} has a malformed inbound node {node!r}."
+                ) from None
             outputs = layers[name](*args, **kwargs)
             index = counts.get(name, 0)
             counts[name] = index + 1
@@ -122,9 +143,11 @@ def functional_from_config(config: dict, custom_objects: dict | None = None) -> 
             pending.remove(item)
             progress = True
         if not progress:
-            raise ModelFileError(f"{where}: the graph cannot be rebuilt; the calls of "
-                                 f"{sorted({name for name, _ in pending})} read tensors that no "
-                                 "layer makes. The config was altered.")
+            raise ModelFileError(
+                f"{where}: the graph cannot be rebuilt; the calls of "
+                f"{sorted({name for name, _ in pending})} read tensors that no "
+                "layer makes. The config was altered."
+            )
     inputs = _refs(config.get("input_layers"), made, where)
     outputs = _refs(config.get("output_layers"), made, where)
     return inputs, outputs, config.get("name")
@@ -153,6 +176,8 @@ def _refs(value: Any, made: dict, where: str) -> Any:
             return {key: made[(ref[0], ref[1])][ref[2]] for key, ref in value.items()}
         tensors = [made[(ref[0], ref[1])][ref[2]] for ref in value]
     except (KeyError, IndexError, TypeError):
-        raise ModelFileError(f"{where}: input_layers/output_layers {value!r} name tensors that "
-                             "the layers do not make. The config was altered.") from None
+        raise ModelFileError(
+            f"{where}: input_layers/output_layers {value!r} name tensors that "
+            "the layers do not make. The config was altered."
+        ) from None
     return tensors[0] if len(tensors) == 1 else tensors

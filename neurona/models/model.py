@@ -20,8 +20,11 @@ __all__ = ["Model", "unpack_x_y_sample_weight"]
 
 def _functional_arguments(args: tuple, kwargs: dict) -> bool:
     """Keras's test for ``Model(inputs, outputs)`` (a Functional model) vs a subclass's init."""
-    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or (
-        "inputs" in kwargs and "outputs" in kwargs)
+    return (
+        len(args) == 2
+        or (len(args) == 1 and "outputs" in kwargs)
+        or ("inputs" in kwargs and "outputs" in kwargs)
+    )
 
 
 _FUNCTIONAL_SUBCLASSES: dict = {}
@@ -75,15 +78,22 @@ class Model(Trainer, Layer):
 
             cls = type(self)
             if not isinstance(self, Functional):
-                self.__class__ = _FUNCTIONAL_SUBCLASSES.setdefault(cls, type(
-                    cls.__name__, (cls, Functional), {"__module__": cls.__module__,
-                                                      "__qualname__": cls.__qualname__}))
+                self.__class__ = _FUNCTIONAL_SUBCLASSES.setdefault(
+                    cls,
+                    type(
+                        cls.__name__,
+                        (cls, Functional),
+                        {"__module__": cls.__module__, "__qualname__": cls.__qualname__},
+                    ),
+                )
             Functional.__init__(self, *args, **kwargs)
             return
         if args:
-            raise TypeError(f"{type(self).__name__}: unexpected positional arguments {args}. "
-                            "Model(inputs, outputs) makes a functional model; a subclass passes "
-                            "only name=, trainable=, dtype= to super().__init__().")
+            raise TypeError(
+                f"{type(self).__name__}: unexpected positional arguments {args}. "
+                "Model(inputs, outputs) makes a functional model; a subclass passes "
+                "only name=, trainable=, dtype= to super().__init__()."
+            )
         super().__init__(**kwargs)
         self._reset_compile_state()
 
@@ -110,18 +120,27 @@ class Model(Trainer, Layer):
         layers = self.layers
         if index is not None:
             if not -len(layers) <= index < len(layers):
-                raise ValueError(f"get_layer: index {index} is out of range; the model has "
-                                 f"{len(layers)} layers.")
+                raise ValueError(
+                    f"get_layer: index {index} is out of range; the model has {len(layers)} layers."
+                )
             return layers[index]
         for layer in layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
-                         f"{[layer.name for layer in layers]}.")
+        raise ValueError(
+            f"get_layer: no layer named {name!r}; the layers are "
+            f"{[layer.name for layer in layers]}."
+        )
 
-    def summary(self, line_length: int | None = None, positions: Any = None,
-                print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
-                layer_range: Any = None) -> None:
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions: Any = None,
+        print_fn: Any = None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+        layer_range: Any = None,
+    ) -> None:
         """Print a table of layers, output shapes and parameter counts, with the totals."""
         from neurona.models.summary import summary
 
@@ -175,8 +194,9 @@ class Model(Trainer, Layer):
         """Compile with the settings ``get_compile_config`` returned (Keras 3's method)."""
         from neurona.models.serialization import compile_from_config
 
-        compile_from_config(self, config, where=f"{type(self).__name__} '{self.name}'"
-                                                ".compile_from_config")
+        compile_from_config(
+            self, config, where=f"{type(self).__name__} '{self.name}'.compile_from_config"
+        )
 
     def get_config(self) -> dict:
         """A subclassed model's config: name and trainable (override it, with ``from_config``,

@@ -27,8 +27,12 @@ def serialize_model(model: Any) -> dict:
     """
     cls = type(model)
     registered = get_registered_name(cls)
-    entry = {"module": cls.__module__, "class_name": cls.__name__, "config": model.get_config(),
-             "registered_name": None if registered == cls.__name__ else registered}
+    entry = {
+        "module": cls.__module__,
+        "class_name": cls.__name__,
+        "config": model.get_config(),
+        "registered_name": None if registered == cls.__name__ else registered,
+    }
     shape = getattr(model, "_build_input_shape", None)
     if model.built and shape is not None:
         entry["build_config"] = {"input_shape": _as_lists(shape)}
@@ -46,8 +50,9 @@ def _as_lists(shape: Any) -> Any:
     return shape
 
 
-def deserialize_model(entry: Any, custom_objects: dict | None = None,
-                      where: str = "deserialize_model") -> Any:
+def deserialize_model(
+    entry: Any, custom_objects: dict | None = None, where: str = "deserialize_model"
+) -> Any:
     """A new model (fresh weights) from :func:`serialize_model`'s dict: the class by name
     (``custom_objects``, an open ``custom_object_scope``, the registry), ``from_config``, built
     on ``build_config`` when the config alone does not build it, compiled when
@@ -63,15 +68,20 @@ def deserialize_model(entry: Any, custom_objects: dict | None = None,
         >>> deserialize_model(serialize_model(model)).get_config() == model.get_config()
         True
     """
-    from neurona.models.saving import _build_from_config, _model_from_config
+    from neurona.models.loading import _build_from_config, _model_from_config
     from neurona.models.serialization import compile_from_config
 
-    if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str) \
-            or not isinstance(entry.get("config"), dict):
-        raise ModelFileError(f"{where}: expected a model entry {{'class_name': str, 'config': "
-                             f"dict, ...}}, got {type(entry).__name__} "
-                             f"{sorted(entry) if isinstance(entry, dict) else ''}. Pass what "
-                             "model.to_json() or serialize_keras_object(model) wrote.")
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("class_name"), str)
+        or not isinstance(entry.get("config"), dict)
+    ):
+        raise ModelFileError(
+            f"{where}: expected a model entry {{'class_name': str, 'config': "
+            f"dict, ...}}, got {type(entry).__name__} "
+            f"{sorted(entry) if isinstance(entry, dict) else ''}. Pass what "
+            "model.to_json() or serialize_keras_object(model) wrote."
+        )
     named = dict(entry, class_name=entry.get("registered_name") or entry["class_name"])
     model = _model_from_config(named, custom_objects, where)
     build = entry.get("build_config")
@@ -101,12 +111,15 @@ def model_from_json(json_string: str, custom_objects: dict | None = None) -> Any
     """
     where = "model_from_json"
     if not isinstance(json_string, (str, bytes, bytearray)):
-        raise TypeError(f"{where}: expected the JSON text from model.to_json(), got "
-                        f"{type(json_string).__name__}. For a dict use "
-                        "neurona.saving.deserialize_keras_object.")
+        raise TypeError(
+            f"{where}: expected the JSON text from model.to_json(), got "
+            f"{type(json_string).__name__}. For a dict use "
+            "neurona.saving.deserialize_keras_object."
+        )
     try:
         entry = json.loads(json_string)
     except json.JSONDecodeError as error:
-        raise ModelFileError(f"{where}: the text is not valid JSON ({error}). Pass what "
-                             "model.to_json() returned.") from None
+        raise ModelFileError(
+            f"{where}: the text is not valid JSON ({error}). Pass what model.to_json() returned."
+        ) from None
     return deserialize_model(entry, custom_objects, where)

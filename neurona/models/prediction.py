@@ -10,15 +10,22 @@ import numpy as np
 from neurona.autodiff import no_grad
 from neurona.backend import blas_threads
 from neurona.layers._structure import flatten, map_structure, pack_like
+from neurona.models._loops import _callback_list, _overrides, _reject_unknown, _threads, verbosity
 from neurona.models.data import check_inputs, num_samples
 from neurona.models.data_adapter import DatasetBatches, array_batches, is_dataset
-from neurona.models.engine import _callback_list, _overrides, _reject_unknown, _threads, verbosity
 
 __all__ = ["predict", "predict_on_batch"]
 
 
-def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
-            steps: int | None = None, callbacks: list | None = None, **kwargs: Any) -> Any:
+def predict(
+    self,
+    x: Any,
+    batch_size: int | None = None,
+    verbose: Any = "auto",
+    steps: int | None = None,
+    callbacks: list | None = None,
+    **kwargs: Any,
+) -> Any:
     """The model's outputs for x, batch by batch under ``no_grad``, as NumPy arrays (a list
     or dict of arrays for a model with several outputs).
 
@@ -67,8 +74,7 @@ def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
                 callbacks.on_predict_batch_end(step, {"outputs": pack_like(out, outputs[-1])})
     callbacks.on_predict_end({})
     if not outputs:
-        return np.zeros((0, *(getattr(self, "output_shape", None) or (None,))[1:]),
-                        dtype="float32")
+        return np.zeros((0, *(getattr(self, "output_shape", None) or (None,))[1:]), dtype="float32")
     merged = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
     return pack_like(structure, merged)
 

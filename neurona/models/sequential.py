@@ -40,8 +40,13 @@ class Sequential(Model):
         (19, (2, 1))
     """
 
-    def __init__(self, layers: list | None = None, trainable: bool = True,
-                 name: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        layers: list | None = None,
+        trainable: bool = True,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         Layer.__init__(self, name=name, **kwargs)
         self._reset_compile_state()
         self._input_layer: InputLayer | None = None
@@ -65,13 +70,17 @@ class Sequential(Model):
         if isinstance(layer, KerasTensor):  # keras.Input(shape) as the first entry
             history = layer._keras_history
             if history is None or not isinstance(history.operation, InputLayer):
-                raise TypeError(f"Sequential '{self.name}'.add: a symbolic tensor can only be "
-                                "the model's Input (layers.Input(shape)), first in the list.")
+                raise TypeError(
+                    f"Sequential '{self.name}'.add: a symbolic tensor can only be "
+                    "the model's Input (layers.Input(shape)), first in the list."
+                )
             layer = history.operation
         if isinstance(layer, InputLayer):
             if self._layers or self._input_layer is not None:
-                raise ValueError(f"Sequential '{self.name}': an Input can only be the first "
-                                 "entry of the model; remove the extra layers.Input.")
+                raise ValueError(
+                    f"Sequential '{self.name}': an Input can only be the first "
+                    "entry of the model; remove the extra layers.Input."
+                )
             self._input_layer = layer
         elif isinstance(layer, Layer):
             self._layers.append(layer)
@@ -79,8 +88,10 @@ class Sequential(Model):
                 self._output = self._chain_symbolically(self._output, [layer])
                 return
         else:
-            raise TypeError(f"Sequential '{self.name}'.add: expected a layer such as "
-                            f"layers.Dense(10), got {layer!r} of type {type(layer).__name__}.")
+            raise TypeError(
+                f"Sequential '{self.name}'.add: expected a layer such as "
+                f"layers.Dense(10), got {layer!r} of type {type(layer).__name__}."
+            )
         self.built = False
         if self._declared_input_shape() is not None:
             self.build()
@@ -107,13 +118,18 @@ class Sequential(Model):
         """
         shape = tuple(input_shape) if input_shape is not None else self._declared_input_shape()
         if shape is None:
-            raise ValueError(f"Sequential '{self.name}': the input shape is unknown. Start the "
-                             "model with layers.Input(shape), or call it on a batch first.")
+            raise ValueError(
+                f"Sequential '{self.name}': the input shape is unknown. Start the "
+                "model with layers.Input(shape), or call it on a batch first."
+            )
         self._build_input_shape = (None, *shape[1:])
         first = self._input_layer or (self._layers[0] if self._layers else None)
         dtype = first.dtype if first is not None else "float32"
-        self._input = self._input_layer._input_tensor if self._input_layer is not None else \
-            KerasTensor(self._build_input_shape, dtype)
+        self._input = (
+            self._input_layer._input_tensor
+            if self._input_layer is not None
+            else KerasTensor(self._build_input_shape, dtype)
+        )
         self._output = self._chain_symbolically(self._input, self._layers)
         self.built = True
 
@@ -123,10 +139,12 @@ class Sequential(Model):
         for layer in layers:
             x = layer(x)
             if not isinstance(x, KerasTensor):
-                raise ValueError(f"Sequential '{self.name}': every layer must have one output, "
-                                 f"but {type(layer).__name__} '{layer.name}' gives "
-                                 f"{type(x).__name__} of {len(x)}. Use the Functional API "
-                                 "(Model(inputs, outputs)) for layers with several outputs.")
+                raise ValueError(
+                    f"Sequential '{self.name}': every layer must have one output, "
+                    f"but {type(layer).__name__} '{layer.name}' gives "
+                    f"{type(x).__name__} of {len(x)}. Use the Functional API "
+                    "(Model(inputs, outputs)) for layers with several outputs."
+                )
         return x
 
     def call(self, inputs: Any, training: bool | None = None) -> Tensor:
@@ -197,8 +215,10 @@ class Sequential(Model):
 
     def _built_symbol(self, what: str, value: Any) -> KerasTensor:
         if not self.built:
-            raise AttributeError(f"Sequential '{self.name}' has no {what} yet: start it with "
-                                 "layers.Input(shape) or build it.")
+            raise AttributeError(
+                f"Sequential '{self.name}' has no {what} yet: start it with "
+                "layers.Input(shape) or build it."
+            )
         return value
 
     def pop(self) -> Layer:
@@ -228,8 +248,10 @@ class Sequential(Model):
             6280
         """
         if not self.built:
-            raise ValueError(f"Sequential '{self.name}'.count_params: the model is not built yet. "
-                             "Start it with layers.Input(shape) or call it on a batch first.")
+            raise ValueError(
+                f"Sequential '{self.name}'.count_params: the model is not built yet. "
+                "Start it with layers.Input(shape) or call it on a batch first."
+            )
         return int(sum(math.prod(w.shape) for w in self.weights))
 
     # ----- config and files ----------------------------------------------------------------
@@ -263,20 +285,26 @@ class Sequential(Model):
             (True, 8)
         """
         if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
-            raise ModelFileError(f"Sequential.from_config: expected a dict with a 'layers' list "
-                                 f"(from get_config()), got {type(config).__name__} with keys "
-                                 f"{sorted(config) if isinstance(config, dict) else None}.")
-        layers = [deserialize_layer(entry, custom_objects, f"Sequential.from_config: layer {i}")
-                  for i, entry in enumerate(config["layers"])]
+            raise ModelFileError(
+                f"Sequential.from_config: expected a dict with a 'layers' list "
+                f"(from get_config()), got {type(config).__name__} with keys "
+                f"{sorted(config) if isinstance(config, dict) else None}."
+            )
+        layers = [
+            deserialize_layer(entry, custom_objects, f"Sequential.from_config: layer {i}")
+            for i, entry in enumerate(config["layers"])
+        ]
         try:
-            model = cls(layers, trainable=bool(config.get("trainable", True)),
-                        name=config.get("name"))
+            model = cls(
+                layers, trainable=bool(config.get("trainable", True)), name=config.get("name")
+            )
             shape = config.get("build_input_shape")
             if shape is not None and not model.built:
                 model.build(tuple(shape))
         except (TypeError, ValueError) as error:
-            raise ModelFileError(f"Sequential.from_config: the saved layers do not fit together "
-                                 f"({error}).") from None
+            raise ModelFileError(
+                f"Sequential.from_config: the saved layers do not fit together ({error})."
+            ) from None
         return model
 
     def __repr__(self) -> str:

@@ -11,8 +11,14 @@ from neurona.layers import Layer
 from neurona.layers._naming import get_registered_name, get_registered_object
 from neurona.layers.serialization import ModelFileError, _short, check_json, deserialize, serialize
 
-__all__ = ["ModelFileError", "serialize_layer", "deserialize_layer", "check_json",
-           "compile_config", "compile_from_config"]
+__all__ = [
+    "ModelFileError",
+    "serialize_layer",
+    "deserialize_layer",
+    "check_json",
+    "compile_config",
+    "compile_from_config",
+]
 
 
 def serialize_layer(layer: Layer) -> dict:
@@ -26,8 +32,9 @@ def serialize_layer(layer: Layer) -> dict:
     return serialize(layer, _stacklevel=3)
 
 
-def deserialize_layer(entry: Any, custom_objects: dict | None = None,
-                      where: str = "deserialize_layer") -> Layer:
+def deserialize_layer(
+    entry: Any, custom_objects: dict | None = None, where: str = "deserialize_layer"
+) -> Layer:
     """A new, unbuilt layer from :func:`serialize_layer`'s dict (``neurona.layers.deserialize``,
     with ``where`` naming the caller in errors).
 
@@ -43,9 +50,11 @@ def deserialize_layer(entry: Any, custom_objects: dict | None = None,
 def _function_name(fn: Any, known: dict) -> str:
     name = getattr(fn, "__name__", None)
     if not name or name == "<lambda>":
-        raise TypeError(f"saving: the function {fn!r} has no name to save. Use a def with a "
-                        "name (and pass it through custom_objects when loading) or a built-in "
-                        "identifier such as 'mse'.")
+        raise TypeError(
+            f"saving: the function {fn!r} has no name to save. Use a def with a "
+            "name (and pass it through custom_objects when loading) or a built-in "
+            "identifier such as 'mse'."
+        )
     registered = get_registered_name(fn)
     return registered if known.get(name) is not fn else name
 
@@ -55,8 +64,10 @@ def _serialize_loss(loss: Any) -> Any:
         return loss
     if type(loss) is losses.LossFunctionWrapper:  # subclasses (BinaryCrossentropy…) save by class
         fn = _function_name(loss.fn, losses.ALL_OBJECTS_DICT)
-        if losses.ALL_OBJECTS_DICT.get(loss.name) is loss.fn and loss.get_config() == \
-                {"name": loss.name, "reduction": "sum_over_batch_size"}:
+        if losses.ALL_OBJECTS_DICT.get(loss.name) is loss.fn and loss.get_config() == {
+            "name": loss.name,
+            "reduction": "sum_over_batch_size",
+        }:
             return loss.name  # compile(loss="mse") comes back as compile(loss="mse")
         return {"class_name": "LossFunctionWrapper", "config": {"fn": fn, **loss.get_config()}}
     if isinstance(loss, losses.Loss):
@@ -102,11 +113,17 @@ def compile_config(model: Any) -> dict | None:
         return None
     optimizer = model.optimizer
     metric_spec = model._metric_spec
-    config = {"optimizer": {"class_name": get_registered_name(type(optimizer)),
-                            "config": optimizer.get_config()},
-              "loss": _map_spec(_serialize_loss, model._loss_spec if isinstance(
-                  model._loss_spec, (list, tuple, dict)) else model.loss),
-              "metrics": _map_spec(_serialize_metric, [] if metric_spec is None else metric_spec)}
+    config = {
+        "optimizer": {
+            "class_name": get_registered_name(type(optimizer)),
+            "config": optimizer.get_config(),
+        },
+        "loss": _map_spec(
+            _serialize_loss,
+            model._loss_spec if isinstance(model._loss_spec, (list, tuple, dict)) else model.loss,
+        ),
+        "metrics": _map_spec(_serialize_metric, [] if metric_spec is None else metric_spec),
+    }
     if model._loss_weights is not None:
         config["loss_weights"] = model._loss_weights
     check_json(config, f"model '{model.name}' compile settings")
@@ -117,22 +134,25 @@ def _lookup(kind: str, name: Any, custom_objects: dict | None, known: dict, wher
     obj = get_registered_object(name, custom_objects) if isinstance(name, str) else None
     obj = obj if obj is not None else known.get(name) if isinstance(name, str) else None
     if obj is None:
-        raise ModelFileError(f"{where}: unknown {kind} {name!r}. Pass it through "
-                             f"custom_objects={{{name!r}: ...}}, or load with compile=False and "
-                             "compile the model yourself.")
+        raise ModelFileError(
+            f"{where}: unknown {kind} {name!r}. Pass it through "
+            f"custom_objects={{{name!r}: ...}}, or load with compile=False and "
+            "compile the model yourself."
+        )
     return obj
 
 
-def _from_entry(kind: str, entry: Any, custom_objects: dict | None, known: dict,
-                where: str) -> Any:
+def _from_entry(kind: str, entry: Any, custom_objects: dict | None, known: dict, where: str) -> Any:
     """A name → the object (a class → an instance); a {'class_name', 'config'} dict → an
     instance from ``from_config``."""
     if isinstance(entry, str):
         obj = _lookup(kind, entry, custom_objects, known, where)
         return obj() if isinstance(obj, type) else obj
     if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
-        raise ModelFileError(f"{where}: expected the {kind} as a name or a dict with "
-                             f"'class_name' and 'config', got {_short(entry)}.")
+        raise ModelFileError(
+            f"{where}: expected the {kind} as a name or a dict with "
+            f"'class_name' and 'config', got {_short(entry)}."
+        )
     config = dict(entry["config"])
     if entry.get("class_name") == "LossFunctionWrapper":
         fn = _lookup(kind, config.pop("fn", None), custom_objects, known, where)
@@ -141,12 +161,15 @@ def _from_entry(kind: str, entry: Any, custom_objects: dict | None, known: dict,
     try:
         return cls.from_config(config)
     except (TypeError, ValueError) as error:
-        raise ModelFileError(f"{where}: the saved {kind} config does not fit "
-                             f"{getattr(cls, '__name__', cls)} ({error}).") from None
+        raise ModelFileError(
+            f"{where}: the saved {kind} config does not fit "
+            f"{getattr(cls, '__name__', cls)} ({error})."
+        ) from None
 
 
-def compile_from_config(model: Any, config: dict, custom_objects: dict | None = None,
-                        where: str = "compile_from_config") -> None:
+def compile_from_config(
+    model: Any, config: dict, custom_objects: dict | None = None, where: str = "compile_from_config"
+) -> None:
     """Call ``model.compile`` with the settings :func:`compile_config` returned.
 
     Example:
@@ -158,17 +181,27 @@ def compile_from_config(model: Any, config: dict, custom_objects: dict | None = 
         >>> model.optimizer.learning_rate, model.loss.name
         (0.5, 'mae')
     """
-    if not isinstance(config, dict) or not {"optimizer", "loss", "metrics"} <= set(config) \
-            or not set(config) <= {"optimizer", "loss", "metrics", "loss_weights"} \
-            or not isinstance(config["metrics"], (list, dict)):
-        raise ModelFileError(f"{where}: expected the compile settings {{'optimizer', 'loss', "
-                             f"'metrics': [...]}}, got {_short(config)}.")
-    known_optimizers = {cls.__name__: cls for cls in vars(optimizers).values()
-                        if isinstance(cls, type) and issubclass(cls, optimizers.Optimizer)}
-    optimizer = _from_entry("optimizer", config["optimizer"], custom_objects, known_optimizers,
-                            where)
+    if (
+        not isinstance(config, dict)
+        or not {"optimizer", "loss", "metrics"} <= set(config)
+        or not set(config) <= {"optimizer", "loss", "metrics", "loss_weights"}
+        or not isinstance(config["metrics"], (list, dict))
+    ):
+        raise ModelFileError(
+            f"{where}: expected the compile settings {{'optimizer', 'loss', "
+            f"'metrics': [...]}}, got {_short(config)}."
+        )
+    known_optimizers = {
+        cls.__name__: cls
+        for cls in vars(optimizers).values()
+        if isinstance(cls, type) and issubclass(cls, optimizers.Optimizer)
+    }
+    optimizer = _from_entry(
+        "optimizer", config["optimizer"], custom_objects, known_optimizers, where
+    )
     if not isinstance(optimizer, optimizers.Optimizer):
         raise ModelFileError(f"{where}: expected an optimizer, got {optimizer!r}.")
+
     # Built-in names go back to compile as names, which resolves them as it did the first time.
     def loss_entry(loss: Any) -> Any:
         if isinstance(loss, str) and loss in losses.ALL_OBJECTS_DICT:
@@ -184,6 +217,9 @@ def compile_from_config(model: Any, config: dict, custom_objects: dict | None = 
 
     loss = config["loss"]
     loss = _map_spec(loss_entry, loss)
-    model.compile(optimizer=optimizer, loss=loss,
-                  loss_weights=config.get("loss_weights"),
-                  metrics=_map_spec(metric_entry, config["metrics"]))
+    model.compile(
+        optimizer=optimizer,
+        loss=loss,
+        loss_weights=config.get("loss_weights"),
+        metrics=_map_spec(metric_entry, config["metrics"]),
+    )

@@ -36,9 +36,12 @@ def _rows(model: Any) -> tuple[list, bool]:
         return [(layer, None) for layer in model.layers], False
     rows = [(layer, layer._inbound_nodes[0]) for layer in model._input_layers]
     rows += [(node.layer, node) for node in nodes]
-    graph = len(model.inputs) > 1 or len(model.outputs) > 1 or any(
-        len(node.input_tensors) != 1 for node in nodes) or len({id(n.layer) for n in nodes}) < \
-        len(nodes)
+    graph = (
+        len(model.inputs) > 1
+        or len(model.outputs) > 1
+        or any(len(node.input_tensors) != 1 for node in nodes)
+        or len({id(n.layer) for n in nodes}) < len(nodes)
+    )
     if not graph:  # a chain: is each node fed by the one before it?
         previous = model.inputs[0]
         for node in nodes:
@@ -89,8 +92,11 @@ def summary(model: Any, line_length: int | None = None, print_fn: Any = None) ->
     print_fn = print if print_fn is None else print_fn
     rows, graph = _rows(model)
     width = line_length or (98 if graph else 65)
-    columns = (0, int(width * 0.33), int(width * 0.58), int(width * 0.7)) if graph else (
-        0, int(width * 0.45), int(width * 0.85))
+    columns = (
+        (0, int(width * 0.33), int(width * 0.58), int(width * 0.7))
+        if graph
+        else (0, int(width * 0.45), int(width * 0.85))
+    )
 
     def row(cells: tuple) -> str:
         line = ""
@@ -105,8 +111,7 @@ def summary(model: Any, line_length: int | None = None, print_fn: Any = None) ->
     print_fn("=" * width)
     for layer, node in rows:
         params = _count(layer.weights) if layer.built else 0
-        cells = (f"{layer.name} ({type(layer).__name__})", _shape_text(layer, node),
-                 f"{params:,}")
+        cells = (f"{layer.name} ({type(layer).__name__})", _shape_text(layer, node), f"{params:,}")
         print_fn(row((*cells, _connections(node)) if graph else cells))
     print_fn("=" * width)
     total, trainable = _count(model.weights), _count(model.trainable_weights)

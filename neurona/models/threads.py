@@ -23,8 +23,7 @@ def _machine_is_busy() -> bool:
         return False
 
 
-def choose_blas_threads(batch_size: int, n_params: int, n_samples: int | None = None
-                        ) -> int | None:
+def choose_blas_threads(batch_size: int, n_params: int, n_samples: int | None = None) -> int | None:
     """The BLAS thread count for steps of ``batch_size`` samples through ``n_params`` weights:
     1 when batch_size · n_params < SMALL_STEP_WORK or when the machine is busy (other
     processes keep every core running: extra BLAS threads then wait for each other), None
@@ -55,6 +54,7 @@ def choose_blas_threads(batch_size: int, n_params: int, n_samples: int | None = 
     except ValueError:
         threads = 0
     if threads <= 0:
-        raise ValueError(f"NEURONA_BLAS_THREADS: expected a positive int, 'auto' or 'none', got "
-                         f"{setting!r}.")
+        raise ValueError(
+            f"NEURONA_BLAS_THREADS: expected a positive int, 'auto' or 'none', got {setting!r}."
+        )
     return threads

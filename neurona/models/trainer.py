@@ -23,7 +23,7 @@ from neurona.autodiff import Tensor
 from neurona.layers._structure import flatten
 from neurona.layers._tracking import collect_constraints, layer_tree
 from neurona.losses import checked_labels
-from neurona.models import engine, prediction
+from neurona.models import engine, evaluation, prediction
 from neurona.models.compile_utils import (
     CompileLoss,
     CompileMetrics,
@@ -63,8 +63,15 @@ class Trainer:
         self._step_cache: tuple | None = None  # (weights, constraints, layers) while fit runs
 
     # ----- compile ----------------------------------------------------------------------
-    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None,
-                metrics: Any = None, weighted_metrics: Any = None, **kwargs: Any) -> None:
+    def compile(
+        self,
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        loss_weights: Any = None,
+        metrics: Any = None,
+        weighted_metrics: Any = None,
+        **kwargs: Any,
+    ) -> None:
         """Choose the optimiser, the loss(es) and the metrics that fit/evaluate report.
 
         Strings resolve as in Keras: 'adam' → Adam(), 'mse' → the mean squared error,
@@ -84,25 +91,31 @@ class Trainer:
         """
         unknown = set(kwargs) - _COMPILE_IGNORED
         if unknown:
-            raise TypeError(f"compile: unexpected keyword argument(s) {sorted(unknown)}; it "
-                            "takes optimizer, loss, loss_weights, metrics, weighted_metrics, "
-                            f"and ignores {sorted(_COMPILE_IGNORED)}.")
+            raise TypeError(
+                f"compile: unexpected keyword argument(s) {sorted(unknown)}; it "
+                "takes optimizer, loss, loss_weights, metrics, weighted_metrics, "
+                f"and ignores {sorted(_COMPILE_IGNORED)}."
+            )
         self._reset_compile_state()
         self.optimizer = optimizers.get(optimizer)
         names = self._known_output_names()
         structured = isinstance(loss, dict) or (isinstance(loss, (list, tuple)) and bool(loss))
-        entries = list(loss.values()) if isinstance(loss, dict) else (
-            list(loss) if structured else [loss])
+        entries = (
+            list(loss.values())
+            if isinstance(loss, dict)
+            else (list(loss) if structured else [loss])
+        )
         # resolved now, so that a misspelt loss fails here and not at the first batch
         resolved = [resolve_loss(entry) for entry in entries if entry is not None]
         self.loss = loss if structured else (resolved[0] if resolved else None)
         self._loss_spec, self._loss_weights = loss, loss_weights
         if weighted_metrics is not None:
-            metrics = (list(metrics or []) if not isinstance(metrics, dict) else metrics)
+            metrics = list(metrics or []) if not isinstance(metrics, dict) else metrics
             if isinstance(metrics, list):
                 metrics += list(weighted_metrics)
-        if isinstance(metrics, str) or (metrics is not None and callable(metrics)
-                                        and not isinstance(metrics, (list, dict))):
+        if isinstance(metrics, str) or (
+            metrics is not None and callable(metrics) and not isinstance(metrics, (list, dict))
+        ):
             metrics = [metrics]
         self._metric_spec = metrics
         if names:
@@ -115,8 +128,7 @@ class Trainer:
 
     def _build_compiled(self, names: list[str]) -> None:
         self.compiled_loss = CompileLoss(self._loss_spec, self._loss_weights, names)
-        self.compiled_metrics = CompileMetrics(self._metric_spec, names,
-                                               self.compiled_loss.losses)
+        self.compiled_metrics = CompileMetrics(self._metric_spec, names, self.compiled_loss.losses)
         many = len(names) > 1
         self._output_trackers = [LossTracker(f"{name}_loss") for name in names] if many else []
 
@@ -134,17 +146,25 @@ class Trainer:
 
     def _check_compiled(self, where: str) -> None:
         if not self.compiled:
-            raise RuntimeError(f"{where}: the model must be compiled first. Call "
-                               "model.compile(optimizer='adam', loss='mse') before "
-                               f"model.{where}().")
+            raise RuntimeError(
+                f"{where}: the model must be compiled first. Call "
+                "model.compile(optimizer='adam', loss='mse') before "
+                f"model.{where}()."
+            )
 
     # ----- the step -----------------------------------------------------------------------
     def _outputs_list(self, y_pred: Any) -> list:
         names = self.compiled_loss.output_names
         return [y_pred] if len(names) == 1 else align(y_pred, names, "the model's outputs")
 
-    def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
-                     sample_weight: Any = None, training: bool = True) -> Tensor:
+    def compute_loss(
+        self,
+        x: Any = None,
+        y: Any = None,
+        y_pred: Any = None,
+        sample_weight: Any = None,
+        training: bool = True,
+    ) -> Tensor:
         """The loss to minimise: the compiled loss(es), weighted, plus every penalty and
         ``add_loss`` term of the layers (Keras's ``compute_loss``).
 
@@ -158,9 +178,11 @@ class Trainer:
         """
         compiled = self._compiled_for(y_pred)
         if y is None and compiled.has_loss:
-            raise ValueError(f"Model '{self.name}': expected y, the targets, got None; the model "
-                             "was compiled with a loss that compares y with the outputs. Pass y "
-                             "to fit/evaluate, or compile without a loss and use add_loss.")
+            raise ValueError(
+                f"Model '{self.name}': expected y, the targets, got None; the model "
+                "was compiled with a loss that compares y with the outputs. Pass y "
+                "to fit/evaluate, or compile without a loss and use add_loss."
+            )
         single = compiled.single
         if single is not None and len(compiled.output_names) == 1:
             total = None if y is None else single(y, y_pred, sample_weight=sample_weight)
@@ -169,11 +191,17 @@ class Trainer:
                 total = total * compiled.loss_weights[0]
         else:
             names = compiled.output_names
-            ys = [None] * len(names) if y is None else (
-                [y] if len(names) == 1 else align(y, names, "y"))
+            ys = (
+                [None] * len(names)
+                if y is None
+                else ([y] if len(names) == 1 else align(y, names, "y"))
+            )
             weights = sample_weight if isinstance(sample_weight, (list, dict)) else None
-            weights = align(weights, names, "sample_weight") if weights is not None else \
-                [sample_weight] * len(names)
+            weights = (
+                align(weights, names, "sample_weight")
+                if weights is not None
+                else [sample_weight] * len(names)
+            )
             total = compiled(ys, self._outputs_list(y_pred), weights)
         layers = self._step_cache[2] if self._step_cache else layer_tree(self)
         for layer in layers:
@@ -181,8 +209,10 @@ class Trainer:
                 for penalty in layer._own_losses(self._seen_call_id):
                     total = penalty if total is None else total + penalty
         if total is None:
-            raise ValueError(f"Model '{self.name}': there is no loss to minimise. Pass loss= to "
-                             "compile(), or add terms with add_loss() in a layer's call.")
+            raise ValueError(
+                f"Model '{self.name}': there is no loss to minimise. Pass loss= to "
+                "compile(), or add terms with add_loss() in a layer's call."
+            )
         return total
 
     def _output_shapes(self) -> list | None:
@@ -248,8 +278,9 @@ class Trainer:
         x, _, _ = unpack_x_y_sample_weight(data)
         return self(x, training=False)
 
-    def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None,
-                        _loss_counted: bool = False) -> dict:
+    def compute_metrics(
+        self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None, _loss_counted: bool = False
+    ) -> dict:
         """Update the loss tracker and the compiled metrics with a batch; return the logs."""
         if not _loss_counted:
             value = self.compute_loss(x, y, y_pred, sample_weight)
@@ -308,12 +339,11 @@ class Trainer:
 
     # ----- the Keras API, defined once (loops in neurona.models.engine) --------------------
     fit = engine.fit
-    evaluate = engine.evaluate
+    evaluate = evaluation.evaluate
     predict = prediction.predict
     train_on_batch = engine.train_on_batch
-    test_on_batch = engine.test_on_batch
+    test_on_batch = evaluation.test_on_batch
     predict_on_batch = prediction.predict_on_batch
-
 
 
 def unpack_x_y_sample_weight(data: Any) -> tuple:
@@ -331,4 +361,3 @@ def unpack_x_y_sample_weight(data: Any) -> tuple:
 def _batch_length(x: Any) -> int:
     first = flatten(x)[0]
     return len(getattr(first, "data", first))
-

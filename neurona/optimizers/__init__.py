@@ -16,8 +16,21 @@ from neurona.optimizers.rmsprop import RMSprop
 from neurona.optimizers.schedules import LearningRateSchedule
 from neurona.optimizers.sgd import SGD
 
-__all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "LearningRateSchedule", "Nadam",
-           "Optimizer", "RMSprop", "deserialize", "get", "schedules", "serialize"]
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "LearningRateSchedule",
+    "Nadam",
+    "Optimizer",
+    "RMSprop",
+    "deserialize",
+    "get",
+    "schedules",
+    "serialize",
+]
 
 _BY_NAME = {c.__name__.lower(): c for c in (SGD, RMSprop, Adagrad, Adadelta, Adam, AdamW, Nadam)}
 
@@ -29,16 +42,21 @@ def serialize(optimizer: Optimizer) -> dict:
         >>> serialize(SGD())["config"]["learning_rate"]
         0.01
     """
-    return {"module": "neurona.optimizers", "class_name": type(optimizer).__name__,
-            "config": optimizer.get_config(), "registered_name": None}
+    return {
+        "module": "neurona.optimizers",
+        "class_name": type(optimizer).__name__,
+        "config": optimizer.get_config(),
+        "registered_name": None,
+    }
 
 
 def _lookup(name: Any) -> type:
     cls = _BY_NAME.get(str(name).lower())
     if cls is None:
         hint = did_you_mean(str(name).lower(), _BY_NAME)
-        raise ValueError(f"optimizers.get: expected one of {sorted(_BY_NAME)} (any case), got "
-                         f"{name!r}.{hint}")
+        raise ValueError(
+            f"optimizers.get: expected one of {sorted(_BY_NAME)} (any case), got {name!r}.{hint}"
+        )
     return cls
 
 
@@ -50,8 +68,10 @@ def deserialize(config: dict) -> Optimizer:
         0.01
     """
     if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"optimizers.deserialize: expected a dict with 'class_name' and "
-                         f"'config', got {config!r}.")
+        raise ValueError(
+            f"optimizers.deserialize: expected a dict with 'class_name' and "
+            f"'config', got {config!r}."
+        )
     return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
 
 
@@ -71,5 +91,7 @@ def get(identifier: Any) -> Optimizer | None:
         return deserialize(identifier)
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         return identifier()
-    raise TypeError(f"optimizers.get: expected a name such as 'adam', a config dict or an "
-                    f"Optimizer, got {identifier!r} of type {type(identifier).__name__}.")
+    raise TypeError(
+        f"optimizers.get: expected a name such as 'adam', a config dict or an "
+        f"Optimizer, got {identifier!r} of type {type(identifier).__name__}."
+    )

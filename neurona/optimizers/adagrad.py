@@ -36,11 +36,17 @@ class Adagrad(Optimizer):
         array([0.931175])
     """
 
-    def __init__(self, learning_rate: Any = 0.001, initial_accumulator_value: float = 0.1,
-                 epsilon: float = 1e-7, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float = 1e-7,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.initial_accumulator_value = self._check("initial_accumulator_value",
-                                                     initial_accumulator_value, 0.0)
+        self.initial_accumulator_value = self._check(
+            "initial_accumulator_value", initial_accumulator_value, 0.0
+        )
         self.epsilon = self._check("epsilon", epsilon, 0.0)
 
     def build_slots(self, x):
@@ -57,9 +63,11 @@ class Adagrad(Optimizer):
         x -= t  # 2. x ← x − α g / √(s + ε)
 
     def get_config(self):
-        return {**super().get_config(),
-                "initial_accumulator_value": self.initial_accumulator_value,
-                "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
 
 
 class Adadelta(Optimizer):
@@ -87,8 +95,9 @@ class Adadelta(Optimizer):
         array([0.995528])
     """
 
-    def __init__(self, learning_rate: Any = 0.001, rho: float = 0.95, epsilon: float = 1e-7,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, learning_rate: Any = 0.001, rho: float = 0.95, epsilon: float = 1e-7, **kwargs: Any
+    ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.rho = self._check("rho", rho, 0.0, 1.0)
         self.epsilon = self._check("epsilon", epsilon, 0.0)

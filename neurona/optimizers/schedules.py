@@ -32,8 +32,7 @@ class LearningRateSchedule:
 
     def get_config(self) -> dict:
         """The constructor arguments as a JSON-friendly dict."""
-        raise NotImplementedError(f"{type(self).__name__} must implement get_config() to be "
-                                  "saved.")
+        raise NotImplementedError(f"{type(self).__name__} must implement get_config() to be saved.")
 
     @classmethod
     def from_config(cls, config: dict) -> LearningRateSchedule:
@@ -61,8 +60,14 @@ class ExponentialDecay(LearningRateSchedule):
         (0.1, 0.05, 0.070711)
     """
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
-                 staircase: bool = False, name: str = "ExponentialDecay") -> None:
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        decay_steps: int,
+        decay_rate: float,
+        staircase: bool = False,
+        name: str = "ExponentialDecay",
+    ) -> None:
         _positive("ExponentialDecay", "decay_steps", decay_steps)
         self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
         self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
@@ -74,9 +79,13 @@ class ExponentialDecay(LearningRateSchedule):
         return self.initial_learning_rate * self.decay_rate**p
 
     def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -91,12 +100,15 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __init__(self, boundaries: list, values: list, name: str = "PiecewiseConstant") -> None:
         if len(boundaries) != len(values) - 1:
-            raise ValueError(f"PiecewiseConstantDecay: expected len(values) == len(boundaries) "
-                             f"+ 1, got {len(boundaries)} boundaries and {len(values)} values. "
-                             "Give one more value than boundaries.")
+            raise ValueError(
+                f"PiecewiseConstantDecay: expected len(values) == len(boundaries) "
+                f"+ 1, got {len(boundaries)} boundaries and {len(values)} values. "
+                "Give one more value than boundaries."
+            )
         if any(b >= c for b, c in zip(boundaries, boundaries[1:])):
-            raise ValueError(f"PiecewiseConstantDecay: expected increasing boundaries, got "
-                             f"{boundaries!r}.")
+            raise ValueError(
+                f"PiecewiseConstantDecay: expected increasing boundaries, got {boundaries!r}."
+            )
         self.boundaries, self.values, self.name = list(boundaries), list(values), name
 
     def __call__(self, step):
@@ -125,12 +137,21 @@ class CosineDecay(LearningRateSchedule):
         (0.1, 0.05, 0.0, 0.0)
     """
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
-                 name: str = "CosineDecay", warmup_target: float | None = None,
-                 warmup_steps: int = 0) -> None:
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        decay_steps: int,
+        alpha: float = 0.0,
+        name: str = "CosineDecay",
+        warmup_target: float | None = None,
+        warmup_steps: int = 0,
+    ) -> None:
         _positive("CosineDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate, self.decay_steps, self.alpha = (initial_learning_rate,
-                                                                    decay_steps, alpha)
+        self.initial_learning_rate, self.decay_steps, self.alpha = (
+            initial_learning_rate,
+            decay_steps,
+            alpha,
+        )
         self.name, self.warmup_target, self.warmup_steps = name, warmup_target, warmup_steps
 
     def _decay(self, step: float, start: float) -> float:
@@ -148,9 +169,14 @@ class CosineDecay(LearningRateSchedule):
         return self._decay(step - self.warmup_steps, self.warmup_target)
 
     def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
-                "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "alpha": self.alpha,
+            "name": self.name,
+            "warmup_target": self.warmup_target,
+            "warmup_steps": self.warmup_steps,
+        }
 
 
 _BY_NAME = {c.__name__: c for c in (ExponentialDecay, PiecewiseConstantDecay, CosineDecay)}
@@ -163,8 +189,12 @@ def serialize(schedule: LearningRateSchedule) -> dict:
         >>> serialize(ExponentialDecay(0.1, 100, 0.96))["class_name"]
         'ExponentialDecay'
     """
-    return {"module": "neurona.optimizers.schedules", "class_name": type(schedule).__name__,
-            "config": schedule.get_config(), "registered_name": None}
+    return {
+        "module": "neurona.optimizers.schedules",
+        "class_name": type(schedule).__name__,
+        "config": schedule.get_config(),
+        "registered_name": None,
+    }
 
 
 def deserialize(config: dict) -> LearningRateSchedule:
@@ -178,6 +208,8 @@ def deserialize(config: dict) -> LearningRateSchedule:
     name = config.get("class_name") if isinstance(config, dict) else None
     if name not in _BY_NAME:
         hint = did_you_mean(name, _BY_NAME)
-        raise ValueError(f"schedules.deserialize: expected a dict whose class_name is one of "
-                         f"{sorted(_BY_NAME)}, got {config!r}.{hint}")
+        raise ValueError(
+            f"schedules.deserialize: expected a dict whose class_name is one of "
+            f"{sorted(_BY_NAME)}, got {config!r}.{hint}"
+        )
     return _BY_NAME[name].from_config(dict(config.get("config") or {}))

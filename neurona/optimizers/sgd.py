@@ -43,8 +43,13 @@ class SGD(Optimizer):
         array([0.71, 1.  ])
     """
 
-    def __init__(self, learning_rate: Any = 0.01, momentum: float = 0.0, nesterov: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.momentum = self._check("momentum", momentum, 0.0, 1.0)
         self.nesterov = bool(nesterov)

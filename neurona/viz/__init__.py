@@ -15,6 +15,17 @@ from neurona.viz.curves import plot_curves, plot_forecast, plot_history, plot_pe
 from neurona.viz.graph import draw_graph, parse_dot, render_graph
 from neurona.viz.model_plot import model_graph, plot_model
 
-__all__ = ["activation_and_derivative", "draw_graph", "model_graph", "parse_dot",
-           "plot_activations", "plot_curves", "plot_decision_boundary", "plot_forecast",
-           "plot_history", "plot_model", "plot_perceptron_errors", "render_graph"]
+__all__ = [
+    "activation_and_derivative",
+    "draw_graph",
+    "model_graph",
+    "parse_dot",
+    "plot_activations",
+    "plot_curves",
+    "plot_decision_boundary",
+    "plot_forecast",
+    "plot_history",
+    "plot_model",
+    "plot_perceptron_errors",
+    "render_graph",
+]

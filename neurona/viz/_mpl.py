@@ -16,14 +16,20 @@ def require_matplotlib(where: str) -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise ImportError(f"{where}: expected matplotlib (the optional extra 'plot'), got no "
-                          'module named matplotlib. Install it with: pip install "neurona[plot]"'
-                          ) from None
+        raise ImportError(
+            f"{where}: expected matplotlib (the optional extra 'plot'), got no "
+            'module named matplotlib. Install it with: pip install "neurona[plot]"'
+        ) from None
     return matplotlib
 
 
-def new_figure(where: str, ax: Any = None, nrows: int = 1, ncols: int = 1,
-               size: tuple[float, float] | None = None) -> tuple[Any, Any]:
+def new_figure(
+    where: str,
+    ax: Any = None,
+    nrows: int = 1,
+    ncols: int = 1,
+    size: tuple[float, float] | None = None,
+) -> tuple[Any, Any]:
     """(figure, axes) to draw on: ``ax``'s figure when an Axes is given, else a new Figure.
 
     New figures are plain ``matplotlib.figure.Figure`` objects, not pyplot ones: no GUI backend

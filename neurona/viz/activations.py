@@ -33,8 +33,10 @@ def activation_and_derivative(name: str, x: Any) -> tuple[np.ndarray, np.ndarray
     from neurona.errors import NotDifferentiableError
 
     if name in _NOT_ELEMENTWISE:
-        raise ValueError(f"plot_activations: expected elementwise activations, got {name!r} "
-                         "(it normalises across a row, so it has no 1-D curve). Leave it out.")
+        raise ValueError(
+            f"plot_activations: expected elementwise activations, got {name!r} "
+            "(it normalises across a row, so it has no 1-D curve). Leave it out."
+        )
     fn = activations.get(name)
     x = nr.tensor(np.asarray(x, dtype=np.float64), requires_grad=True, dtype="float64")
     y = fn(x)
@@ -45,9 +47,12 @@ def activation_and_derivative(name: str, x: Any) -> tuple[np.ndarray, np.ndarray
     return y.numpy(), np.asarray(x.grad)
 
 
-def plot_activations(names: Sequence[str] = DEFAULT_ACTIVATIONS,
-                     x_range: tuple[float, float] = (-5.0, 5.0), derivatives: bool = True,
-                     ax: Any = None) -> Any:
+def plot_activations(
+    names: Sequence[str] = DEFAULT_ACTIVATIONS,
+    x_range: tuple[float, float] = (-5.0, 5.0),
+    derivatives: bool = True,
+    ax: Any = None,
+) -> Any:
     """Each activation f (solid) and its derivative f' (dashed), one panel per activation.
 
     The derivative comes from the autodiff engine (:func:`activation_and_derivative`), so the
@@ -78,18 +83,24 @@ def plot_activations(names: Sequence[str] = DEFAULT_ACTIVATIONS,
     else:
         ncols = min(3, len(names))
         nrows = -(-len(names) // ncols)
-        figure, grid = new_figure("plot_activations", nrows=nrows, ncols=ncols,
-                                  size=(3.6 * ncols, 2.8 * nrows))
+        figure, grid = new_figure(
+            "plot_activations", nrows=nrows, ncols=ncols, size=(3.6 * ncols, 2.8 * nrows)
+        )
         axes = list(np.ravel(grid))
-        for extra in axes[len(names):]:
+        for extra in axes[len(names) :]:
             extra.set_visible(False)
     single = ax is not None
     for axis, name in zip(axes, names):
         f, df = curves[name]
         line = axis.plot(x, f, label=name if single else "f(x)")[0]
         if derivatives and df is not None:
-            axis.plot(x, df, "--", color=line.get_color(),
-                      label=f"{name}'" if single else "f'(x) (autodiff)")
+            axis.plot(
+                x,
+                df,
+                "--",
+                color=line.get_color(),
+                label=f"{name}'" if single else "f'(x) (autodiff)",
+            )
         elif derivatives:
             axis.text(0.02, 0.9, "no gradient", transform=axis.transAxes, fontsize=8)
         axis.axhline(0, color="grey", linewidth=0.5)

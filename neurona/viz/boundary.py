@@ -24,8 +24,10 @@ def _predict_fn(predict: Any) -> Callable[[np.ndarray], Any]:
         return (lambda X: method(X, verbose=0)) if quiet else method
     if callable(predict):
         return predict
-    raise TypeError(f"plot_decision_boundary: expected a model with .predict or a function of "
-                    f"an (n, 2) array, got {type(predict).__name__}.")
+    raise TypeError(
+        f"plot_decision_boundary: expected a model with .predict or a function of "
+        f"an (n, 2) array, got {type(predict).__name__}."
+    )
 
 
 def _grid_outputs(fn: Callable, xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
@@ -34,13 +36,16 @@ def _grid_outputs(fn: Callable, xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
     if out.ndim == 2 and out.shape[1] > 1:  # one column per class: the class of highest score
         out = out.argmax(axis=1).astype(np.float64)
     if out.size != grid.shape[0]:
-        raise ValueError(f"plot_decision_boundary: expected one output (or one row of class "
-                         f"scores) per grid point ({grid.shape[0]}), got shape {out.shape}.")
+        raise ValueError(
+            f"plot_decision_boundary: expected one output (or one row of class "
+            f"scores) per grid point ({grid.shape[0]}), got shape {out.shape}."
+        )
     return out.reshape(xx.shape)
 
 
-def plot_decision_boundary(predict: Any, X: Any, y: Any, resolution: int = 200,
-                           title: str | None = None, ax: Any = None) -> Any:
+def plot_decision_boundary(
+    predict: Any, X: Any, y: Any, resolution: int = 200, title: str | None = None, ax: Any = None
+) -> Any:
     """The regions where a 2-D classifier answers each class, and the data on top.
 
     The model is evaluated on a resolution × resolution grid spanning the points (plus a 20 %
@@ -70,20 +75,26 @@ def plot_decision_boundary(predict: Any, X: Any, y: Any, resolution: int = 200,
     X = to_numpy(X).astype(np.float64)
     y = to_numpy(y)
     if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"plot_decision_boundary: expected points X of shape (n, 2), got shape "
-                         f"{X.shape}. Project the data to 2 features first (e.g. PCA).")
+        raise ValueError(
+            f"plot_decision_boundary: expected points X of shape (n, 2), got shape "
+            f"{X.shape}. Project the data to 2 features first (e.g. PCA)."
+        )
     if y.ndim == 2 and y.shape[1] > 1:
         y = y.argmax(axis=1)
     y = np.ravel(y)
     if y.shape[0] != X.shape[0]:
-        raise ValueError(f"plot_decision_boundary: expected one label per point ({X.shape[0]}), "
-                         f"got {y.shape[0]}.")
+        raise ValueError(
+            f"plot_decision_boundary: expected one label per point ({X.shape[0]}), "
+            f"got {y.shape[0]}."
+        )
     if not (isinstance(resolution, (int, np.integer)) and resolution >= 2):
         raise ValueError(f"plot_decision_boundary: expected resolution >= 2, got {resolution!r}.")
     low, high = X.min(axis=0), X.max(axis=0)
     margin = 0.2 * np.maximum(high - low, 1e-12) + (high == low)
-    xx, yy = np.meshgrid(np.linspace(low[0] - margin[0], high[0] + margin[0], resolution),
-                         np.linspace(low[1] - margin[1], high[1] + margin[1], resolution))
+    xx, yy = np.meshgrid(
+        np.linspace(low[0] - margin[0], high[0] + margin[0], resolution),
+        np.linspace(low[1] - margin[1], high[1] + margin[1], resolution),
+    )
     zz = _grid_outputs(_predict_fn(predict), xx, yy)
     figure, axis = new_figure("plot_decision_boundary", ax)
     values = np.unique(zz)

@@ -16,13 +16,16 @@ __all__ = ["plot_curves", "plot_forecast", "plot_history", "plot_perceptron_erro
 def _history_dict(history: Any) -> dict[str, list]:
     logs = getattr(history, "history", history)
     if not isinstance(logs, Mapping):
-        raise TypeError(f"plot_history: expected a History (what fit returns) or its .history "
-                        f"dict, got {type(history).__name__}. Pass model.fit(...)'s result.")
+        raise TypeError(
+            f"plot_history: expected a History (what fit returns) or its .history "
+            f"dict, got {type(history).__name__}. Pass model.fit(...)'s result."
+        )
     return {str(k): [float(v) for v in np.ravel(to_numpy(list(vals)))] for k, vals in logs.items()}
 
 
-def plot_history(history: Any, metrics: Sequence[str] | None = None, title: str | None = None,
-                 ax: Any = None) -> Any:
+def plot_history(
+    history: Any, metrics: Sequence[str] | None = None, title: str | None = None, ax: Any = None
+) -> Any:
     """Learning curves: one panel per metric, the training curve and its ``val_`` twin.
 
     The picture the course uses to spot over-fitting: the training loss keeps falling while the
@@ -51,13 +54,17 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None, title: str 
     names = names or [k.removeprefix("val_") for k in logs]
     missing = [m for m in names if m not in logs and f"val_{m}" not in logs]
     if missing or not names:
-        raise ValueError(f"plot_history: expected metrics among {sorted(logs)}, got "
-                         f"{missing or names}. Pass names that fit() recorded.")
+        raise ValueError(
+            f"plot_history: expected metrics among {sorted(logs)}, got "
+            f"{missing or names}. Pass names that fit() recorded."
+        )
     if ax is not None:
         axes = list(ax) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
         if len(axes) != len(names):
-            raise ValueError(f"plot_history: expected one Axes per metric ({len(names)}: "
-                             f"{names}), got {len(axes)}. Pass metrics=[...] or more Axes.")
+            raise ValueError(
+                f"plot_history: expected one Axes per metric ({len(names)}: "
+                f"{names}), got {len(axes)}. Pass metrics=[...] or more Axes."
+            )
         figure = axes[0].figure
     else:
         figure, grid = new_figure("plot_history", nrows=1, ncols=len(names))
@@ -80,9 +87,15 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None, title: str 
     return figure
 
 
-def plot_curves(curves: Mapping[str, Sequence[float]], xlabel: str = "epoch",
-                ylabel: str = "loss", title: str | None = None, logy: bool = False,
-                ax: Any = None, start: int = 1) -> Any:
+def plot_curves(
+    curves: Mapping[str, Sequence[float]],
+    xlabel: str = "epoch",
+    ylabel: str = "loss",
+    title: str | None = None,
+    logy: bool = False,
+    ax: Any = None,
+    start: int = 1,
+) -> Any:
     """Several named curves on one axis, each against 1, 2, … (e.g. optimisers compared).
 
     Args:
@@ -101,8 +114,10 @@ def plot_curves(curves: Mapping[str, Sequence[float]], xlabel: str = "epoch",
         (2, 'log', ['gd', 'adam'])
     """
     if not isinstance(curves, Mapping) or not curves:
-        raise ValueError(f"plot_curves: expected a non-empty dict name → values, got "
-                         f"{type(curves).__name__}. Example: {{'adam': history}}.")
+        raise ValueError(
+            f"plot_curves: expected a non-empty dict name → values, got "
+            f"{type(curves).__name__}. Example: {{'adam': history}}."
+        )
     figure, axis = new_figure("plot_curves", ax, size=(6.4, 4.0))
     for name, values in curves.items():
         values = np.ravel(to_numpy(values)).astype(np.float64)
@@ -117,8 +132,9 @@ def plot_curves(curves: Mapping[str, Sequence[float]], xlabel: str = "epoch",
     return figure
 
 
-def plot_perceptron_errors(perceptron_or_errors: Any, title: str | None = None,
-                           ax: Any = None) -> Any:
+def plot_perceptron_errors(
+    perceptron_or_errors: Any, title: str | None = None, ax: Any = None
+) -> Any:
     """Misclassified samples (updates) per epoch of Rosenblatt's rule.
 
     The curve reaches 0 on linearly separable data (the perceptron has converged) and never
@@ -144,8 +160,12 @@ def plot_perceptron_errors(perceptron_or_errors: Any, title: str | None = None,
     figure, axis = new_figure("plot_perceptron_errors", ax)
     for name, errors in items.items():
         errors = np.ravel(to_numpy(getattr(errors, "errors_", errors)))
-        axis.plot(np.arange(1, len(errors) + 1), errors, marker="o" if len(errors) <= 30 else None,
-                  label=str(name))
+        axis.plot(
+            np.arange(1, len(errors) + 1),
+            errors,
+            marker="o" if len(errors) <= 30 else None,
+            label=str(name),
+        )
     axis.set_xlabel("epoch")
     axis.set_ylabel("misclassified samples")
     axis.set_ylim(bottom=0)
@@ -158,9 +178,13 @@ def plot_perceptron_errors(perceptron_or_errors: Any, title: str | None = None,
     return figure
 
 
-def plot_forecast(actual: Sequence[float], forecasts: Mapping[str, Sequence[float]],
-                  index: Sequence[Any] | None = None, title: str | None = None,
-                  ax: Any = None) -> Any:
+def plot_forecast(
+    actual: Sequence[float],
+    forecasts: Mapping[str, Sequence[float]],
+    index: Sequence[Any] | None = None,
+    title: str | None = None,
+    ax: Any = None,
+) -> Any:
     """Actual prices against one or more forecasts (the price-forecasting labs).
 
     A forecast shorter than ``actual`` is aligned with its end (the test period); NaN leaves a
@@ -185,16 +209,20 @@ def plot_forecast(actual: Sequence[float], forecasts: Mapping[str, Sequence[floa
     n = actual.shape[0]
     x = np.arange(n) if index is None else np.asarray(index)
     if x.shape[0] != n:
-        raise ValueError(f"plot_forecast: expected an index of length {n} (one per actual "
-                         f"value), got length {x.shape[0]}.")
+        raise ValueError(
+            f"plot_forecast: expected an index of length {n} (one per actual "
+            f"value), got length {x.shape[0]}."
+        )
     figure, axis = new_figure("plot_forecast", ax, size=(8.0, 3.6))
     axis.plot(x, actual, color="black", linewidth=1.2, label="actual")
     for name, values in forecasts.items():
         values = np.ravel(to_numpy(values)).astype(np.float64)
         if values.shape[0] > n:
-            raise ValueError(f"plot_forecast: forecast {name!r} has {values.shape[0]} values, "
-                             f"more than the {n} actual ones. Align it with actual first.")
-        axis.plot(x[n - values.shape[0]:], values, linewidth=1.0, label=str(name))
+            raise ValueError(
+                f"plot_forecast: forecast {name!r} has {values.shape[0]} values, "
+                f"more than the {n} actual ones. Align it with actual first."
+            )
+        axis.plot(x[n - values.shape[0] :], values, linewidth=1.0, label=str(name))
     axis.set_xlabel("date" if np.issubdtype(x.dtype, np.datetime64) else "time step")
     axis.set_ylabel("price")
     axis.legend()

@@ -60,8 +60,9 @@ def _layers(nodes: dict, edges: list[tuple[str, str]]) -> list[list[str]]:
 
     def depth(n: str, seen: frozenset = frozenset()) -> int:
         if n not in rank:
-            rank[n] = 1 + max((depth(p, seen | {n}) for p in parents[n] if p not in seen),
-                              default=-1)
+            rank[n] = 1 + max(
+                (depth(p, seen | {n}) for p in parents[n] if p not in seen), default=-1
+            )
         return rank[n]
 
     for n in nodes:
@@ -98,8 +99,10 @@ def draw_graph(text: str, title: str | None = None, ax: Any = None) -> Any:
     """
     nodes, edges = parse_dot(text)
     if not nodes:
-        raise ValueError("draw_graph: expected DOT text with at least one node, got none. Pass "
-                         "neurona.autodiff.to_dot(tensor).")
+        raise ValueError(
+            "draw_graph: expected DOT text with at least one node, got none. Pass "
+            "neurona.autodiff.to_dot(tensor)."
+        )
     layers = _layers(nodes, edges)
     height = max(len(layer) for layer in layers)
     figure, axis = new_figure("draw_graph", ax, size=(2.2 * len(layers) + 1, 1.3 * height + 1))
@@ -110,16 +113,34 @@ def draw_graph(text: str, title: str | None = None, ax: Any = None) -> Any:
     artists = {}
     for n, attrs in nodes.items():
         shape = attrs.get("shape", "ellipse")
-        style = {"box": dict(boxstyle="square,pad=0.4", fc="#e8f0fe", ec="#3366cc"),
-                 "plaintext": dict(boxstyle="square,pad=0.2", fc="white", ec="white")}.get(
-            shape, dict(boxstyle="round,pad=0.5", fc="#fff4e0", ec="#cc7a00"))
-        artists[n] = axis.text(*position[n], attrs.get("label", n), ha="center", va="center",
-                               fontsize=8, bbox=style, zorder=3)
+        style = {
+            "box": dict(boxstyle="square,pad=0.4", fc="#e8f0fe", ec="#3366cc"),
+            "plaintext": dict(boxstyle="square,pad=0.2", fc="white", ec="white"),
+        }.get(shape, dict(boxstyle="round,pad=0.5", fc="#fff4e0", ec="#cc7a00"))
+        artists[n] = axis.text(
+            *position[n],
+            attrs.get("label", n),
+            ha="center",
+            va="center",
+            fontsize=8,
+            bbox=style,
+            zorder=3,
+        )
     for tail, head in edges:
-        axis.annotate("", xy=position[head], xytext=position[tail],
-                      arrowprops=dict(arrowstyle="-|>", color="#555555", shrinkA=0, shrinkB=0,
-                                      patchA=artists[tail].get_bbox_patch(),
-                                      patchB=artists[head].get_bbox_patch()), zorder=2)
+        axis.annotate(
+            "",
+            xy=position[head],
+            xytext=position[tail],
+            arrowprops=dict(
+                arrowstyle="-|>",
+                color="#555555",
+                shrinkA=0,
+                shrinkB=0,
+                patchA=artists[tail].get_bbox_patch(),
+                patchB=artists[head].get_bbox_patch(),
+            ),
+            zorder=2,
+        )
     axis.set_xlim(-0.6, len(layers) - 0.4)
     axis.set_ylim(-(height - 1) / 2 - 0.7, (height - 1) / 2 + 0.7)
     axis.axis("off")
@@ -131,15 +152,18 @@ def draw_graph(text: str, title: str | None = None, ax: Any = None) -> Any:
 def _dot_text(tensor_or_dot: Any) -> str:
     if isinstance(tensor_or_dot, str):
         if "{" not in tensor_or_dot:
-            raise ValueError("render_graph: expected DOT text ('digraph … { … }') or a Tensor, "
-                             f"got the string {tensor_or_dot[:40]!r}.")
+            raise ValueError(
+                "render_graph: expected DOT text ('digraph … { … }') or a Tensor, "
+                f"got the string {tensor_or_dot[:40]!r}."
+            )
         return tensor_or_dot
     from neurona.autodiff import Tensor, to_dot
 
     if isinstance(tensor_or_dot, Tensor):
         return to_dot(tensor_or_dot)
-    raise TypeError(f"render_graph: expected a Tensor or DOT text, got "
-                    f"{type(tensor_or_dot).__name__}.")
+    raise TypeError(
+        f"render_graph: expected a Tensor or DOT text, got {type(tensor_or_dot).__name__}."
+    )
 
 
 def render_graph(tensor_or_dot: Any, path: str | Path, format: str | None = None) -> Path:
@@ -172,8 +196,10 @@ def render_graph(tensor_or_dot: Any, path: str | Path, format: str | None = None
     path = Path(path)
     format = (format or path.suffix.lstrip(".") or "svg").lower()
     if format not in _FORMATS:
-        raise ValueError(f"render_graph: expected a format in {_FORMATS}, got {format!r}. Name "
-                         "the file graph.svg or graph.png.")
+        raise ValueError(
+            f"render_graph: expected a format in {_FORMATS}, got {format!r}. Name "
+            "the file graph.svg or graph.png."
+        )
     if path.suffix.lstrip(".").lower() != format:
         path = path.with_name(path.name + f".{format}")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,17 +207,26 @@ def render_graph(tensor_or_dot: Any, path: str | Path, format: str | None = None
     dot_path.write_text(text, encoding="utf-8")
     graphviz = shutil.which("dot")
     if graphviz:
-        done = subprocess.run([graphviz, f"-T{format}", str(dot_path), "-o", str(path)],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [graphviz, f"-T{format}", str(dot_path), "-o", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if done.returncode == 0 and path.is_file():
             return path
-        warnings.warn(f"render_graph: Graphviz's dot failed (exit {done.returncode}: "
-                      f"{done.stderr.strip()[:200]}); drawing the graph with matplotlib instead.",
-                      UserWarning, stacklevel=2)
+        warnings.warn(
+            f"render_graph: Graphviz's dot failed (exit {done.returncode}: "
+            f"{done.stderr.strip()[:200]}); drawing the graph with matplotlib instead.",
+            UserWarning,
+            stacklevel=2,
+        )
     try:
         figure = draw_graph(text)
     except ImportError as error:
-        raise ImportError(f"render_graph: wrote {dot_path} but cannot draw it: Graphviz's dot is "
-                          f"not on the PATH (apt install graphviz) and {error}") from None
+        raise ImportError(
+            f"render_graph: wrote {dot_path} but cannot draw it: Graphviz's dot is "
+            f"not on the PATH (apt install graphviz) and {error}"
+        ) from None
     figure.savefig(path, format=format, dpi=100, bbox_inches="tight")
     return path

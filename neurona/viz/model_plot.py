@@ -47,8 +47,15 @@ def _node_shapes(nodes: list) -> tuple[str, str]:
     return " | ".join(dict.fromkeys(ins)), " | ".join(dict.fromkeys(outs))
 
 
-def _label(layer: Any, shapes: tuple[str, str], show_shapes: bool, show_dtype: bool,
-           show_layer_names: bool, show_layer_activations: bool, show_trainable: bool) -> str:
+def _label(
+    layer: Any,
+    shapes: tuple[str, str],
+    show_shapes: bool,
+    show_dtype: bool,
+    show_layer_names: bool,
+    show_layer_activations: bool,
+    show_trainable: bool,
+) -> str:
     kind = type(layer).__name__
     lines = [f"{layer.name} ({kind})" if show_layer_names else kind]
     if show_shapes:
@@ -63,9 +70,14 @@ def _label(layer: Any, shapes: tuple[str, str], show_shapes: bool, show_dtype: b
     return "\n".join(lines)
 
 
-def model_graph(model: Any, show_shapes: bool = False, show_dtype: bool = False,
-                show_layer_names: bool = True, show_layer_activations: bool = False,
-                show_trainable: bool = False) -> tuple[dict[str, str], list[tuple[str, str]]]:
+def model_graph(
+    model: Any,
+    show_shapes: bool = False,
+    show_dtype: bool = False,
+    show_layer_names: bool = True,
+    show_layer_activations: bool = False,
+    show_trainable: bool = False,
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The boxes and arrows ``plot_model`` draws, without drawing them.
 
     A functional model gives one box per layer (its inputs included; a shared layer is one box
@@ -91,10 +103,12 @@ def model_graph(model: Any, show_shapes: bool = False, show_dtype: bool = False,
         ({'out': 'out (Dense)\\nInput shape: (None, 3)\\nOutput shape: (None, 2)'}, [])
     """
     if not getattr(model, "built", False):
-        raise ValueError(f"plot_model: the model '{model.name}' has not been built yet, so its "
-                         "layers have no shapes or connections to draw. Build it first: start "
-                         "it with keras.Input(shape), call model.build(input_shape), or call it "
-                         "on a batch of data.")
+        raise ValueError(
+            f"plot_model: the model '{model.name}' has not been built yet, so its "
+            "layers have no shapes or connections to draw. Build it first: start "
+            "it with keras.Input(shape), call model.build(input_shape), or call it "
+            "on a batch of data."
+        )
     show = (show_shapes, show_dtype, show_layer_names, show_layer_activations, show_trainable)
     nodes = getattr(model, "_nodes", None)
     if nodes is None:  # Sequential and subclassed models: a chain of their layers
@@ -109,8 +123,10 @@ def model_graph(model: Any, show_shapes: bool = False, show_dtype: bool = False,
         calls[id(layer)] = (layer, [layer._inbound_nodes[0]])
     for node in nodes:
         calls.setdefault(id(node.layer), (node.layer, []))[1].append(node)
-    boxes = {layer.name: _label(layer, _node_shapes(layer_nodes), *show)
-             for layer, layer_nodes in calls.values()}
+    boxes = {
+        layer.name: _label(layer, _node_shapes(layer_nodes), *show)
+        for layer, layer_nodes in calls.values()
+    }
     edges: dict[tuple[str, str], None] = {}
     for node in nodes:
         for tensor in node.input_tensors:
@@ -135,17 +151,37 @@ def _draw(boxes: dict[str, str], edges: list[tuple[str, str]], rankdir: str) -> 
     for r, rank in enumerate(ranks):
         for i, name in enumerate(rank):
             across = (i - (len(rank) - 1) / 2) * step_across  # each rank centred
-            position[name] = (r * step_along, -across) if rankdir == "LR" else \
-                (across, -r * step_along)
-    artists = {name: axis.text(*position[name], text, ha="center", va="center", fontsize=8,
-                               bbox=dict(boxstyle="round,pad=0.5", fc="#e8f0fe", ec="#3366cc"),
-                               zorder=3) for name, text in boxes.items()}
+            position[name] = (
+                (r * step_along, -across) if rankdir == "LR" else (across, -r * step_along)
+            )
+    artists = {
+        name: axis.text(
+            *position[name],
+            text,
+            ha="center",
+            va="center",
+            fontsize=8,
+            bbox=dict(boxstyle="round,pad=0.5", fc="#e8f0fe", ec="#3366cc"),
+            zorder=3,
+        )
+        for name, text in boxes.items()
+    }
     for tail, head in edges:
-        axis.annotate("", xy=position[head], xytext=position[tail],
-                      arrowprops=dict(arrowstyle="-|>", color="#555555", shrinkA=0, shrinkB=2,
-                                      mutation_scale=14,
-                                      patchA=artists[tail].get_bbox_patch(),
-                                      patchB=artists[head].get_bbox_patch()), zorder=2)
+        axis.annotate(
+            "",
+            xy=position[head],
+            xytext=position[tail],
+            arrowprops=dict(
+                arrowstyle="-|>",
+                color="#555555",
+                shrinkA=0,
+                shrinkB=2,
+                mutation_scale=14,
+                patchA=artists[tail].get_bbox_patch(),
+                patchB=artists[head].get_bbox_patch(),
+            ),
+            zorder=2,
+        )
     xs = [x for x, _ in position.values()]
     ys = [y for _, y in position.values()]
     axis.set_xlim(min(xs) - box_w / 2 - 0.3, max(xs) + box_w / 2 + 0.3)
@@ -154,10 +190,19 @@ def _draw(boxes: dict[str, str], edges: list[tuple[str, str]], rankdir: str) -> 
     return figure
 
 
-def plot_model(model: Any, to_file: str = "model.png", show_shapes: bool = False,
-               show_dtype: bool = False, show_layer_names: bool = True, rankdir: str = "TB",
-               expand_nested: bool = False, dpi: int = 200, show_layer_activations: bool = False,
-               show_trainable: bool = False, **kwargs: Any) -> Any:
+def plot_model(
+    model: Any,
+    to_file: str = "model.png",
+    show_shapes: bool = False,
+    show_dtype: bool = False,
+    show_layer_names: bool = True,
+    rankdir: str = "TB",
+    expand_nested: bool = False,
+    dpi: int = 200,
+    show_layer_activations: bool = False,
+    show_trainable: bool = False,
+    **kwargs: Any,
+) -> Any:
     """Draw a model's layer graph to ``to_file``, as ``keras.utils.plot_model``.
 
     One box per layer ("name (ClassName)", then what the ``show_*`` flags ask for), an arrow
@@ -199,8 +244,9 @@ def plot_model(model: Any, to_file: str = "model.png", show_shapes: bool = False
         raise ValueError(f"plot_model: unrecognized keyword arguments {sorted(kwargs)}.")
     if rankdir not in _RANKDIRS:
         raise ValueError(f"plot_model: expected rankdir in {_RANKDIRS}, got {rankdir!r}.")
-    boxes, edges = model_graph(model, show_shapes, show_dtype, show_layer_names,
-                               show_layer_activations, show_trainable)
+    boxes, edges = model_graph(
+        model, show_shapes, show_dtype, show_layer_names, show_layer_activations, show_trainable
+    )
     extension = os.path.splitext(str(to_file))[1].lstrip(".").lower() or "png"
     figure = _draw(boxes, edges, rankdir)
     figure.savefig(to_file, format=extension, dpi=dpi, bbox_inches="tight")

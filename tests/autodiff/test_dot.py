@@ -14,7 +14,7 @@ def test_course_graph_shows_ops_values_and_gradients():
     e.backward(retain_graph=True)
     text = to_dot(e)
     assert text.startswith("digraph") and text.rstrip().endswith("}")
-    assert text.count("label=\"Add\"") == 2 and text.count("label=\"Mul\"") == 1
+    assert text.count('label="Add"') == 2 and text.count('label="Mul"') == 1
     assert "value 6" in text and "grad 5" in text and "grad 2" in text  # e = 6, ∂e/∂b = 5
     assert 'label="1"' in text  # the constant in d = b + 1
     assert text.count("->") == 9  # a,b→Add, b,1→Add, c,d→Mul, 3 ops→their outputs

@@ -14,15 +14,28 @@ def _fresh_names():
     layers.reset_layer_names()
 
 
-_HOOKS = ["on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
-          "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end",
-          "on_test_batch_begin", "on_test_batch_end", "on_predict_begin", "on_predict_end",
-          "on_predict_batch_begin", "on_predict_batch_end"]
+_HOOKS = [
+    "on_train_begin",
+    "on_train_end",
+    "on_epoch_begin",
+    "on_epoch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_begin",
+    "on_test_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_predict_begin",
+    "on_predict_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+]
 
 
 def _recording_hook(name):
     def hook(self, *args):
         self.calls.append((name, *args[:-1]) if len(args) > 1 else (name,))
+
     return hook
 
 
@@ -50,8 +63,13 @@ def test_history_comes_after_user_callbacks_so_it_sees_their_log_entries(rng):
             logs["extra"] = 10.0 * epoch
 
     model = _model()
-    history = model.fit(rng.normal(size=(8, 2)), rng.normal(size=(8, 1)), epochs=2, verbose=0,
-                        callbacks=[AddEntry()])
+    history = model.fit(
+        rng.normal(size=(8, 2)),
+        rng.normal(size=(8, 1)),
+        epochs=2,
+        verbose=0,
+        callbacks=[AddEntry()],
+    )
     assert history.history["extra"] == [0.0, 10.0]
     assert model.history is history
 
@@ -80,15 +98,32 @@ def test_fit_calls_the_hooks_in_keras_order(rng):
     recorder = Recorder()
     model = _model()
     x, y = rng.normal(size=(6, 2)), rng.normal(size=(6, 1))
-    model.fit(x, y, batch_size=4, epochs=1, verbose=0, validation_data=(x[:3], y[:3]),
-              validation_batch_size=2, callbacks=[recorder])
+    model.fit(
+        x,
+        y,
+        batch_size=4,
+        epochs=1,
+        verbose=0,
+        validation_data=(x[:3], y[:3]),
+        validation_batch_size=2,
+        callbacks=[recorder],
+    )
     assert recorder.calls == [
-        ("on_train_begin",), ("on_epoch_begin", 0),
-        ("on_train_batch_begin", 0), ("on_train_batch_end", 0),
-        ("on_train_batch_begin", 1), ("on_train_batch_end", 1),
-        ("on_test_begin",), ("on_test_batch_begin", 0), ("on_test_batch_end", 0),
-        ("on_test_batch_begin", 1), ("on_test_batch_end", 1), ("on_test_end",),
-        ("on_epoch_end", 0), ("on_train_end",)]
+        ("on_train_begin",),
+        ("on_epoch_begin", 0),
+        ("on_train_batch_begin", 0),
+        ("on_train_batch_end", 0),
+        ("on_train_batch_begin", 1),
+        ("on_train_batch_end", 1),
+        ("on_test_begin",),
+        ("on_test_batch_begin", 0),
+        ("on_test_batch_end", 0),
+        ("on_test_batch_begin", 1),
+        ("on_test_batch_end", 1),
+        ("on_test_end",),
+        ("on_epoch_end", 0),
+        ("on_train_end",),
+    ]
 
 
 def test_evaluate_and_predict_call_their_hooks(rng):
@@ -97,11 +132,15 @@ def test_evaluate_and_predict_call_their_hooks(rng):
     recorder = Recorder()
     model.evaluate(x, y, batch_size=2, verbose=0, callbacks=[recorder])
     assert [c[0] for c in recorder.calls] == ["on_test_begin"] + [
-        "on_test_batch_begin", "on_test_batch_end"] * 3 + ["on_test_end"]
+        "on_test_batch_begin",
+        "on_test_batch_end",
+    ] * 3 + ["on_test_end"]
     recorder.calls.clear()
     model.predict(x, batch_size=4, verbose=0, callbacks=[recorder])
     assert [c[0] for c in recorder.calls] == ["on_predict_begin"] + [
-        "on_predict_batch_begin", "on_predict_batch_end"] * 2 + ["on_predict_end"]
+        "on_predict_batch_begin",
+        "on_predict_batch_end",
+    ] * 2 + ["on_predict_end"]
 
 
 def test_batch_logs_are_the_running_means_of_the_epoch(rng):
@@ -109,8 +148,7 @@ def test_batch_logs_are_the_running_means_of_the_epoch(rng):
     logger = callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(dict(logs)))
     model = _model()
     x, y = rng.normal(size=(8, 2)), rng.normal(size=(8, 1))
-    history = model.fit(x, y, batch_size=3, epochs=1, shuffle=False, verbose=0,
-                        callbacks=[logger])
+    history = model.fit(x, y, batch_size=3, epochs=1, shuffle=False, verbose=0, callbacks=[logger])
     assert len(seen) == 3 and set(seen[0]) == {"loss", "mae"}
     assert seen[-1]["loss"] == pytest.approx(history.history["loss"][0])
     assert seen[-1]["mae"] == pytest.approx(history.history["mae"][0])
@@ -121,8 +159,7 @@ def test_no_batch_logs_are_built_without_batch_hooks(rng, monkeypatch):
     calls = []
     original = model.get_metrics_result
     monkeypatch.setattr(model, "get_metrics_result", lambda: calls.append(1) or original())
-    model.fit(rng.normal(size=(64, 2)), rng.normal(size=(64, 1)), batch_size=4, epochs=2,
-              verbose=0)
+    model.fit(rng.normal(size=(64, 2)), rng.normal(size=(64, 1)), batch_size=4, epochs=2, verbose=0)
     assert len(calls) == 2  # once per epoch, not once per batch (16 batches)
 
 

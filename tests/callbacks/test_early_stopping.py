@@ -41,17 +41,25 @@ def _run(callback, values, key):
     return epoch, model
 
 
-SEQUENCES = [[1.0, 0.9, 0.95, 0.97, 0.85, 0.99, 1.0, 1.1],
-             [0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
-             [0.9, 0.8, 0.7, 0.6, 0.55, 0.54, 0.539, 0.5389]]
-CONFIGS = [dict(patience=0), dict(patience=2), dict(patience=1, min_delta=0.02),
-           dict(patience=2, baseline=0.8), dict(patience=1, start_from_epoch=3),
-           dict(patience=2, restore_best_weights=True),
-           dict(patience=1, baseline=0.6, restore_best_weights=True)]
+SEQUENCES = [
+    [1.0, 0.9, 0.95, 0.97, 0.85, 0.99, 1.0, 1.1],
+    [0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
+    [0.9, 0.8, 0.7, 0.6, 0.55, 0.54, 0.539, 0.5389],
+]
+CONFIGS = [
+    dict(patience=0),
+    dict(patience=2),
+    dict(patience=1, min_delta=0.02),
+    dict(patience=2, baseline=0.8),
+    dict(patience=1, start_from_epoch=3),
+    dict(patience=2, restore_best_weights=True),
+    dict(patience=1, baseline=0.6, restore_best_weights=True),
+]
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: ",".join(f"{k}={v}" for k, v in
-                                                                c.items()))
+@pytest.mark.parametrize(
+    "config", CONFIGS, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items())
+)
 @pytest.mark.parametrize("sequence", SEQUENCES, ids=["bumpy", "flat", "slowing"])
 @pytest.mark.parametrize("mode", ["min", "max"])
 def test_matches_keras_on_value_sequences(keras, config, sequence, mode):
@@ -64,7 +72,10 @@ def test_matches_keras_on_value_sequences(keras, config, sequence, mode):
     their_last, their_model = _run(theirs, values, "val_loss")
     assert our_last == their_last
     assert (ours.stopped_epoch, ours.wait, ours.best_epoch) == (
-        theirs.stopped_epoch, theirs.wait, theirs.best_epoch)
+        theirs.stopped_epoch,
+        theirs.wait,
+        theirs.best_epoch,
+    )
     assert ours.best == pytest.approx(float(theirs.best))
     np.testing.assert_array_equal(our_model.weights[0], their_model.weights[0])
 
@@ -84,10 +95,12 @@ def test_missing_key_warns_with_the_available_keys(rng):
     model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     stop = callbacks.EarlyStopping()  # watches val_loss, but there is no validation data
-    with pytest.warns(UserWarning, match="'val_loss', which is not in the logs. Available "
-                                         "keys: loss"):
-        history = model.fit(rng.normal(size=(8, 2)), rng.normal(size=(8, 1)), epochs=3,
-                            verbose=0, callbacks=[stop])
+    with pytest.warns(
+        UserWarning, match="'val_loss', which is not in the logs. Available keys: loss"
+    ):
+        history = model.fit(
+            rng.normal(size=(8, 2)), rng.normal(size=(8, 1)), epochs=3, verbose=0, callbacks=[stop]
+        )
     assert len(history.history["loss"]) == 3 and stop.stopped_epoch == 0
 
 
@@ -100,9 +113,18 @@ def _fit_recording_weights(rng, stop, epochs=12):
     model.compile(optimizer=optimizers.SGD(learning_rate=0.3, momentum=0.9), loss="mse")
     snapshots = []
     record = callbacks.LambdaCallback(
-        on_epoch_end=lambda epoch, logs: snapshots.append(model.get_weights()))
-    history = model.fit(x, y, batch_size=8, epochs=epochs, verbose=0, shuffle=False,
-                        validation_data=(xv, yv), callbacks=[record, stop])
+        on_epoch_end=lambda epoch, logs: snapshots.append(model.get_weights())
+    )
+    history = model.fit(
+        x,
+        y,
+        batch_size=8,
+        epochs=epochs,
+        verbose=0,
+        shuffle=False,
+        validation_data=(xv, yv),
+        callbacks=[record, stop],
+    )
     return model, history, snapshots
 
 

@@ -39,12 +39,18 @@ def _trajectory(callback, values, lr=1.0):
 
 
 VALUES = [1.0, 0.9, 0.9, 0.9, 0.9, 0.85, 0.85, 0.85, 0.85, 0.85, 0.2, 0.2, 0.2, 0.2]
-CONFIGS = [dict(patience=1), dict(patience=2, factor=0.5), dict(patience=1, cooldown=2),
-           dict(patience=1, min_lr=0.05), dict(patience=2, min_delta=0.06)]
+CONFIGS = [
+    dict(patience=1),
+    dict(patience=2, factor=0.5),
+    dict(patience=1, cooldown=2),
+    dict(patience=1, min_lr=0.05),
+    dict(patience=2, min_delta=0.06),
+]
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: ",".join(f"{k}={v}" for k, v in
-                                                                c.items()))
+@pytest.mark.parametrize(
+    "config", CONFIGS, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items())
+)
 def test_reduce_on_plateau_matches_keras(keras, config):
     ours, our_logged = _trajectory(callbacks.ReduceLROnPlateau(**config), VALUES)
     theirs, their_logged = _trajectory(keras.callbacks.ReduceLROnPlateau(**config), VALUES)
@@ -63,10 +69,16 @@ def test_scheduler_sets_the_rate_each_epoch_and_logs_it(rng):
     model.compile(optimizer=optimizers.SGD(learning_rate=0.1), loss="mse")
     seen = []
     spy = callbacks.LambdaCallback(
-        on_epoch_begin=lambda epoch, logs: seen.append(model.optimizer.learning_rate))
+        on_epoch_begin=lambda epoch, logs: seen.append(model.optimizer.learning_rate)
+    )
     schedule = callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))
-    history = model.fit(rng.normal(size=(8, 2)), rng.normal(size=(8, 1)), epochs=3, verbose=0,
-                        callbacks=[schedule, spy])
+    history = model.fit(
+        rng.normal(size=(8, 2)),
+        rng.normal(size=(8, 1)),
+        epochs=3,
+        verbose=0,
+        callbacks=[schedule, spy],
+    )
     assert seen == pytest.approx([0.1, 0.05, 0.1 / 3])
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.1 / 3])
 
@@ -88,8 +100,10 @@ def test_scheduler_matches_keras(keras):
         return lr if epoch < 2 else lr * float(np.exp(-0.5))
 
     ours, theirs = StandIn(0.1), StandIn(0.1)
-    our_cb, their_cb = callbacks.LearningRateScheduler(schedule), \
-        keras.callbacks.LearningRateScheduler(schedule)
+    our_cb, their_cb = (
+        callbacks.LearningRateScheduler(schedule),
+        keras.callbacks.LearningRateScheduler(schedule),
+    )
     our_cb.set_model(ours)
     their_cb.set_model(theirs)
     for epoch in range(5):
@@ -102,8 +116,9 @@ def test_reduce_on_plateau_in_a_real_fit_lowers_the_optimizer_rate(rng):
     model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
     model.compile(optimizer=optimizers.SGD(learning_rate=1e-9), loss="mse")  # a plateau
     reduce = callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1)
-    history = model.fit(rng.normal(size=(8, 2)), rng.normal(size=(8, 1)), epochs=4, verbose=0,
-                        callbacks=[reduce])
+    history = model.fit(
+        rng.normal(size=(8, 2)), rng.normal(size=(8, 1)), epochs=4, verbose=0, callbacks=[reduce]
+    )
     # epoch 0 sets best; each later epoch fails to improve by 1e-4 and halves the rate at its
     # end (the log holds the rate the epoch used)
     assert history.history["learning_rate"] == pytest.approx([1e-9, 1e-9, 5e-10, 2.5e-10])

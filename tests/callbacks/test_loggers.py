@@ -38,8 +38,7 @@ def test_csv_logger_writes_what_keras_writes(keras, tmp_path, separator):
     _write(callbacks.CSVLogger(ours, separator=separator), EPOCHS)
     _write(keras.callbacks.CSVLogger(str(theirs), separator=separator), EPOCHS)
     assert _rows(ours, separator) == _rows(theirs, separator)
-    assert _rows(ours, separator)[0] == ["epoch", "accuracy", "loss", "val_accuracy",
-                                         "val_loss"]
+    assert _rows(ours, separator)[0] == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
 
 
 def test_csv_logger_appends_without_repeating_the_header(keras, tmp_path):
@@ -55,8 +54,14 @@ def test_csv_logger_in_fit_has_one_row_per_epoch(rng, tmp_path):
     model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
     x, y = rng.normal(size=(8, 2)), rng.normal(size=(8, 1))
-    history = model.fit(x, y, epochs=3, verbose=0, validation_data=(x, y),
-                        callbacks=[callbacks.CSVLogger(tmp_path / "fit.csv")])
+    history = model.fit(
+        x,
+        y,
+        epochs=3,
+        verbose=0,
+        validation_data=(x, y),
+        callbacks=[callbacks.CSVLogger(tmp_path / "fit.csv")],
+    )
     rows = _rows(tmp_path / "fit.csv")
     assert rows[0] == ["epoch", "loss", "mae", "val_loss", "val_mae"]
     assert [float(r[1]) for r in rows[1:]] == pytest.approx(history.history["loss"])
@@ -66,16 +71,25 @@ def _diverging_fit(rng, extra_callbacks, epochs=3):
     """A weight is made NaN at the end of epoch 2's batch 2, so batch 3 has a NaN loss."""
     model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
     model.compile(optimizer=optimizers.SGD(learning_rate=0.01), loss="mse")
-    spoil = callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: (
-        model.layers[0].kernel.data.fill(np.nan) if (state["epoch"], batch) == (1, 1) else None),
-        on_epoch_begin=lambda epoch, logs: state.update(epoch=epoch))
+    spoil = callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: (
+            model.layers[0].kernel.data.fill(np.nan) if (state["epoch"], batch) == (1, 1) else None
+        ),
+        on_epoch_begin=lambda epoch, logs: state.update(epoch=epoch),
+    )
     state = {"epoch": 0}
     seen = []
     count = callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(batch))
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
-        history = model.fit(rng.normal(size=(32, 2)), rng.normal(size=(32, 1)), batch_size=8,
-                            epochs=epochs, verbose=0, callbacks=[spoil, count, *extra_callbacks])
+        history = model.fit(
+            rng.normal(size=(32, 2)),
+            rng.normal(size=(32, 1)),
+            batch_size=8,
+            epochs=epochs,
+            verbose=0,
+            callbacks=[spoil, count, *extra_callbacks],
+        )
     return history, seen, [str(w.message) for w in caught]
 
 
@@ -105,10 +119,17 @@ def test_lambda_callback_runs_each_given_function(rng):
         on_train_begin=lambda logs: calls.append("begin"),
         on_epoch_end=lambda epoch, logs: calls.append(("epoch", epoch, sorted(logs))),
         on_train_end=lambda logs: calls.append("end"),
-        on_test_end=lambda logs: calls.append("test"))  # any other hook by keyword
+        on_test_end=lambda logs: calls.append("test"),
+    )  # any other hook by keyword
     model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     x, y = rng.normal(size=(4, 2)), rng.normal(size=(4, 1))
     model.fit(x, y, epochs=2, verbose=0, validation_data=(x, y), callbacks=[callback])
-    assert calls == ["begin", "test", ("epoch", 0, ["loss", "val_loss"]), "test",
-                     ("epoch", 1, ["loss", "val_loss"]), "end"]
+    assert calls == [
+        "begin",
+        "test",
+        ("epoch", 0, ["loss", "val_loss"]),
+        "test",
+        ("epoch", 1, ["loss", "val_loss"]),
+        "end",
+    ]

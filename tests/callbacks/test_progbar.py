@@ -22,8 +22,9 @@ def _fit(rng, verbose, epochs=2, **kwargs):
     model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
     x, y = rng.normal(size=(12, 2)), rng.normal(size=(12, 1))
-    return model, model.fit(x, y, batch_size=4, epochs=epochs, verbose=verbose,
-                            validation_data=(x, y), **kwargs)
+    return model, model.fit(
+        x, y, batch_size=4, epochs=epochs, verbose=verbose, validation_data=(x, y), **kwargs
+    )
 
 
 def test_verbose_0_prints_nothing(rng, capsys):
@@ -38,8 +39,10 @@ def test_one_line_per_epoch_when_not_a_terminal(rng, capsys, verbose):
     _, history = _fit(rng, verbose)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
-    pattern = (r"Epoch 2/2 - loss: (\d\.\d{4}) - mae: \d\.\d{4} - val_loss: \d\.\d{4} - "
-               r"val_mae: \d\.\d{4} - \d+\.\ds, \d+ms/step")
+    pattern = (
+        r"Epoch 2/2 - loss: (\d\.\d{4}) - mae: \d\.\d{4} - val_loss: \d\.\d{4} - "
+        r"val_mae: \d\.\d{4} - \d+\.\ds, \d+ms/step"
+    )
     match = re.fullmatch(pattern, lines[1])
     assert match, lines[1]
     assert float(match.group(1)) == pytest.approx(history.history["loss"][1], abs=1e-4)
@@ -74,12 +77,16 @@ def test_without_tqdm_the_bar_falls_back_to_lines(rng, monkeypatch):
     monkeypatch.setattr("sys.stdout", terminal)
     _fit(rng, 1, epochs=3)
     assert [line.split(" - ")[0] for line in terminal.getvalue().strip().splitlines()] == [
-        "Epoch 1/3", "Epoch 2/3", "Epoch 3/3"]
+        "Epoch 1/3",
+        "Epoch 2/3",
+        "Epoch 3/3",
+    ]
 
 
 def test_format_logs_uses_e_notation_for_tiny_values():
     assert progbar.format_logs({"loss": 0.5, "learning_rate": 1e-4, "zero": 0.0}) == (
-        "loss: 0.5000 - learning_rate: 1.0000e-04 - zero: 0.0000")
+        "loss: 0.5000 - learning_rate: 1.0000e-04 - zero: 0.0000"
+    )
 
 
 def test_a_user_progbar_is_not_doubled(rng, capsys):

@@ -7,8 +7,7 @@ from neurona.classic import McCullochPitts
 from neurona.datasets import logic_gate
 
 
-@pytest.mark.parametrize("gate, unit", [("and", McCullochPitts.AND()),
-                                        ("or", McCullochPitts.OR())])
+@pytest.mark.parametrize("gate, unit", [("and", McCullochPitts.AND()), ("or", McCullochPitts.OR())])
 def test_ready_made_gates_reproduce_their_truth_tables(gate, unit):
     X, y = logic_gate(gate)
     np.testing.assert_array_equal(unit.predict(X), y)

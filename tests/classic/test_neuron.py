@@ -28,31 +28,42 @@ def least_squares(X, y):
     return np.linalg.lstsq(np.c_[X, np.ones(len(X))], y, rcond=None)[0]  # (w₁ … w_d, b)
 
 
-@pytest.mark.parametrize("optimizer, learning_rate, epochs, atol", [
-    ("gd", 0.1, 2000, 1e-9), ("momentum", 0.05, 500, 1e-9), ("nesterov", 0.05, 500, 1e-9),
-    ("adagrad", 0.5, 3000, 1e-9), ("adam", 0.05, 1000, 1e-9),
-    ("rmsprop", 0.01, 2000, 1e-2),  # constant α: RMSProp ends oscillating within ~α/2
-])
-def test_linear_neuron_reaches_the_least_squares_solution(regression, optimizer, learning_rate,
-                                                          epochs, atol):
+@pytest.mark.parametrize(
+    "optimizer, learning_rate, epochs, atol",
+    [
+        ("gd", 0.1, 2000, 1e-9),
+        ("momentum", 0.05, 500, 1e-9),
+        ("nesterov", 0.05, 500, 1e-9),
+        ("adagrad", 0.5, 3000, 1e-9),
+        ("adam", 0.05, 1000, 1e-9),
+        ("rmsprop", 0.01, 2000, 1e-2),  # constant α: RMSProp ends oscillating within ~α/2
+    ],
+)
+def test_linear_neuron_reaches_the_least_squares_solution(
+    regression, optimizer, learning_rate, epochs, atol
+):
     X, y = regression
     model = LinearNeuron(learning_rate=learning_rate, epochs=epochs, optimizer=optimizer).fit(X, y)
-    np.testing.assert_allclose(np.append(model.weights_, model.bias_), least_squares(X, y),
-                               atol=atol)
+    np.testing.assert_allclose(
+        np.append(model.weights_, model.bias_), least_squares(X, y), atol=atol
+    )
     assert len(model.loss_history_) == epochs
     assert model.loss_history_[-1] < model.loss_history_[0]
     assert model.score(X, y) > 0.99
 
 
 @pytest.mark.parametrize("batch_size, learning_rate, epochs", [(1, 0.01, 100), (8, 0.02, 150)])
-def test_sgd_and_mini_batches_get_close_to_least_squares(regression, batch_size, learning_rate,
-                                                         epochs):
+def test_sgd_and_mini_batches_get_close_to_least_squares(
+    regression, batch_size, learning_rate, epochs
+):
     X, y = regression
-    settings = dict(learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
-                    random_state=0)
+    settings = dict(
+        learning_rate=learning_rate, epochs=epochs, batch_size=batch_size, random_state=0
+    )
     model = LinearNeuron(**settings).fit(X, y)
-    np.testing.assert_allclose(np.append(model.weights_, model.bias_), least_squares(X, y),
-                               atol=5e-3)
+    np.testing.assert_allclose(
+        np.append(model.weights_, model.bias_), least_squares(X, y), atol=5e-3
+    )
     again = LinearNeuron(**settings).fit(X, y)
     assert again.loss_history_ == model.loss_history_  # seeded shuffling
 

@@ -19,8 +19,10 @@ def write_fake_set(folder: Path, n_train=6, n_test=4, gz=True):
     suffix = ".gz" if gz else ""
     rng = np.random.default_rng(0)
     for split, n in (("train", n_train), ("t10k", n_test)):
-        write_idx(folder / f"{split}-images-idx3-ubyte{suffix}",
-                  rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        write_idx(
+            folder / f"{split}-images-idx3-ubyte{suffix}",
+            rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
+        )
         write_idx(folder / f"{split}-labels-idx1-ubyte{suffix}", np.arange(n, dtype=np.uint8))
 
 
@@ -79,8 +81,10 @@ def test_checksum_accepts_archive_or_content_digest():
     assert not mnist._sha256_matches(archive, "0" * 64)
 
 
-@pytest.mark.skipif(not (DEBIAN / "train-images-idx3-ubyte.gz").is_file(),
-                    reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.skipif(
+    not (DEBIAN / "train-images-idx3-ubyte.gz").is_file(),
+    reason="Debian's dataset-fashion-mnist is not installed",
+)
 def test_real_fashion_mnist_from_debian():
     (x_train, y_train), (x_test, y_test) = mnist.load_fashion_mnist(path=DEBIAN)
     assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
@@ -91,8 +95,10 @@ def test_real_fashion_mnist_from_debian():
     assert y_train[:3].tolist() == [9, 0, 0]  # ankle boot, T-shirt, T-shirt (Keras's first rows)
 
 
-@pytest.mark.skipif(not (DEBIAN / "t10k-labels-idx1-ubyte.gz").is_file(),
-                    reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.skipif(
+    not (DEBIAN / "t10k-labels-idx1-ubyte.gz").is_file(),
+    reason="Debian's dataset-fashion-mnist is not installed",
+)
 def test_download_digests_match_the_debian_content():
     import gzip
 
@@ -151,7 +157,6 @@ def test_download_checks_sha256_and_fills_the_cache(isolated, monkeypatch):
     assert not (mnist.cache_dir() / "mnist" / "t10k-labels-idx1-ubyte.gz").exists()
 
 
-
 def test_failed_download_says_where_to_put_the_files(isolated, monkeypatch):
     import urllib.error
     import urllib.request
@@ -174,8 +179,9 @@ def test_keras_dataset_namespaces_load_the_same_arrays(tmp_path, monkeypatch):
         folder = tmp_path / name
         folder.mkdir()
         for split, n in (("train", size), ("t10k", 2)):
-            write_idx(folder / f"{split}-images-idx3-ubyte",
-                          np.full((n, 28, 28), 7, dtype=np.uint8))
+            write_idx(
+                folder / f"{split}-images-idx3-ubyte", np.full((n, 28, 28), 7, dtype=np.uint8)
+            )
             write_idx(folder / f"{split}-labels-idx1-ubyte", np.arange(n, dtype=np.uint8))
     (x, y), (x_test, _) = datasets.mnist.load_data()
     assert x.shape == (3, 28, 28) and x_test.shape == (2, 28, 28) and y.dtype == np.uint8

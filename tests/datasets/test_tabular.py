@@ -12,10 +12,8 @@ from neurona.datasets import tabular
 SHA256 = {  # from neurona/datasets/data/LICENSES.md
     "breast_cancer_coimbra.csv": "5131935fa834e097d97dfc6ba43d49426823607a4bdcd423f5a86b5cd72cac3a",
     "boston_housing.csv": "79ac716620024011b03c0c44d2bf99069b8173649181926d9109c25475a3804c",
-    "btc_daily_close_coinmetrics.csv":
-        "03065f673028b257b5bf137ba5f8902fb97fb73badeffbff7dc0ff4b93b851dc",
-    "eth_daily_close_coinmetrics.csv":
-        "41b443a77ffbc93b726bc40c20743cb062ea3d436819e66527e38e7337853e22",
+    "btc_daily_close_coinmetrics.csv": "03065f673028b257b5bf137ba5f8902fb97fb73badeffbff7dc0ff4b93b851dc",  # noqa: E501 - a checksum
+    "eth_daily_close_coinmetrics.csv": "41b443a77ffbc93b726bc40c20743cb062ea3d436819e66527e38e7337853e22",  # noqa: E501 - a checksum
 }
 
 
@@ -57,8 +55,10 @@ def test_boston_housing_with_b_warns():
     assert float(data.data[:, 11].mean()) == pytest.approx(356.674032, abs=1e-3)
 
 
-@pytest.mark.parametrize("coin, n, first, last", [
-    ("btc", 3546, "2010-07-18", "2020-04-01"), ("eth", 1733, "2015-08-08", "2020-05-05")])
+@pytest.mark.parametrize(
+    "coin, n, first, last",
+    [("btc", 3546, "2010-07-18", "2020-04-01"), ("eth", 1733, "2015-08-08", "2020-05-05")],
+)
 def test_crypto_prices(coin, n, first, last):
     dates, close = tabular.load_crypto_prices(coin)
     assert dates.shape == close.shape == (n,) and close.dtype == np.float32
@@ -69,8 +69,9 @@ def test_crypto_prices(coin, n, first, last):
 
 def test_crypto_peaks_from_the_data_readme():
     dates, close = tabular.load_crypto_prices("BTC", dtype="float64")
-    assert str(dates[close.argmax()]) == "2017-12-16" and close.max() == pytest.approx(19640.51,
-                                                                                       abs=0.01)
+    assert str(dates[close.argmax()]) == "2017-12-16" and close.max() == pytest.approx(
+        19640.51, abs=0.01
+    )
     with pytest.raises(ValueError, match="'btc' or 'eth'"):
         tabular.load_crypto_prices("doge")
 

@@ -59,8 +59,9 @@ def test_noise_free_moons_lie_on_their_half_circles():
 
 
 def test_gaussians_with_given_centres():
-    X, y = toy.make_gaussians(400, centers=[[0, 0, 0], [10, 10, 10]], cluster_std=0.5,
-                              random_state=0)
+    X, y = toy.make_gaussians(
+        400, centers=[[0, 0, 0], [10, 10, 10]], cluster_std=0.5, random_state=0
+    )
     assert X.shape == (400, 3)
     np.testing.assert_allclose(X[y == 1].mean(axis=0), [10, 10, 10], atol=0.15)
 
@@ -72,7 +73,7 @@ def test_regression_1d():
     assert abs(residual.std() - 0.1) < 0.02
     x2, y2 = toy.make_regression_1d(200, noise=0.1, random_state=0)
     np.testing.assert_array_equal(y, y2)
-    _, y_cubic = toy.make_regression_1d(5, noise=0, function=lambda t: t ** 3, random_state=1)
+    _, y_cubic = toy.make_regression_1d(5, noise=0, function=lambda t: t**3, random_state=1)
     assert y_cubic.dtype == np.float32
     with pytest.raises(ValueError, match="expected function in"):
         toy.make_regression_1d(function="tan")

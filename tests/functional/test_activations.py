@@ -24,8 +24,11 @@ ACTIVATIONS = [
     ("sigmoid", F.sigmoid, ()),
     ("tanh", F.tanh, ()),
     ("relu", F.relu, (0.0,)),
-    ("relu_keras_params",
-     lambda x: F.relu(x, negative_slope=0.1, max_value=4.0, threshold=-1.0), (-1.0, 0.0, 4.0)),
+    (
+        "relu_keras_params",
+        lambda x: F.relu(x, negative_slope=0.1, max_value=4.0, threshold=-1.0),
+        (-1.0, 0.0, 4.0),
+    ),
     ("relu_threshold", lambda x: F.relu(x, threshold=1.5), (1.5,)),
     ("relu6", F.relu6, (0.0, 6.0)),
     ("leaky_relu", F.leaky_relu, (0.0,)),
@@ -86,8 +89,10 @@ def _torch_oracles(torch):
         "elu_alpha": (lambda x: F.elu(x, alpha=0.5), lambda x: tf.elu(x, alpha=0.5)),
         "selu": (F.selu, torch.selu),
         "gelu": (F.gelu, tf.gelu),
-        "gelu_tanh": (lambda x: F.gelu(x, approximate=True),
-                      lambda x: tf.gelu(x, approximate="tanh")),
+        "gelu_tanh": (
+            lambda x: F.gelu(x, approximate=True),
+            lambda x: tf.gelu(x, approximate="tanh"),
+        ),
         "swish": (F.swish, tf.silu),
         "silu": (F.silu, tf.silu),
         "softplus": (F.softplus, tf.softplus),
@@ -98,8 +103,10 @@ def _torch_oracles(torch):
         "softmax": (F.softmax, lambda x: torch.softmax(x, dim=-1)),
         "softmax_axis0": (lambda x: F.softmax(x, axis=0), lambda x: torch.softmax(x, dim=0)),
         "log_softmax": (F.log_softmax, lambda x: torch.log_softmax(x, dim=-1)),
-        "log_softmax_axis0": (lambda x: F.log_softmax(x, axis=0),
-                              lambda x: torch.log_softmax(x, dim=0)),
+        "log_softmax_axis0": (
+            lambda x: F.log_softmax(x, axis=0),
+            lambda x: torch.log_softmax(x, dim=0),
+        ),
         "exponential": (F.exponential, torch.exp),
         "relu_keras_params": (
             lambda x: F.relu(x, negative_slope=0.1, max_value=4.0, threshold=-1.0),
@@ -108,10 +115,31 @@ def _torch_oracles(torch):
     }
 
 
-ORACLE_NAMES = ["sigmoid", "tanh", "relu", "relu6", "leaky_relu", "leaky_relu_course", "elu",
-                "elu_alpha", "selu", "gelu", "gelu_tanh", "swish", "silu", "softplus", "softsign",
-                "hard_sigmoid", "hard_tanh", "softmax", "softmax_axis0", "log_softmax",
-                "log_softmax_axis0", "exponential", "relu_keras_params"]
+ORACLE_NAMES = [
+    "sigmoid",
+    "tanh",
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "leaky_relu_course",
+    "elu",
+    "elu_alpha",
+    "selu",
+    "gelu",
+    "gelu_tanh",
+    "swish",
+    "silu",
+    "softplus",
+    "softsign",
+    "hard_sigmoid",
+    "hard_tanh",
+    "softmax",
+    "softmax_axis0",
+    "log_softmax",
+    "log_softmax_axis0",
+    "exponential",
+    "relu_keras_params",
+]
 
 
 @pytest.mark.parametrize("name", ORACLE_NAMES)
@@ -137,8 +165,10 @@ def test_keras_formulas_for_relu_parameters_and_hard_sigmoid(rng, keras, oracle_
         (F.relu(x, negative_slope=0.5), A.relu(x, negative_slope=0.5)),
         (F.relu(x, max_value=5.0), A.relu(x, max_value=5.0)),
         (F.relu(x, threshold=5.0), A.relu(x, threshold=5.0)),
-        (F.relu(x, negative_slope=0.1, threshold=-1.0, max_value=4.0),
-         A.relu(x, negative_slope=0.1, threshold=-1.0, max_value=4.0)),
+        (
+            F.relu(x, negative_slope=0.1, threshold=-1.0, max_value=4.0),
+            A.relu(x, negative_slope=0.1, threshold=-1.0, max_value=4.0),
+        ),
         (F.leaky_relu(x), A.leaky_relu(x)),
         (F.hard_sigmoid(x), A.hard_sigmoid(x)),
         (F.hard_tanh(x), A.hard_tanh(x)),
@@ -159,7 +189,8 @@ def test_relu_takes_zero_derivative_at_the_kink():
 def test_selu_constants_are_klambauers():
     assert F.selu(nr.tensor([1.0], dtype="float64")).item() == pytest.approx(1.0507009873554805)
     assert F.selu(nr.tensor([-50.0], dtype="float64")).item() == pytest.approx(
-        -1.0507009873554805 * 1.6732632423543772)
+        -1.0507009873554805 * 1.6732632423543772
+    )
 
 
 def test_erf_and_erfc_match_math_to_float64_accuracy():
@@ -172,8 +203,21 @@ def test_erf_and_erfc_match_math_to_float64_accuracy():
     assert erf(np.array([np.inf, -np.inf])).tolist() == [1.0, -1.0]
 
 
-@pytest.mark.parametrize("f", [F.sigmoid, F.tanh, F.softplus, F.elu, F.selu, F.gelu, F.swish,
-                               F.softsign, F.softmax, F.log_softmax])
+@pytest.mark.parametrize(
+    "f",
+    [
+        F.sigmoid,
+        F.tanh,
+        F.softplus,
+        F.elu,
+        F.selu,
+        F.gelu,
+        F.swish,
+        F.softsign,
+        F.softmax,
+        F.log_softmax,
+    ],
+)
 def test_huge_inputs_give_finite_values_and_gradients(f):
     x = nr.tensor([[-1e4, 0.0, 1e4], [1e4, 1e4, -1e4]], requires_grad=True)
     out = f(x)
@@ -182,7 +226,8 @@ def test_huge_inputs_give_finite_values_and_gradients(f):
 
 
 finite_rows = hnp.arrays(
-    np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=6),
+    np.float64,
+    hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=6),
     elements=st.floats(-1e4, 1e4),
 )
 
@@ -198,8 +243,9 @@ def test_softmax_rows_are_distributions(x):
 @settings(max_examples=30, deadline=None)
 @given(x=hnp.arrays(np.float64, (3, 4), elements=st.floats(-50, 50)), c=st.floats(-100, 100))
 def test_softmax_is_unchanged_by_adding_a_constant(x, c):
-    np.testing.assert_allclose(F.softmax(nr.tensor(x + c)).numpy(),
-                               F.softmax(nr.tensor(x)).numpy(), rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(
+        F.softmax(nr.tensor(x + c)).numpy(), F.softmax(nr.tensor(x)).numpy(), rtol=1e-9, atol=1e-15
+    )
 
 
 @settings(max_examples=25, deadline=None)
@@ -215,8 +261,9 @@ def test_softmax_and_log_softmax_are_finite_and_gradient_has_input_shape(x, axis
 
 def test_log_softmax_equals_log_of_softmax(rng):
     x = rng.normal(size=(4, 7))
-    np.testing.assert_allclose(F.log_softmax(nr.tensor(x)).numpy(),
-                               np.log(F.softmax(nr.tensor(x)).numpy()), rtol=1e-12)
+    np.testing.assert_allclose(
+        F.log_softmax(nr.tensor(x)).numpy(), np.log(F.softmax(nr.tensor(x)).numpy()), rtol=1e-12
+    )
 
 
 def test_step_and_sign_values_follow_the_course():

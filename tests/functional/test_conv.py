@@ -37,17 +37,21 @@ def test_conv2d_gradients_match_central_differences(strides, padding, dilation, 
     def f(x, W, b):
         return F.conv2d(x, W, b, strides, padding, dilation, activation=activation)
 
-    report = nr.gradcheck(f, [rng.normal(size=(2, 6, 5, 2)), rng.normal(size=(3, 2, 2, 3)),
-                              rng.normal(size=3)])
+    report = nr.gradcheck(
+        f, [rng.normal(size=(2, 6, 5, 2)), rng.normal(size=(3, 2, 2, 3)), rng.normal(size=3)]
+    )
     assert report.ok, report
 
 
-@pytest.mark.parametrize("strides, padding, dilation", [(1, "valid", 1), (2, "same", 1),
-                                                        (1, "causal", 2), (2, "causal", 1)])
+@pytest.mark.parametrize(
+    "strides, padding, dilation",
+    [(1, "valid", 1), (2, "same", 1), (1, "causal", 2), (2, "causal", 1)],
+)
 def test_conv1d_gradients_match_central_differences(strides, padding, dilation, rng):
-    report = nr.gradcheck(lambda x, W, b: F.conv1d(x, W, b, strides, padding, dilation),
-                          [rng.normal(size=(2, 9, 2)), rng.normal(size=(3, 2, 3)),
-                           rng.normal(size=3)])
+    report = nr.gradcheck(
+        lambda x, W, b: F.conv1d(x, W, b, strides, padding, dilation),
+        [rng.normal(size=(2, 9, 2)), rng.normal(size=(3, 2, 3)), rng.normal(size=3)],
+    )
     assert report.ok, report
 
 
@@ -72,8 +76,9 @@ def torch_same_pad(torch, X, in_size, kernel, strides, dilation, padding):
 
 
 @pytest.mark.parametrize("strides, padding, dilation, activation", CASES_2D[:4])
-def test_conv2d_matches_torch_forward_and_backward(strides, padding, dilation, activation, rng,
-                                                   torch, oracle_close):
+def test_conv2d_matches_torch_forward_and_backward(
+    strides, padding, dilation, activation, rng, torch, oracle_close
+):
     x, W, b = rng.normal(size=(3, 7, 8, 4)), rng.normal(size=(3, 2, 4, 5)), rng.normal(size=5)
     xt, Wt, bt = (nr.tensor(a, requires_grad=True) for a in (x, W, b))
     out = F.conv2d(xt, Wt, bt, strides, padding, dilation, activation=activation)
@@ -85,8 +90,9 @@ def test_conv2d_matches_torch_forward_and_backward(strides, padding, dilation, a
     X = torch.tensor(x.transpose(0, 3, 1, 2), requires_grad=True)  # NHWC → NCHW
     K = torch.tensor(W.transpose(3, 2, 0, 1), requires_grad=True)  # (kh, kw, c, f) → (f, c, kh, kw)
     B = torch.tensor(b, requires_grad=True)
-    Z = torch.nn.functional.conv2d(torch_same_pad(torch, X, (7, 8), (3, 2), s, d, padding), K, B,
-                                   stride=s, dilation=d)
+    Z = torch.nn.functional.conv2d(
+        torch_same_pad(torch, X, (7, 8), (3, 2), s, d, padding), K, B, stride=s, dilation=d
+    )
     f = {None: lambda z: z, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[activation]
     theirs = f(Z).permute(0, 2, 3, 1)
     theirs.backward(torch.tensor(g))
@@ -104,8 +110,9 @@ def test_conv1d_matches_torch_with_causal_padding(rng, torch, oracle_close):
     out.backward(g)
     X = torch.tensor(x.transpose(0, 2, 1), requires_grad=True)
     K = torch.tensor(W.transpose(2, 1, 0), requires_grad=True)  # (k, c, f) → (f, c, k)
-    Z = torch.nn.functional.conv1d(torch.nn.functional.pad(X, (4, 0)), K, torch.tensor(b),
-                                   dilation=2).permute(0, 2, 1)
+    Z = torch.nn.functional.conv1d(
+        torch.nn.functional.pad(X, (4, 0)), K, torch.tensor(b), dilation=2
+    ).permute(0, 2, 1)
     Z.backward(torch.tensor(g))
     oracle_close(out, Z)
     oracle_close(xt.grad, X.grad.permute(0, 2, 1))
@@ -122,8 +129,14 @@ def test_float32_stays_float32_and_first_layer_skips_the_input_gradient(rng):
 
 
 @settings(max_examples=25, deadline=None)
-@given(h=st.integers(3, 9), w=st.integers(3, 9), k=st.integers(1, 3), s=st.integers(1, 3),
-       d=st.integers(1, 2), same=st.booleans())
+@given(
+    h=st.integers(3, 9),
+    w=st.integers(3, 9),
+    k=st.integers(1, 3),
+    s=st.integers(1, 3),
+    d=st.integers(1, 2),
+    same=st.booleans(),
+)
 def test_output_shape_follows_keras_formula_and_gradients_keep_shapes(h, w, k, s, d, same):
     padding = "same" if same else "valid"
     if not same and (k - 1) * d + 1 > min(h, w):

@@ -31,13 +31,15 @@ CASES = [  # strides, padding, output_padding, dilation_rate, activation
 
 
 @pytest.mark.parametrize("strides, padding, output_padding, dilation, activation", CASES)
-def test_gradients_match_central_differences(strides, padding, output_padding, dilation,
-                                             activation, rng):
+def test_gradients_match_central_differences(
+    strides, padding, output_padding, dilation, activation, rng
+):
     def f(x, W, b):
         return conv2d_transpose(x, W, b, strides, padding, output_padding, dilation, activation)
 
-    report = nr.gradcheck(f, [rng.normal(size=(2, 3, 4, 2)), rng.normal(size=(3, 2, 3, 2)),
-                              rng.normal(size=3)])
+    report = nr.gradcheck(
+        f, [rng.normal(size=(2, 3, 4, 2)), rng.normal(size=(3, 2, 3, 2)), rng.normal(size=3)]
+    )
     assert report.ok, report
 
 
@@ -48,16 +50,18 @@ def test_is_the_adjoint_of_conv2d(strides, dilation, rng):
     u, W = rng.normal(size=(2, 9, 8, 3)), rng.normal(size=(3, 2, 3, 4))
     conv = F.conv2d(u, W, strides=strides, dilation_rate=dilation).numpy()
     v = rng.normal(size=conv.shape)
-    back = conv2d_transpose(v, W, strides=strides, output_padding=0,
-                            dilation_rate=dilation).numpy()
-    back = back[:, :u.shape[1], :u.shape[2]]  # conv2d may drop the last rows of u
-    assert np.sum(conv * v) == pytest.approx(np.sum(u[:, :back.shape[1], :back.shape[2]] * back))
+    back = conv2d_transpose(v, W, strides=strides, output_padding=0, dilation_rate=dilation).numpy()
+    back = back[:, : u.shape[1], : u.shape[2]]  # conv2d may drop the last rows of u
+    assert np.sum(conv * v) == pytest.approx(np.sum(u[:, : back.shape[1], : back.shape[2]] * back))
 
 
-@pytest.mark.parametrize("strides, padding, output_padding", [
-    (1, "valid", None), (2, "valid", None), (2, "valid", 1), (3, "valid", 2)])
-def test_matches_torch_conv_transpose2d_forward_and_backward(strides, padding, output_padding,
-                                                             rng, torch, oracle_close):
+@pytest.mark.parametrize(
+    "strides, padding, output_padding",
+    [(1, "valid", None), (2, "valid", None), (2, "valid", 1), (3, "valid", 2)],
+)
+def test_matches_torch_conv_transpose2d_forward_and_backward(
+    strides, padding, output_padding, rng, torch, oracle_close
+):
     # valid padding is torch's padding=0 (output_padding: torch's own, default max(k, s) − k)
     x, W, b = rng.normal(size=(2, 4, 5, 3)), rng.normal(size=(3, 2, 6, 3)), rng.normal(size=6)
     xt, Wt, bt = (nr.tensor(a, requires_grad=True) for a in (x, W, b))
@@ -80,20 +84,27 @@ def test_matches_torch_conv_transpose2d_forward_and_backward(strides, padding, o
 
 def test_matches_keras_ops_conv_transpose_over_paddings(rng, keras, oracle_close):
     x, W = rng.normal(size=(2, 3, 4, 2)), rng.normal(size=(4, 3, 5, 2))
-    for strides, padding, output_padding in [(2, "same", None), (3, "same", 1),
-                                             ((2, 3), "valid", (1, 2)), (1, "same", 0)]:
+    for strides, padding, output_padding in [
+        (2, "same", None),
+        (3, "same", 1),
+        ((2, 3), "valid", (1, 2)),
+        (1, "same", 0),
+    ]:
         ours = conv2d_transpose(x, W, None, strides, padding, output_padding)
         theirs = keras.ops.conv_transpose(x, W, strides, padding, output_padding)
         oracle_close(ours, np.asarray(theirs), rtol=1e-6, atol=1e-6)  # JAX computes in float32
 
 
-@pytest.mark.parametrize("n, k, s, padding, op, expected", [
-    (4, 3, 2, "same", None, 8),  # in·s
-    (4, 3, 2, "valid", None, 9),  # (in − 1)·s + k
-    (4, 1, 2, "valid", None, 8),  # (in − 1)·s + max(k, s)
-    (4, 3, 2, "valid", 1, 10),  # (in − 1)·s + k + op
-    (4, 4, 2, "same", 1, 7),  # (in − 1)·s + k mod 2 + op
-])
+@pytest.mark.parametrize(
+    "n, k, s, padding, op, expected",
+    [
+        (4, 3, 2, "same", None, 8),  # in·s
+        (4, 3, 2, "valid", None, 9),  # (in − 1)·s + k
+        (4, 1, 2, "valid", None, 8),  # (in − 1)·s + max(k, s)
+        (4, 3, 2, "valid", 1, 10),  # (in − 1)·s + k + op
+        (4, 4, 2, "same", 1, 7),  # (in − 1)·s + k mod 2 + op
+    ],
+)
 def test_output_size_follows_keras_formula(n, k, s, padding, op, expected):
     out, _ = transpose_plan("", (n,), (k,), (s,), (1,), padding, None if op is None else (op,))
     assert out == (expected,)
@@ -125,5 +136,6 @@ def test_errors_say_what_was_expected():
     with pytest.raises(ValueError, match="non-negative int"):
         conv2d_transpose(x, W, output_padding=-1)
     with pytest.raises(ValueError, match="empty output"):  # (1 − 1)·1 + 2 mod 2 + 0 = 0
-        conv2d_transpose(np.ones((1, 1, 1, 2)), np.ones((2, 2, 4, 2)), padding="same",
-                         output_padding=0)
+        conv2d_transpose(
+            np.ones((1, 1, 1, 2)), np.ones((2, 2, 4, 2)), padding="same", output_padding=0
+        )

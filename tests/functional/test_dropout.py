@@ -46,8 +46,9 @@ def test_jvp_uses_the_forward_mask(rng):
 @pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 3, 2)])
 def test_gradient_matches_central_differences_for_a_fixed_mask(shape, rng):
     # the same seed in every call, so that every evaluation draws the same mask
-    report = nr.gradcheck(lambda x: F.dropout(x, 0.4, rng=np.random.default_rng(3)),
-                          [rng.normal(size=shape)])
+    report = nr.gradcheck(
+        lambda x: F.dropout(x, 0.4, rng=np.random.default_rng(3)), [rng.normal(size=shape)]
+    )
     assert report.ok, report
 
 

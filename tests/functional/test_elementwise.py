@@ -22,8 +22,10 @@ def test_binary_op_gradients_match_central_differences(op, shapes, rng):
     assert report.ok, report
 
 
-@pytest.mark.parametrize("op, low", [(F.exp, -2.0), (F.log, 0.5), (F.sqrt, 0.5),
-                                     (F.square, -2.0), (F.neg, -2.0), (F.abs, 0.1)])
+@pytest.mark.parametrize(
+    "op, low",
+    [(F.exp, -2.0), (F.log, 0.5), (F.sqrt, 0.5), (F.square, -2.0), (F.neg, -2.0), (F.abs, 0.1)],
+)
 def test_unary_op_gradients_match_central_differences(op, low, rng):
     x = rng.uniform(low, 2.5, size=(3, 4))
     if op is F.abs:
@@ -120,8 +122,14 @@ def test_maximum_splits_the_gradient_on_ties():
 
 def test_comparisons_give_booleans_and_no_gradient():
     x = nr.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    for mask, expected in [(x > 2, [0, 0, 1]), (x >= 2, [0, 1, 1]), (x < 2, [1, 0, 0]),
-                           (x <= 2, [1, 1, 0]), (x == 2, [0, 1, 0]), (x != 2, [1, 0, 1])]:
+    for mask, expected in [
+        (x > 2, [0, 0, 1]),
+        (x >= 2, [0, 1, 1]),
+        (x < 2, [1, 0, 0]),
+        (x <= 2, [1, 1, 0]),
+        (x == 2, [0, 1, 0]),
+        (x != 2, [1, 0, 1]),
+    ]:
         assert mask.dtype == bool and not mask.requires_grad
         assert mask.numpy().astype(int).tolist() == expected
 

@@ -64,19 +64,30 @@ def test_fused_gradients_reverse_and_forward_mode(sparse, from_logits, rng):
     z0 = rng.normal(size=(5, 3))
     y = rng.integers(0, 3, size=5) if sparse else _soft_labels(rng, (5, 3))
     for mean in (True, False):
-        report = nr.gradcheck(lambda z, m=mean: softmax_output_cross_entropy(
-            y, z, sparse=sparse, from_logits=from_logits, mean=m), [z0])
+        report = nr.gradcheck(
+            lambda z, m=mean: softmax_output_cross_entropy(
+                y, z, sparse=sparse, from_logits=from_logits, mean=m
+            ),
+            [z0],
+        )
         assert report.ok, report
 
 
 def test_from_logits_equals_the_existing_kernels(rng):
     z0 = rng.normal(size=(4, 5)) * 3
     labels, soft = rng.integers(0, 5, size=4), _soft_labels(rng, (4, 5))
-    pairs = [(lambda z: softmax_output_cross_entropy(labels, z, from_logits=True, mean=False),
-              lambda z: K.sparse_softmax_cross_entropy(labels, z)),
-             (lambda z: softmax_output_cross_entropy(soft, z, sparse=False, from_logits=True,
-                                                     mean=False),
-              lambda z: K.softmax_cross_entropy(soft, z))]
+    pairs = [
+        (
+            lambda z: softmax_output_cross_entropy(labels, z, from_logits=True, mean=False),
+            lambda z: K.sparse_softmax_cross_entropy(labels, z),
+        ),
+        (
+            lambda z: softmax_output_cross_entropy(
+                soft, z, sparse=False, from_logits=True, mean=False
+            ),
+            lambda z: K.softmax_cross_entropy(soft, z),
+        ),
+    ]
     for fused, plain in pairs:
         ours, ours_grad = _value_and_grad(fused, z0)
         theirs, theirs_grad = _value_and_grad(plain, z0)
@@ -88,10 +99,12 @@ def test_loss_objects_fuse_a_softmax_output_and_keep_the_numbers(rng):
     z0 = rng.normal(size=(8, 10)).astype(np.float32) * 3
     labels = rng.integers(0, 10, size=8)
     one_hot = np.eye(10, dtype=np.float32)[labels]
-    cases = [(losses.SparseCategoricalCrossentropy(), labels),
-             (losses.LossFunctionWrapper(losses.sparse_categorical_crossentropy), labels),
-             (losses.CategoricalCrossentropy(), one_hot),
-             (losses.CategoricalCrossentropy(label_smoothing=0.1), one_hot)]
+    cases = [
+        (losses.SparseCategoricalCrossentropy(), labels),
+        (losses.LossFunctionWrapper(losses.sparse_categorical_crossentropy), labels),
+        (losses.CategoricalCrossentropy(), one_hot),
+        (losses.CategoricalCrossentropy(label_smoothing=0.1), one_hot),
+    ]
     for loss, y in cases:
         z = nr.tensor(z0, requires_grad=True)
         value = loss(y, F.softmax(z))
@@ -136,7 +149,8 @@ def test_matches_torch_cross_entropy_when_nothing_is_clipped(rng, torch):
     z0 = rng.normal(size=(16, 10))
     labels = rng.integers(0, 10, size=16)
     ours, ours_grad = _value_and_grad(
-        lambda z: losses.SparseCategoricalCrossentropy()(labels, F.softmax(z)), z0)
+        lambda z: losses.SparseCategoricalCrossentropy()(labels, F.softmax(z)), z0
+    )
     zt = torch.tensor(z0, requires_grad=True)
     theirs = torch.nn.functional.cross_entropy(zt, torch.tensor(labels))
     theirs.backward()
@@ -197,8 +211,10 @@ def test_dense_softmax_head_gradients_reverse_and_forward_mode(rng):
     x0, W0, b0 = rng.normal(size=(4, 3)), rng.normal(size=(3, 5)), rng.normal(size=5)
     labels, soft = rng.integers(0, 5, size=4), _soft_labels(rng, (4, 5))
     for y, sparse in ((labels, True), (soft, False)):
-        report = nr.gradcheck(lambda x, W, b, y=y, s=sparse: dense_softmax_cross_entropy(
-            y, x, W, b, sparse=s), [x0, W0, b0])
+        report = nr.gradcheck(
+            lambda x, W, b, y=y, s=sparse: dense_softmax_cross_entropy(y, x, W, b, sparse=s),
+            [x0, W0, b0],
+        )
         assert report.ok, report
 
 
@@ -210,13 +226,20 @@ def test_a_model_ending_in_softmax_trains_like_torch(rng, torch):
 
     x = rng.normal(size=(16, 6)).astype(np.float32)
     labels = rng.integers(0, 3, size=16)
-    model = models.Sequential([
-        layers.Input((6,)),
-        layers.Dense(5, activation="relu", kernel_initializer=initializers.GlorotUniform(seed=1)),
-        layers.Dense(3, activation="softmax",
-                     kernel_initializer=initializers.GlorotUniform(seed=2))])
-    model.compile(optimizer=optimizers.Adam(1e-2, epsilon=1e-8),
-                  loss="sparse_categorical_crossentropy")
+    model = models.Sequential(
+        [
+            layers.Input((6,)),
+            layers.Dense(
+                5, activation="relu", kernel_initializer=initializers.GlorotUniform(seed=1)
+            ),
+            layers.Dense(
+                3, activation="softmax", kernel_initializer=initializers.GlorotUniform(seed=2)
+            ),
+        ]
+    )
+    model.compile(
+        optimizer=optimizers.Adam(1e-2, epsilon=1e-8), loss="sparse_categorical_crossentropy"
+    )
     model.build()
     net = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))
     W1, b1, W2, b2 = model.get_weights()

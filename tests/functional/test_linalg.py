@@ -57,9 +57,11 @@ def test_matmul_with_a_constant_operand_computes_only_the_needed_gradient(rng):
 
 def test_matmul_of_incompatible_shapes_says_which_axes_differ():
     x, y = nr.tensor(np.ones((2, 3))), nr.tensor(np.ones((4, 5)))
-    expected = (r"matmul: expected the last axis of x \(3\) to equal the second-to-last axis of "
-                r"y \(4\); got shapes \(2, 3\) and \(4, 5\)\. Transpose one operand or check the "
-                r"layer sizes\.")
+    expected = (
+        r"matmul: expected the last axis of x \(3\) to equal the second-to-last axis of "
+        r"y \(4\); got shapes \(2, 3\) and \(4, 5\)\. Transpose one operand or check the "
+        r"layer sizes\."
+    )
     with pytest.raises(ValueError, match=expected):
         F.matmul(x, y)
     with pytest.raises(ValueError, match=r"the only axis of y \(4\)"):
@@ -121,8 +123,9 @@ def test_dense_skips_the_input_gradient_when_the_input_is_data(rng):
 
 
 @pytest.mark.parametrize("activation", FUSED + UNFUSED, ids=str)
-def test_dense_matches_torch_linear_with_the_kernel_transposed(activation, rng, torch,
-                                                                  oracle_close):
+def test_dense_matches_torch_linear_with_the_kernel_transposed(
+    activation, rng, torch, oracle_close
+):
     x, W, b = _dense_inputs(rng, x_shape=(8, 4))
     cotangent = rng.normal(size=(8, 3))
     xs = [nr.tensor(a, requires_grad=True) for a in (x, W, b)]
@@ -131,9 +134,17 @@ def test_dense_matches_torch_linear_with_the_kernel_transposed(activation, rng, 
     ts = [torch.tensor(a, requires_grad=True) for a in (x, W.T.copy(), b)]  # torch stores Wᵀ
     z = torch.nn.functional.linear(*ts)
     tf = torch.nn.functional
-    after = {None: lambda z: z, "linear": lambda z: z, "relu": torch.relu,
-             "sigmoid": torch.sigmoid, "tanh": torch.tanh, "elu": tf.elu,
-             "softmax": lambda z: torch.softmax(z, dim=-1), "gelu": tf.gelu, F.swish: tf.silu}
+    after = {
+        None: lambda z: z,
+        "linear": lambda z: z,
+        "relu": torch.relu,
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "elu": tf.elu,
+        "softmax": lambda z: torch.softmax(z, dim=-1),
+        "gelu": tf.gelu,
+        F.swish: tf.silu,
+    }
     out_th = after[activation](z)
     out_th.backward(torch.tensor(cotangent))
     oracle_close(out, out_th)
@@ -163,8 +174,11 @@ def test_dense_sigmoid_saturates_without_nan_or_warning():
 
 def test_dense_with_the_wrong_input_size_says_what_to_do():
     x, W = np.ones((32, 28, 28)), np.ones((784, 128))
-    with pytest.raises(ValueError, match=r"last axis has size 784 .* got x of shape "
-                                         r"\(32, 28, 28\)\. Flatten the input"):
+    with pytest.raises(
+        ValueError,
+        match=r"last axis has size 784 .* got x of shape "
+        r"\(32, 28, 28\)\. Flatten the input",
+    ):
         F.dense(x, W)
 
 

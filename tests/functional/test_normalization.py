@@ -43,8 +43,9 @@ def test_batch_norm_without_scale_and_offset(rng):
 def test_batch_norm_inference_gradients_match_central_differences(rng):
     x, gamma, beta = rng.normal(size=(4, 3)), rng.normal(size=3), rng.normal(size=3)
     mean, var = rng.normal(size=3), rng.uniform(0.5, 2.0, size=3)
-    report = nr.gradcheck(lambda x, g, b: F.batch_norm_inference(x, g, b, mean, var),
-                          [x, gamma, beta])
+    report = nr.gradcheck(
+        lambda x, g, b: F.batch_norm_inference(x, g, b, mean, var), [x, gamma, beta]
+    )
     assert report.ok, report
 
 

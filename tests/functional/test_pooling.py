@@ -12,8 +12,8 @@ from neurona import functional as F
 
 POOLS = [  # pool_size, strides, padding
     (2, None, "valid"),
-    (3, 2, "valid"),   # overlapping windows
-    (3, 1, "same"),    # overlapping, padded on every side
+    (3, 2, "valid"),  # overlapping windows
+    (3, 1, "same"),  # overlapping, padded on every side
     (2, None, "same"),  # odd size: one padded row and column at the bottom/right
     ((2, 3), (1, 2), "same"),
 ]
@@ -36,8 +36,14 @@ def test_pool1d_gradients_match_central_differences(op, pool, strides, padding, 
 
 
 @settings(max_examples=25, deadline=None)
-@given(h=st.integers(2, 8), w=st.integers(2, 8), k=st.integers(1, 3), s=st.integers(1, 3),
-       same=st.booleans(), seed=st.integers(0, 2**16))
+@given(
+    h=st.integers(2, 8),
+    w=st.integers(2, 8),
+    k=st.integers(1, 3),
+    s=st.integers(1, 3),
+    same=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
 def test_properties_over_shapes_strides_and_padding(h, w, k, s, same, seed):
     padding = "same" if same else "valid"
     if not same and k > min(h, w):
@@ -68,8 +74,10 @@ def test_hand_computed_windows():
 @pytest.mark.parametrize("pool, strides", [(2, 2), (3, 2), ((2, 3), (1, 2)), (3, 1), (2, 3)])
 def test_max_and_avg_pool_match_torch(pool, strides, rng, torch, oracle_close):
     x = rng.normal(size=(3, 9, 8, 4))
-    for ours_op, torch_op in [(F.max_pool2d, torch.nn.functional.max_pool2d),
-                              (F.avg_pool2d, torch.nn.functional.avg_pool2d)]:
+    for ours_op, torch_op in [
+        (F.max_pool2d, torch.nn.functional.max_pool2d),
+        (F.avg_pool2d, torch.nn.functional.avg_pool2d),
+    ]:
         xt = nr.tensor(x, requires_grad=True)
         out = ours_op(xt, pool, strides)
         g = rng.normal(size=out.shape)

@@ -51,7 +51,7 @@ def test_lstm_one_step_matches_the_gate_formulas(rng):
     W = W[:2]
     h0, c0 = rng.normal(size=(1, U)), rng.normal(size=(1, U))
     z = x[0] @ W + h0 @ Uk + b
-    i, f, c_hat, o = (z[:, k * U:(k + 1) * U] for k in range(4))  # Keras order i, f, c, o
+    i, f, c_hat, o = (z[:, k * U : (k + 1) * U] for k in range(4))  # Keras order i, f, c, o
     sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
     c = sig(f) * c0 + sig(i) * np.tanh(c_hat)
     h, h_T, c_T = F.lstm(x, W, Uk, b, h0, c0)
@@ -66,8 +66,8 @@ def test_gru_reset_before_is_the_course_formula_with_z_flipped(rng):
     h0 = rng.normal(size=(1, U))
     sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
     z_course = sig(x[0] @ W[:, :U] + h0 @ Uk[:, :U] + b[:U])
-    r = sig(x[0] @ W[:, U:2 * U] + h0 @ Uk[:, U:2 * U] + b[U:2 * U])
-    h_tilde = np.tanh(x[0] @ W[:, 2 * U:] + (r * h0) @ Uk[:, 2 * U:] + b[2 * U:])
+    r = sig(x[0] @ W[:, U : 2 * U] + h0 @ Uk[:, U : 2 * U] + b[U : 2 * U])
+    h_tilde = np.tanh(x[0] @ W[:, 2 * U :] + (r * h0) @ Uk[:, 2 * U :] + b[2 * U :])
     course = (1 - z_course) * h0 + z_course * h_tilde
     flip = np.concatenate([-np.ones(U), np.ones(2 * U)])
     _, h_T = F.gru(x, W * flip, Uk * flip, b * flip, h0, reset_after=False)
@@ -78,10 +78,12 @@ def test_gru_reset_before_is_the_course_formula_with_z_flipped(rng):
 KERNELS = {
     "simple_rnn": (1, None, lambda x, W, Uk, b, h0, c0, **kw: F.simple_rnn(x, W, Uk, b, h0, **kw)),
     "lstm": (4, None, lambda x, W, Uk, b, h0, c0, **kw: F.lstm(x, W, Uk, b, h0, c0, **kw)),
-    "gru_after": (3, (2, 3 * U),
-                  lambda x, W, Uk, b, h0, c0, **kw: F.gru(x, W, Uk, b, h0, **kw)),
-    "gru_before": (3, None, lambda x, W, Uk, b, h0, c0, **kw: F.gru(x, W, Uk, b, h0,
-                                                                    reset_after=False, **kw)),
+    "gru_after": (3, (2, 3 * U), lambda x, W, Uk, b, h0, c0, **kw: F.gru(x, W, Uk, b, h0, **kw)),
+    "gru_before": (
+        3,
+        None,
+        lambda x, W, Uk, b, h0, c0, **kw: F.gru(x, W, Uk, b, h0, reset_after=False, **kw),
+    ),
 }
 
 
@@ -95,16 +97,16 @@ def test_bptt_matches_central_differences(kernel, go_backwards, masked, rng):
     x_mask, h_mask = _masks(rng) if masked else (None, None)
 
     def f(x, W, Uk, b, h0, c0):
-        return _scalarise(run(x, W, Uk, b, h0, c0, go_backwards=go_backwards, x_mask=x_mask,
-                              h_mask=h_mask))
+        return _scalarise(
+            run(x, W, Uk, b, h0, c0, go_backwards=go_backwards, x_mask=x_mask, h_mask=h_mask)
+        )
 
     report = nr.gradcheck(f, [x, W, Uk, b, h0, c0], check_forward=False)
     assert report.ok, report
 
 
 @pytest.mark.parametrize("kernel", list(KERNELS))
-def test_gradient_through_the_last_state_equals_through_the_last_step_of_the_sequence(kernel,
-                                                                                       rng):
+def test_gradient_through_the_last_state_equals_through_the_last_step_of_the_sequence(kernel, rng):
     # h_T alone: the sequence output gets no gradient (backward skips it instead of zeros)
     gates, bias_shape, run = KERNELS[kernel]
     x, (W, Uk, b) = rng.normal(size=(B, 5, D)), _weights(rng, gates, bias_shape)
@@ -125,16 +127,20 @@ def test_bptt_with_other_activations_matches_central_differences(kernel, rng):
     h0, c0 = rng.normal(size=(B, U)), rng.normal(size=(B, U))
 
     def f(x, W, Uk, b, h0, c0):
-        return _scalarise(run(x, W, Uk, b, h0, c0, activation="softsign",
-                              recurrent_activation="softplus"))
+        return _scalarise(
+            run(x, W, Uk, b, h0, c0, activation="softsign", recurrent_activation="softplus")
+        )
 
     assert (report := nr.gradcheck(f, [x, W, Uk, b, h0, c0], check_forward=False)).ok, report
 
 
 def test_simple_rnn_with_a_callable_activation_matches_central_differences(rng):
     x, (W, Uk, b) = rng.normal(size=(B, 5, D)), _weights(rng, 1)
-    report = nr.gradcheck(lambda x, W: _scalarise(F.simple_rnn(x, W, Uk, b, activation=F.elu)),
-                          [x, W], check_forward=False)
+    report = nr.gradcheck(
+        lambda x, W: _scalarise(F.simple_rnn(x, W, Uk, b, activation=F.elu)),
+        [x, W],
+        check_forward=False,
+    )
     assert report.ok, report
 
 
@@ -159,8 +165,7 @@ def test_lstm_matches_torch_forward_and_backward(torch, oracle_close, rng, go_ba
     x, (W, Uk, b) = rng.normal(size=(3, 6, D)), _weights(rng, 4)
     h0, c0 = rng.normal(size=(3, U)), rng.normal(size=(3, U))
     args = [nr.tensor(a, requires_grad=True) for a in (x, W, Uk, b, h0, c0)]
-    ours = F.lstm(args[0], args[1], args[2], args[3], args[4], args[5],
-                  go_backwards=go_backwards)
+    ours = F.lstm(args[0], args[1], args[2], args[3], args[4], args[5], go_backwards=go_backwards)
     module = torch.nn.LSTM(D, U, batch_first=True).double()
     with torch.no_grad():  # torch stores Wᵀ, Uᵀ (gates i, f, g, o: Keras's order) and two biases
         module.weight_ih_l0.copy_(torch.tensor(W.T))
@@ -186,7 +191,7 @@ def test_gru_matches_torch_forward_and_backward(torch, oracle_close, rng):
     ours = F.gru(*args)  # reset_after=True, PyTorch's formula
 
     def to_torch(m):  # Keras columns z, r, h → torch rows r, z, n
-        return np.concatenate([m[..., U:2 * U], m[..., :U], m[..., 2 * U:]], axis=-1)
+        return np.concatenate([m[..., U : 2 * U], m[..., :U], m[..., 2 * U :]], axis=-1)
 
     module = torch.nn.GRU(D, U, batch_first=True).double()
     with torch.no_grad():

@@ -12,9 +12,16 @@ from neurona import functional as F
 
 OPS = [F.sum, F.mean, F.max, F.min, F.logsumexp, F.var]
 # (shape, axis, keepdims)
-CASES = [((5,), None, False), ((3, 4), 0, False), ((3, 4), 1, True), ((2, 3, 4), (0, 2), False),
-         ((2, 3, 4), -1, True), ((2, 3, 4), None, True), ((2, 3, 4), (2, 0, 1), False),
-         ((), None, False)]
+CASES = [
+    ((5,), None, False),
+    ((3, 4), 0, False),
+    ((3, 4), 1, True),
+    ((2, 3, 4), (0, 2), False),
+    ((2, 3, 4), -1, True),
+    ((2, 3, 4), None, True),
+    ((2, 3, 4), (2, 0, 1), False),
+    ((), None, False),
+]
 
 
 def distinct(rng, shape):
@@ -28,10 +35,14 @@ def torch_dim(shape, axis):
 
 
 def torch_op(torch, name):
-    return {"sum": torch.sum, "mean": torch.mean, "max": torch.amax, "min": torch.amin,
-            "logsumexp": torch.logsumexp,
-            "var": lambda x, dim, keepdim: torch.var(x, dim=dim, keepdim=keepdim, correction=0)
-            }[name]
+    return {
+        "sum": torch.sum,
+        "mean": torch.mean,
+        "max": torch.amax,
+        "min": torch.amin,
+        "logsumexp": torch.logsumexp,
+        "var": lambda x, dim, keepdim: torch.var(x, dim=dim, keepdim=keepdim, correction=0),
+    }[name]
 
 
 @pytest.mark.parametrize("op", OPS, ids=lambda op: op.__name__)
@@ -104,8 +115,9 @@ def test_max_ties_by_hand_in_both_modes():
     F.max(x).backward()
     np.testing.assert_allclose(x.grad, [0.0, 0.5, 0.5])
     # ż = ½ ẋ₂ + ½ ẋ₃ = ½·2 + ½·4 = 3
-    _, z_dot = nr.jvp(lambda x: F.max(x), (np.array([1.0, 3.0, 3.0]),),
-                      (np.array([9.0, 2.0, 4.0]),))
+    _, z_dot = nr.jvp(
+        lambda x: F.max(x), (np.array([1.0, 3.0, 3.0]),), (np.array([9.0, 2.0, 4.0]),)
+    )
     assert z_dot.item() == 3.0
 
 
@@ -143,8 +155,7 @@ def test_full_reduction_gives_a_zero_dimensional_array():
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_logsumexp_is_stable_at_large_inputs(dtype):
-    x = nr.tensor(np.array([[1e4, -1e4, 1e4], [-1e4, -1e4, -1e4]], dtype=dtype),
-                  requires_grad=True)
+    x = nr.tensor(np.array([[1e4, -1e4, 1e4], [-1e4, -1e4, -1e4]], dtype=dtype), requires_grad=True)
     z = F.logsumexp(x, axis=1)
     z.sum().backward()
     np.testing.assert_allclose(z.numpy(), [1e4 + np.log(2), -1e4 + np.log(3)], rtol=1e-6)
@@ -161,8 +172,11 @@ def test_logsumexp_of_minus_infinity_is_minus_infinity():
 
 
 @settings(max_examples=30, deadline=None)
-@given(arrays(np.float64, array_shapes(min_dims=1, max_dims=2, max_side=5),
-              elements=st.floats(-1e4, 1e4)))
+@given(
+    arrays(
+        np.float64, array_shapes(min_dims=1, max_dims=2, max_side=5), elements=st.floats(-1e4, 1e4)
+    )
+)
 def test_logsumexp_lies_between_max_and_max_plus_log_n(x):
     t = nr.tensor(x, requires_grad=True)
     z = F.logsumexp(t, axis=-1)

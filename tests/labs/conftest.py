@@ -16,7 +16,7 @@ def _synthetic_images(folder, n_train=1000, n_test=500, seed=0):
         labels = rng.integers(0, 10, n).astype(np.uint8)
         images = rng.integers(0, 60, (n, 28, 28)).astype(np.uint8)
         for c in range(10):
-            images[labels == c, 2 * c + 4:2 * c + 6, 4:24] = 250
+            images[labels == c, 2 * c + 4 : 2 * c + 6, 4:24] = 250
         write_idx(folder / f"{split}-images-idx3-ubyte", images)
         write_idx(folder / f"{split}-labels-idx1-ubyte", labels)
 

@@ -14,8 +14,7 @@ def test_values_and_gradients_are_the_course_s(tmp_path):
     assert results["values"] == {"a": 2.0, "b": 1.0, "c": 3.0, "d": 2.0, "e": 6.0}
     assert results["reverse"] == {"de/da": 2.0, "de/db": 5.0, "de/dc": 2.0, "de/dd": 3.0}
     assert results["forward"] == {"de/da": 2.0, "de/db": 5.0} and results["modes_agree"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.dot", "graph.svg",
-                                                          "metrics.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.dot", "graph.svg", "metrics.json"]
     dot = (tmp_path / "graph.dot").read_text()
     assert "c\\nscalar\\nvalue 3\\ngrad 2" in dot and "b\\nscalar\\nvalue 1\\ngrad 5" in dot
     assert "<svg" in (tmp_path / "graph.svg").read_text()

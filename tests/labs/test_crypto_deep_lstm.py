@@ -15,7 +15,12 @@ def test_fast_run_forecasts_and_writes_the_report(tmp_path):
     assert forecast.shape == (60,) and np.isfinite(forecast).all()
     assert 0 < deep["mae"] <= deep["rmse"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "curves.png", "forecast.png", "metrics.json", "model.neurona", "table.txt"]
+        "curves.png",
+        "forecast.png",
+        "metrics.json",
+        "model.neurona",
+        "table.txt",
+    ]
 
 
 def test_the_first_lstm_passes_its_whole_sequence_to_the_second():

@@ -21,14 +21,20 @@ def test_fast_run_forecasts_and_writes_the_report(tmp_path):
     assert 0 < lstm["mae"] <= lstm["rmse"] and np.isfinite(lstm["rmse_vs_naive"])
     assert len(results["histories"]["lstm"]["val_loss"]) == results["epochs"] == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "curves.png", "forecast.png", "metrics.json", "model.neurona", "table.txt"]
+        "curves.png",
+        "forecast.png",
+        "metrics.json",
+        "model.neurona",
+        "table.txt",
+    ]
     assert json.loads((tmp_path / "metrics.json").read_text())["table"] == results["table"]
     # the saved model reloads and reproduces the forecast from the same windows
     model = models.load_model(tmp_path / "model.neurona")
     _, close = datasets.load_crypto_prices("btc", dtype="float64")
     data = prepare(close, lookback=14, test_days=60, train_days=365, sequence=True)
-    np.testing.assert_allclose(one_step_forecast(lambda x: model.predict(x, verbose=0), data),
-                               forecast, rtol=1e-5)
+    np.testing.assert_allclose(
+        one_step_forecast(lambda x: model.predict(x, verbose=0), data), forecast, rtol=1e-5
+    )
 
 
 def test_the_model_is_an_lstm_without_regularisation():

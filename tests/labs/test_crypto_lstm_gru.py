@@ -17,8 +17,13 @@ def test_fast_run_compares_lstm_and_gru(tmp_path):
     for row in results["table"]:
         assert 0 < row["mae"] <= row["rmse"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "curves.png", "forecast.png", "metrics.json", "model-gru.neurona", "model-lstm.neurona",
-        "table.txt"]
+        "curves.png",
+        "forecast.png",
+        "metrics.json",
+        "model-gru.neurona",
+        "model-lstm.neurona",
+        "table.txt",
+    ]
 
 
 def test_the_gru_has_keras_reset_after_weights():

@@ -28,11 +28,16 @@ def test_fast_run_forecasts_the_last_60_days_and_writes_the_report(tmp_path):
     assert forecast.shape == (60,) and np.isfinite(forecast).all()
     assert 0 < mlp["mae"] <= mlp["rmse"] and mlp["rmse_vs_naive"] > 0
     # the scaler saw the training year only (365 days before the test period)
-    train = close[-60 - 365:-60]
+    train = close[-60 - 365 : -60]
     assert results["scaler"] == {"low": train.min(), "high": train.max()}
     assert "\nnaive " in "\n".join(lines)  # the table is printed
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "curves.png", "forecast.png", "metrics.json", "model.neurona", "table.txt"]
+        "curves.png",
+        "forecast.png",
+        "metrics.json",
+        "model.neurona",
+        "table.txt",
+    ]
     table = (tmp_path / "table.txt").read_text().splitlines()
     assert table[0].split() == ["model", "RMSE", "MAE"] and table[1].split()[0] == "naive"
     assert float(table[1].split()[1]) == pytest.approx(naive["rmse"], abs=1e-4)

@@ -21,7 +21,12 @@ def test_fast_run_trains_both_networks_and_writes_the_report(tmp_path, image_dat
     assert results["cnn_beats_mlp"] == (cnn["test_accuracy"] > mlp["test_accuracy"])
     folder = tmp_path / "report"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "comparison.png", "curves.png", "metrics.json", "model-mlp.neurona", "model.neurona"]
+        "comparison.png",
+        "curves.png",
+        "metrics.json",
+        "model-mlp.neurona",
+        "model.neurona",
+    ]
     assert json.loads((folder / "metrics.json").read_text())["cnn"]["params"] == 225034
 
 
@@ -33,6 +38,5 @@ def test_the_cnn_keeps_channels_last_shapes():
         x = layer(x)
         shapes.append(tuple(x.shape[1:]))
     # valid 3×3 convolutions take 2 pixels, pooling halves (floor): 28 → 26 → 13 → 11 → 5
-    assert shapes == [(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (1600,), (128,),
-                      (10,)]
+    assert shapes == [(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (1600,), (128,), (10,)]
     assert model.layers[0].get_weights()[0].shape == (3, 3, 1, 32)  # (kh, kw, c_in, filters)

@@ -25,8 +25,11 @@ def test_fast_run_reports_accuracy_per_class_and_writes_the_report(tmp_path, ima
     weighted = np.dot(counts, list(per_class.values())) / counts.sum()
     assert weighted == pytest.approx(results["test_accuracy"], abs=1e-6)
     assert sorted(results["history"]) == ["accuracy", "loss", "val_accuracy", "val_loss"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["curves.png", "metrics.json",
-                                                          "model.neurona"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "curves.png",
+        "metrics.json",
+        "model.neurona",
+    ]
     assert json.loads((tmp_path / "metrics.json").read_text())["per_class_accuracy"] == per_class
 
 
@@ -40,8 +43,9 @@ def test_early_stopping_ends_training_when_the_validation_loss_stops_falling(ima
     if image_data != "real":
         pytest.skip("the synthetic stand-in is too easy: its validation loss never turns up")
     # patience 0: training stops at the first epoch whose validation loss does not improve
-    results = fashion_mnist_mlp.run(fast=True, epochs=30, patience=0, out=False,
-                                    print_fn=lambda line: None)
+    results = fashion_mnist_mlp.run(
+        fast=True, epochs=30, patience=0, out=False, print_fn=lambda line: None
+    )
     val_loss = results["history"]["val_loss"]
     assert results["epochs_trained"] == len(val_loss) < 30
     assert val_loss[-1] >= min(val_loss[:-1])

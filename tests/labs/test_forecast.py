@@ -44,13 +44,16 @@ def test_windows_and_targets_line_up_day_by_day():
     data = fc.prepare(prices, lookback=3, test_days=4)  # training period 100 … 105
     unscaled = data.unscale
     # training: (100, 101, 102) → 103, …, (102, 103, 104) → 105; no target after day 105
-    np.testing.assert_allclose(unscaled(data.x_train), [[100, 101, 102], [101, 102, 103],
-                                                        [102, 103, 104]], rtol=1e-6)
+    np.testing.assert_allclose(
+        unscaled(data.x_train), [[100, 101, 102], [101, 102, 103], [102, 103, 104]], rtol=1e-6
+    )
     np.testing.assert_allclose(unscaled(data.y_train).ravel(), [103, 104, 105], rtol=1e-6)
     # test day t uses the actual prices of t−3 … t−1 (known the day before), never later ones
-    np.testing.assert_allclose(unscaled(data.x_test), [[103, 104, 105], [104, 105, 106],
-                                                       [105, 106, 107], [106, 107, 108]],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        unscaled(data.x_test),
+        [[103, 104, 105], [104, 105, 106], [105, 106, 107], [106, 107, 108]],
+        rtol=1e-6,
+    )
     assert data.actual.tolist() == [106.0, 107.0, 108.0, 109.0]
     assert data.test_dates.tolist() == [6, 7, 8, 9]
 
@@ -78,8 +81,9 @@ def test_one_step_forecast_of_a_perfect_model_is_the_actual_series():
     prices = np.array([5.0, 7.0, 6.0, 8.0, 9.0, 7.5, 8.5, 10.0])
     data = fc.prepare(prices, lookback=2, test_days=3)
     # a model that "knows" the next value from the window's last value: next = scaled(actual)
-    lookup = {round(float(a), 5): b for a, b in zip(data.scale(prices[:-1]),
-                                                    data.scale(prices[1:]))}
+    lookup = {
+        round(float(a), 5): b for a, b in zip(data.scale(prices[:-1]), data.scale(prices[1:]))
+    }
     oracle = lambda x: np.array([[lookup[round(float(w[-1]), 5)]] for w in x])  # noqa: E731
     np.testing.assert_allclose(fc.one_step_forecast(oracle, data), data.actual, rtol=1e-6)
 
@@ -89,6 +93,8 @@ def test_metrics_table_compares_with_the_naive_forecast():
     rows = fc.metrics_table(actual, {"naive": [8.0, 10.0], "model": [11.0, 11.0]})
     # naive: errors 2, 2 → RMSE 2, MAE 2; model: errors 1, 1 → RMSE 1, MAE 1, half of naive's
     assert [(r["model"], r["rmse"], r["mae"], r["rmse_vs_naive"]) for r in rows] == [
-        ("naive", 2.0, 2.0, 1.0), ("model", 1.0, 1.0, 0.5)]
+        ("naive", 2.0, 2.0, 1.0),
+        ("model", 1.0, 1.0, 0.5),
+    ]
     text = fc.format_table(rows)
     assert text.splitlines()[2].startswith("model") and "(0.500 × naive)" in text

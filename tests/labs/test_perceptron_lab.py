@@ -21,8 +21,11 @@ def test_and_or_converge_and_xor_does_not(tmp_path):
     assert xor["accuracy"] < 1.0 and "linearly separable" in xor["warning"]
     assert results["and"]["warning"] is None
     assert any("NOT converged" in line for line in lines)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["boundaries.png", "errors.png",
-                                                          "metrics.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "boundaries.png",
+        "errors.png",
+        "metrics.json",
+    ]
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved["xor"]["errors"] == xor["errors"] and saved["and"]["bias"] == -2.0
 

@@ -27,8 +27,11 @@ def test_fast_run_trains_and_writes_the_report(tmp_path, image_data):
     if expected == "fashion-mnist":
         assert any("MNIST is not installed" in line for line in lines)
     folder = tmp_path / "report"
-    assert sorted(p.name for p in folder.iterdir()) == ["curves.png", "metrics.json",
-                                                        "model.neurona"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "curves.png",
+        "metrics.json",
+        "model.neurona",
+    ]
     assert json.loads((folder / "metrics.json").read_text())["dataset"] == expected
 
 

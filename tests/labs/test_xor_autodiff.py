@@ -29,8 +29,11 @@ def test_run_writes_metrics_and_plots(tmp_path):
     results = xor_autodiff.run(out=tmp_path, fast=True, print_fn=lines.append)
     assert results["solved"] is True and results["epochs"] == 300
     assert any(line.endswith("XOR solved: True") for line in lines)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["boundary.png", "loss.png",
-                                                          "metrics.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "boundary.png",
+        "loss.png",
+        "metrics.json",
+    ]
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved["loss_last"] == pytest.approx(results["loss_last"])
     assert get("xor-autodiff") is xor_autodiff

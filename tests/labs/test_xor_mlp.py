@@ -23,8 +23,9 @@ def test_the_default_seed_solves_xor_and_writes_the_report(tmp_path):
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved["predictions"] == results["predictions"]
     model = models.load_model(tmp_path / "model.neurona")
-    np.testing.assert_allclose(model.predict(xor_mlp.X, verbose=0).ravel(),
-                               results["predictions"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(xor_mlp.X, verbose=0).ravel(), results["predictions"], rtol=1e-5, atol=1e-6
+    )
 
 
 def test_a_stalling_seed_is_reported_as_not_solved():

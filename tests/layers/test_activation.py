@@ -10,10 +10,12 @@ from neurona import layers
 
 def as_function(layer, *names):
     """f(x, *weights) that puts the given tensors in place of the layer's weights (gradcheck)."""
+
     def f(x, *weights):
         for name, w in zip(names, weights):
             setattr(layer, name, w)
         return layer(x)
+
     return f
 
 
@@ -44,16 +46,18 @@ def test_leaky_relu_accepts_keras2_alpha_with_a_warning():
 
 def test_elu_and_softmax_formulas():
     x = np.array([[-1.0, 0.0, 1.0]])
-    np.testing.assert_allclose(layers.ELU(alpha=2.0)(x).numpy(), [[2 * (np.exp(-1) - 1), 0, 1]],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        layers.ELU(alpha=2.0)(x).numpy(), [[2 * (np.exp(-1) - 1), 0, 1]], rtol=1e-6
+    )
     s = layers.Softmax(axis=0)(x.T).numpy()
     np.testing.assert_allclose(s.sum(axis=0), [1.0], rtol=1e-6)
     np.testing.assert_allclose(s.ravel(), (np.exp(x) / np.exp(x).sum()).ravel(), rtol=1e-6)
 
 
-@pytest.mark.parametrize("shape, shared_axes, alpha_shape",
-                         [((4, 3), None, (3,)), ((2, 3, 4), [1], (1, 4)),
-                          ((2, 3, 4, 2), [1, 2], (1, 1, 2))])
+@pytest.mark.parametrize(
+    "shape, shared_axes, alpha_shape",
+    [((4, 3), None, (3,)), ((2, 3, 4), [1], (1, 4)), ((2, 3, 4, 2), [1, 2], (1, 1, 2))],
+)
 def test_prelu_gradient_matches_central_differences(shape, shared_axes, alpha_shape, rng):
     layer = layers.PReLU(shared_axes=shared_axes, dtype="float64")
     x = rng.uniform(0.1, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)  # away from 0
@@ -86,13 +90,16 @@ def test_prelu_starts_as_relu_by_default():
     assert layers.PReLU()(np.array([[-2.0, 3.0]])).numpy().tolist() == [[0.0, 3.0]]
 
 
-@pytest.mark.parametrize("make, match", [
-    (lambda: layers.ReLU(max_value=-1.0), "max_value"),
-    (lambda: layers.ReLU(negative_slope=-0.1), "negative_slope"),
-    (lambda: layers.LeakyReLU(negative_slope="a"), "negative_slope"),
-    (lambda: layers.PReLU(shared_axes=[0]), "shared_axes"),
-    (lambda: layers.Softmax(axis=1.5), "axis"),
-])
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: layers.ReLU(max_value=-1.0), "max_value"),
+        (lambda: layers.ReLU(negative_slope=-0.1), "negative_slope"),
+        (lambda: layers.LeakyReLU(negative_slope="a"), "negative_slope"),
+        (lambda: layers.PReLU(shared_axes=[0]), "shared_axes"),
+        (lambda: layers.Softmax(axis=1.5), "axis"),
+    ],
+)
 def test_bad_arguments_are_reported(make, match):
     with pytest.raises(ValueError, match=match):
         make()

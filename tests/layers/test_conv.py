@@ -17,8 +17,11 @@ def _built(layer, shape, rng):
 
 
 def test_conv2d_matches_torch_conv2d_forward_and_backward(rng, torch, oracle_close):
-    layer = _built(layers.Conv2D(5, (3, 2), strides=2, padding="same", activation="tanh",
-                                 dtype="float64"), (None, 8, 7, 3), rng)
+    layer = _built(
+        layers.Conv2D(5, (3, 2), strides=2, padding="same", activation="tanh", dtype="float64"),
+        (None, 8, 7, 3),
+        rng,
+    )
     x = rng.normal(size=(4, 8, 7, 3))
     xt = nr.tensor(x, requires_grad=True)
     out = layer(xt)
@@ -58,10 +61,13 @@ def test_conv1d_matches_torch_conv1d_with_dilation(rng, torch, oracle_close):
     oracle_close(layer.kernel.grad, conv.weight.grad.permute(2, 1, 0))
 
 
-@pytest.mark.parametrize("make, shape", [
-    (lambda k: k.Conv2D(4, (3, 2), strides=2, padding="same", activation="relu"), (2, 9, 8, 3)),
-    (lambda k: k.Conv1D(3, 3, padding="causal", dilation_rate=2), (2, 10, 2)),
-])  # two cases only: each Keras (JAX) convolution compiles for seconds; torch covers the rest
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (lambda k: k.Conv2D(4, (3, 2), strides=2, padding="same", activation="relu"), (2, 9, 8, 3)),
+        (lambda k: k.Conv1D(3, 3, padding="causal", dilation_rate=2), (2, 10, 2)),
+    ],
+)  # two cases only: each Keras (JAX) convolution compiles for seconds; torch covers the rest
 def test_outputs_and_weight_shapes_match_keras(make, shape, rng, keras, oracle_close):
     ours, theirs = make(layers), make(keras.layers)
     x = rng.normal(size=shape).astype(np.float32)
@@ -72,27 +78,36 @@ def test_outputs_and_weight_shapes_match_keras(make, shape, rng, keras, oracle_c
     theirs.set_weights(ours.get_weights())
     oracle_close(ours(x), np.asarray(theirs(x)))
     assert ours.compute_output_shape((None, *shape[1:])) == theirs.compute_output_shape(
-        (None, *shape[1:]))
+        (None, *shape[1:])
+    )
 
 
 def test_gradients_of_a_small_conv_layer_match_central_differences(rng):
-    layer = layers.Conv2D(2, 2, strides=(1, 2), padding="same", activation="tanh",
-                          dtype="float64")
+    layer = layers.Conv2D(2, 2, strides=(1, 2), padding="same", activation="tanh", dtype="float64")
     layer.build((None, 4, 5, 2))
 
     def f(x, kernel, bias):
         layer.kernel, layer.bias = kernel, bias  # differentiate through the layer's own call
         return layer(x)
 
-    report = nr.gradcheck(f, [rng.normal(size=(2, 4, 5, 2)), rng.normal(size=(2, 2, 2, 2)),
-                              rng.normal(size=2)])
+    report = nr.gradcheck(
+        f, [rng.normal(size=(2, 4, 5, 2)), rng.normal(size=(2, 2, 2, 2)), rng.normal(size=2)]
+    )
     assert report.ok, report
 
 
 def test_config_round_trip_and_registration():
-    layer = layers.Conv2D(8, (3, 5), strides=2, padding="same", dilation_rate=1,
-                          activation="relu", use_bias=False, kernel_regularizer="l2",
-                          name="c")
+    layer = layers.Conv2D(
+        8,
+        (3, 5),
+        strides=2,
+        padding="same",
+        dilation_rate=1,
+        activation="relu",
+        use_bias=False,
+        kernel_regularizer="l2",
+        name="c",
+    )
     config = layer.get_config()
     assert config["kernel_size"] == (3, 5) and config["strides"] == (2, 2)
     assert config["padding"] == "same" and config["activation"] == "relu"
@@ -134,11 +149,17 @@ def test_a_small_cnn_trains_in_sequential_and_summarises(rng, capsys):
     nr.utils.set_random_seed(0)
     x = rng.normal(size=(64, 8, 8, 1)).astype(np.float32)
     y = (x[:, :4].mean(axis=(1, 2, 3)) > x[:, 4:].mean(axis=(1, 2, 3))).astype(np.int64)
-    model = models.Sequential([
-        layers.Input((8, 8, 1)), layers.Conv2D(4, 3, padding="same", activation="relu"),
-        layers.BatchNormalization(), layers.MaxPooling2D(), layers.Conv2D(4, 3),
-        layers.GlobalAveragePooling2D(), layers.Dense(2, activation="softmax"),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((8, 8, 1)),
+            layers.Conv2D(4, 3, padding="same", activation="relu"),
+            layers.BatchNormalization(),
+            layers.MaxPooling2D(),
+            layers.Conv2D(4, 3),
+            layers.GlobalAveragePooling2D(),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     history = model.fit(x, y, epochs=8, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
@@ -148,21 +169,32 @@ def test_a_small_cnn_trains_in_sequential_and_summarises(rng, capsys):
 
 
 def test_a_model_of_every_spatial_layer_saves_and_loads(rng, tmp_path):
-    model = models.Sequential([
-        layers.Input((12, 12, 1)), layers.ZeroPadding2D(((1, 0), (2, 1))),
-        layers.Conv2D(4, 3, strides=2, padding="same", activation="relu"),
-        layers.AveragePooling2D(2, padding="same"), layers.UpSampling2D(2),
-        layers.MaxPooling2D(), layers.GlobalMaxPooling2D(), layers.Dense(3),
-    ])
+    model = models.Sequential(
+        [
+            layers.Input((12, 12, 1)),
+            layers.ZeroPadding2D(((1, 0), (2, 1))),
+            layers.Conv2D(4, 3, strides=2, padding="same", activation="relu"),
+            layers.AveragePooling2D(2, padding="same"),
+            layers.UpSampling2D(2),
+            layers.MaxPooling2D(),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(3),
+        ]
+    )
     path = tmp_path / "cnn.neurona"
     model.save(path)
     loaded = models.load_model(path)
     x = rng.normal(size=(5, 12, 12, 1)).astype(np.float32)
     np.testing.assert_array_equal(loaded(x).numpy(), model(x).numpy())
-    sequence = models.Sequential([layers.Input((20, 2)),
-                                  layers.Conv1D(3, 3, padding="causal", dilation_rate=2),
-                                  layers.MaxPooling1D(), layers.AveragePooling1D(2),
-                                  layers.GlobalAveragePooling1D()])
+    sequence = models.Sequential(
+        [
+            layers.Input((20, 2)),
+            layers.Conv1D(3, 3, padding="causal", dilation_rate=2),
+            layers.MaxPooling1D(),
+            layers.AveragePooling1D(2),
+            layers.GlobalAveragePooling1D(),
+        ]
+    )
     sequence.save(path)
     x = rng.normal(size=(5, 20, 2)).astype(np.float32)
     np.testing.assert_array_equal(models.load_model(path)(x).numpy(), sequence(x).numpy())
@@ -172,19 +204,25 @@ def _torch_bn2d(torch, layer, n):
     bn = torch.nn.BatchNorm2d(n, eps=layer.epsilon, momentum=1 - layer.momentum).double()
     gamma, beta, mean, var = layer.get_weights()
     with torch.no_grad():
-        for p, v in ((bn.weight, gamma), (bn.bias, beta), (bn.running_mean, mean),
-                     (bn.running_var, var)):
+        for p, v in (
+            (bn.weight, gamma),
+            (bn.bias, beta),
+            (bn.running_mean, mean),
+            (bn.running_var, var),
+        ):
             p.copy_(torch.tensor(v))
     return bn
 
 
 @pytest.mark.parametrize("training", [True, False])
-def test_batch_normalization_on_images_matches_torch_batchnorm2d(training, rng, torch,
-                                                                 oracle_close):
+def test_batch_normalization_on_images_matches_torch_batchnorm2d(
+    training, rng, torch, oracle_close
+):
     layer = layers.BatchNormalization(dtype="float64")
     layer.build((None, 5, 4, 3))
-    layer.set_weights([rng.normal(size=3), rng.normal(size=3), rng.normal(size=3),
-                       rng.uniform(0.5, 2.0, size=3)])
+    layer.set_weights(
+        [rng.normal(size=3), rng.normal(size=3), rng.normal(size=3), rng.uniform(0.5, 2.0, size=3)]
+    )
     bn = _torch_bn2d(torch, layer, 3).train(training)
     x, g = rng.normal(size=(6, 5, 4, 3)) * 2 + 1, rng.normal(size=(6, 5, 4, 3))
     xt = nr.tensor(x, requires_grad=True)

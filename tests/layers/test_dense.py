@@ -34,8 +34,13 @@ def test_matches_torch_linear_forward_and_backward(activation, rng, torch, oracl
         linear.bias.copy_(torch.tensor(layer.bias.data))
     x_t = torch.tensor(x, requires_grad=True)
     z_t = linear(x_t)
-    f = {None: lambda z: z, "relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-         "softmax": lambda z: torch.softmax(z, -1)}[activation]
+    f = {
+        None: lambda z: z,
+        "relu": torch.relu,
+        "tanh": torch.tanh,
+        "sigmoid": torch.sigmoid,
+        "softmax": lambda z: torch.softmax(z, -1),
+    }[activation]
     out_t = f(z_t)
     out_t.backward(torch.tensor(g_out))
     oracle_close(out, out_t)
@@ -65,9 +70,17 @@ def test_activation_by_name_or_callable_gives_the_same_output(rng):
 
 def test_keras_config_keys_and_defaults():
     config = layers.Dense(4).get_config()
-    assert {"units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
-            "kernel_regularizer", "bias_regularizer", "kernel_constraint",
-            "bias_constraint"} <= set(config)
+    assert {
+        "units",
+        "activation",
+        "use_bias",
+        "kernel_initializer",
+        "bias_initializer",
+        "kernel_regularizer",
+        "bias_regularizer",
+        "kernel_constraint",
+        "bias_constraint",
+    } <= set(config)
     assert config["kernel_initializer"]["class_name"] == "GlorotUniform"
     assert config["bias_initializer"]["class_name"] == "Zeros"
 
@@ -75,8 +88,10 @@ def test_keras_config_keys_and_defaults():
 def test_wrong_last_axis_names_the_layer_and_suggests_flatten():
     layer = layers.Dense(10, name="dense_1")
     layer.build((None, 784))
-    expected = ("Dense 'dense_1' expects inputs whose last axis has size 784, got shape "
-                "(32, 28, 28). Add layers.Flatten() before it.")
+    expected = (
+        "Dense 'dense_1' expects inputs whose last axis has size 784, got shape "
+        "(32, 28, 28). Add layers.Flatten() before it."
+    )
     with pytest.raises(ValueError) as err:
         layer(np.zeros((32, 28, 28)))
     assert str(err.value) == expected

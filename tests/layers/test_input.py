@@ -37,8 +37,13 @@ def test_keras_name_and_config():
     inp = layers.Input((2,))
     assert inp.name == "input_layer"
     config = inp._keras_history.operation.get_config()
-    assert config == {"batch_shape": (None, 2), "dtype": "float32", "sparse": False,
-                      "ragged": False, "name": "input_layer"}
+    assert config == {
+        "batch_shape": (None, 2),
+        "dtype": "float32",
+        "sparse": False,
+        "ragged": False,
+        "name": "input_layer",
+    }
     assert layers.InputLayer.from_config(config).shape == (None, 2)
 
 

@@ -14,8 +14,11 @@ FLOAT = (4, 5)  # (batch, features)
 CASES = [
     (lambda: layers.Dense(3), FLOAT, ("Dense", {"units": 3})),
     (lambda: layers.Dense(3, activation="relu"), (4, 2, 5), ("Dense", {"units": 3})),
-    (lambda: layers.Dense(3, activation="softmax", use_bias=False), FLOAT,
-     ("Dense", {"units": 3, "use_bias": False})),
+    (
+        lambda: layers.Dense(3, activation="softmax", use_bias=False),
+        FLOAT,
+        ("Dense", {"units": 3, "use_bias": False}),
+    ),
     (lambda: layers.Activation("tanh"), FLOAT, ("Activation", {"activation": "tanh"})),
     (lambda: layers.ReLU(max_value=6.0), FLOAT, ("ReLU", {"max_value": 6.0})),
     (lambda: layers.LeakyReLU(), FLOAT, ("LeakyReLU", {})),
@@ -27,11 +30,17 @@ CASES = [
     (lambda: layers.Reshape((5, 1)), FLOAT, ("Reshape", {"target_shape": (5, 1)})),
     (lambda: layers.Dropout(0.3), FLOAT, ("Dropout", {"rate": 0.3})),
     (lambda: layers.BatchNormalization(), FLOAT, ("BatchNormalization", {})),
-    (lambda: layers.BatchNormalization(center=False), (4, 3, 5),
-     ("BatchNormalization", {"center": False})),
+    (
+        lambda: layers.BatchNormalization(center=False),
+        (4, 3, 5),
+        ("BatchNormalization", {"center": False}),
+    ),
     (lambda: layers.LayerNormalization(), FLOAT, ("LayerNormalization", {})),
-    (lambda: layers.LayerNormalization(axis=[1, 2]), (4, 3, 5),
-     ("LayerNormalization", {"axis": [1, 2]})),
+    (
+        lambda: layers.LayerNormalization(axis=[1, 2]),
+        (4, 3, 5),
+        ("LayerNormalization", {"axis": [1, 2]}),
+    ),
     (lambda: layers.Embedding(10, 4), (4, 6), ("Embedding", {"input_dim": 10, "output_dim": 4})),
     (lambda: layers.Maxout(3, pieces=2), FLOAT, None),
     (lambda: layers.RBF(3, sigma=2.0), FLOAT, None),
@@ -90,8 +99,11 @@ def test_layer_works_in_a_pytorch_style_loop(factory, shape, keras_spec, rng):
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Keras's own NumPy 2 warning
-@pytest.mark.parametrize("factory, shape, keras_spec", [c for c in CASES if c[2]],
-                         ids=[i for i, c in zip(IDS, CASES) if c[2]])
+@pytest.mark.parametrize(
+    "factory, shape, keras_spec",
+    [c for c in CASES if c[2]],
+    ids=[i for i, c in zip(IDS, CASES) if c[2]],
+)
 def test_get_weights_shapes_and_order_match_keras(factory, shape, keras_spec, keras):
     class_name, kwargs = keras_spec
     theirs = getattr(keras.layers, class_name)(**kwargs)
@@ -154,13 +166,15 @@ def test_trainable_false_in_the_constructor():
 
 
 def test_losses_hold_the_penalties_of_the_current_weights(rng):
-    layer = layers.Dense(2, kernel_regularizer=regularizers.L2(0.01),
-                         activity_regularizer=regularizers.L1(0.1))
+    layer = layers.Dense(
+        2, kernel_regularizer=regularizers.L2(0.01), activity_regularizer=regularizers.L1(0.1)
+    )
     x = rng.normal(size=(4, 3))
     out = layer(x)
     kernel_penalty, activity_penalty = layer.losses
-    np.testing.assert_allclose(kernel_penalty.item(), 0.01 * (layer.kernel.data ** 2).sum(),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        kernel_penalty.item(), 0.01 * (layer.kernel.data**2).sum(), rtol=1e-5
+    )
     np.testing.assert_allclose(activity_penalty.item(), 0.1 * np.abs(out.data).sum(), rtol=1e-5)
     kernel_penalty.backward()  # the penalty is part of the graph: ∂(λΣw²)/∂w = 2λw
     np.testing.assert_allclose(layer.kernel.grad, 0.02 * layer.kernel.data, rtol=1e-5)
@@ -168,8 +182,9 @@ def test_losses_hold_the_penalties_of_the_current_weights(rng):
 
 
 def test_constraints_project_the_weights_in_place():
-    layer = layers.Dense(2, kernel_constraint=lambda w: np.clip(w, -0.1, 0.1),
-                         kernel_initializer="ones")
+    layer = layers.Dense(
+        2, kernel_constraint=lambda w: np.clip(w, -0.1, 0.1), kernel_initializer="ones"
+    )
     layer.build((None, 3))
     layer.apply_constraints()
     assert layer.kernel.data.max() == np.float32(0.1)

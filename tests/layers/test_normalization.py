@@ -25,8 +25,9 @@ def _torch_bn(torch, layer, n):
 def _bn_layer(rng, n, **kwargs):
     layer = layers.BatchNormalization(dtype="float64", **kwargs)
     layer.build((None, n))
-    layer.set_weights([rng.normal(size=n), rng.normal(size=n), rng.normal(size=n),
-                       rng.uniform(0.5, 2.0, size=n)])
+    layer.set_weights(
+        [rng.normal(size=n), rng.normal(size=n), rng.normal(size=n), rng.uniform(0.5, 2.0, size=n)]
+    )
     return layer
 
 
@@ -108,9 +109,10 @@ def test_batch_norm_feature_mismatch_names_the_layer():
         layer(np.ones((2, 5)))
 
 
-@pytest.mark.parametrize("kwargs, match", [({"momentum": 1.5}, "momentum"),
-                                           ({"epsilon": 0}, "epsilon"),
-                                           ({"axis": "last"}, "axis")])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [({"momentum": 1.5}, "momentum"), ({"epsilon": 0}, "epsilon"), ({"axis": "last"}, "axis")],
+)
 def test_batch_norm_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         layers.BatchNormalization(**kwargs)

@@ -54,8 +54,11 @@ def test_defaults_config_round_trip_and_aliases():
 
 
 def test_errors_name_the_layer_and_the_expected_shape():
-    with pytest.raises(ValueError, match=r"MaxPooling2D 'pool' expects inputs of shape \(batch, "
-                                         r"height, width, channels\), got shape \(4, 28, 28\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"MaxPooling2D 'pool' expects inputs of shape \(batch, "
+        r"height, width, channels\), got shape \(4, 28, 28\)",
+    ):
         layers.MaxPooling2D(name="pool")(np.zeros((4, 28, 28), dtype=np.float32))
     with pytest.raises(ValueError, match=r"expects inputs of shape \(batch, steps, channels\)"):
         layers.GlobalMaxPooling1D()(np.zeros((4, 28), dtype=np.float32))

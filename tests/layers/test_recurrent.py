@@ -11,8 +11,12 @@ import pytest
 import neurona as nr
 from neurona import layers, models, optimizers
 
-LAYERS = [(layers.SimpleRNN, {}), (layers.LSTM, {}), (layers.GRU, {}),
-          (layers.GRU, {"reset_after": False})]
+LAYERS = [
+    (layers.SimpleRNN, {}),
+    (layers.LSTM, {}),
+    (layers.GRU, {}),
+    (layers.GRU, {"reset_after": False}),
+]
 
 
 def _ids(case):
@@ -35,13 +39,23 @@ def test_gru_reset_before_equals_keras_with_copied_weights(keras, rng):
     # (One Keras call: Keras on JAX is slow to call. LSTM/GRU/SimpleRNN are checked against
     # PyTorch in tests/functional/test_recurrent.py.)
     x = rng.normal(size=(3, 6, 2)).astype("float32")
-    options = {"reset_after": False, "go_backwards": True, "return_sequences": True,
-               "return_state": True}
-    theirs, ours = keras.layers.GRU(4, **options, recurrent_initializer="zeros"), \
-        layers.GRU(4, **options)
+    options = {
+        "reset_after": False,
+        "go_backwards": True,
+        "return_sequences": True,
+        "return_state": True,
+    }
+    theirs, ours = (
+        keras.layers.GRU(4, **options, recurrent_initializer="zeros"),
+        layers.GRU(4, **options),
+    )
     theirs.build(x.shape), ours.build(x.shape)
-    ours.set_weights([w + rng.normal(size=w.shape).astype("float32") * 0.3  # biases ≠ 0 too
-                      for w in theirs.get_weights()])
+    ours.set_weights(
+        [
+            w + rng.normal(size=w.shape).astype("float32") * 0.3  # biases ≠ 0 too
+            for w in theirs.get_weights()
+        ]
+    )
     theirs.set_weights(ours.get_weights())
     expected, got = theirs(x), ours(x)
     assert len(got) == len(expected) == 2
@@ -74,8 +88,15 @@ def test_initial_state_is_used(rng):
 
 def test_dropout_drops_the_same_inputs_at_every_step_and_only_in_training():
     # linear SimpleRNN with W = I, U = 0, b = 0: h_t = x_t ⊙ m, so the mask shows through
-    layer = layers.SimpleRNN(6, activation=None, dropout=0.5, return_sequences=True, seed=1,
-                             kernel_initializer="identity", recurrent_initializer="zeros")
+    layer = layers.SimpleRNN(
+        6,
+        activation=None,
+        dropout=0.5,
+        return_sequences=True,
+        seed=1,
+        kernel_initializer="identity",
+        recurrent_initializer="zeros",
+    )
     x = np.ones((4, 7, 6), dtype="float32")
     h = layer(x, training=True).numpy()
     assert set(np.unique(h)) == {0.0, 2.0}
@@ -116,8 +137,11 @@ def test_config_round_trip_rebuilds_the_same_layer(case):
 
 
 def test_a_2d_input_says_it_expects_batch_time_features():
-    with pytest.raises(ValueError, match=r"LSTM 'lstm\w*' expects inputs of shape \(batch, time, "
-                                         r"features\), got shape \(4, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"LSTM 'lstm\w*' expects inputs of shape \(batch, time, "
+        r"features\), got shape \(4, 3\)",
+    ):
         layers.LSTM(2)(np.ones((4, 3)))
     layer = layers.GRU(2)
     layer(np.ones((1, 3, 2)))
@@ -137,12 +161,20 @@ def test_arguments_are_validated():
 def test_stacked_regularised_lstm_trains_in_sequential(rng):
     x = rng.normal(size=(64, 8, 2)).astype("float32")
     y = x[:, :, :1].sum(axis=1) * 0.3  # a sum over time: needs memory
-    model = models.Sequential([
-        layers.Input((8, 2)),
-        layers.LSTM(8, return_sequences=True, dropout=0.1, recurrent_dropout=0.1,
-                    kernel_regularizer="l2"),
-        layers.GRU(6),
-        layers.Dense(1)])
+    model = models.Sequential(
+        [
+            layers.Input((8, 2)),
+            layers.LSTM(
+                8,
+                return_sequences=True,
+                dropout=0.1,
+                recurrent_dropout=0.1,
+                kernel_regularizer="l2",
+            ),
+            layers.GRU(6),
+            layers.Dense(1),
+        ]
+    )
     model.compile(optimizer=optimizers.Adam(0.01, clipnorm=1.0), loss="mse")
     history = model.fit(x, y, epochs=8, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.7 * history.history["loss"][0]
@@ -155,14 +187,16 @@ def test_stacked_regularised_lstm_trains_in_sequential(rng):
 
 def test_clipnorm_bounds_each_update_of_an_exploding_rnn(rng):
     # a large recurrent kernel over 30 steps: the gradient explodes; clipnorm caps it
-    layer = layers.SimpleRNN(4, activation=None,
-                             recurrent_initializer=nr.initializers.Constant(0.6))
+    layer = layers.SimpleRNN(
+        4, activation=None, recurrent_initializer=nr.initializers.Constant(0.6)
+    )
     x = nr.tensor(rng.normal(size=(2, 30, 3)).astype("float32"))
     layer(x).sum().backward()
     assert np.linalg.norm(layer.recurrent_kernel.grad) > 1e3
     before = layer.recurrent_kernel.numpy().copy()
     optimizers.SGD(learning_rate=1.0, clipnorm=1.0).apply(
-        [w.grad for w in layer.trainable_weights], layer.trainable_weights)
+        [w.grad for w in layer.trainable_weights], layer.trainable_weights
+    )
     assert np.linalg.norm(layer.recurrent_kernel.numpy() - before) == pytest.approx(1.0, rel=1e-4)
 
 

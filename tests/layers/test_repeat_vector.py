@@ -28,13 +28,22 @@ def test_repeat_vector_config_and_errors():
         layers.RepeatVector(2.0)
     with pytest.raises(ValueError, match="positive int"):
         layers.RepeatVector(0)
-    with pytest.raises(ValueError, match=r"RepeatVector 'rep' expects inputs of shape \(batch, "
-                                         r"features\), got shape \(2, 3, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"RepeatVector 'rep' expects inputs of shape \(batch, "
+        r"features\), got shape \(2, 3, 4\)",
+    ):
         layer(np.zeros((2, 3, 4), dtype=np.float32))
 
 
 def test_repeat_vector_feeds_a_recurrent_decoder(rng):
-    model = models.Sequential([layers.Input((6,)), layers.Dense(4), layers.RepeatVector(5),
-                               layers.SimpleRNN(3, return_sequences=True)])
+    model = models.Sequential(
+        [
+            layers.Input((6,)),
+            layers.Dense(4),
+            layers.RepeatVector(5),
+            layers.SimpleRNN(3, return_sequences=True),
+        ]
+    )
     assert model.output_shape == (None, 5, 3)
     assert model(rng.normal(size=(2, 6)).astype(np.float32)).shape == (2, 5, 3)

@@ -7,19 +7,23 @@ import neurona as nr
 from neurona import layers
 
 
-@pytest.mark.parametrize("make", [
-    lambda k: k.ZeroPadding2D(),
-    lambda k: k.ZeroPadding2D((1, 2)),
-    lambda k: k.ZeroPadding2D(((1, 0), (0, 3))),
-    lambda k: k.UpSampling2D(),
-    lambda k: k.UpSampling2D((3, 1)),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda k: k.ZeroPadding2D(),
+        lambda k: k.ZeroPadding2D((1, 2)),
+        lambda k: k.ZeroPadding2D(((1, 0), (0, 3))),
+        lambda k: k.UpSampling2D(),
+        lambda k: k.UpSampling2D((3, 1)),
+    ],
+)
 def test_matches_keras_outputs_and_output_shapes(make, rng, keras, oracle_close):
     x = rng.normal(size=(2, 4, 5, 3)).astype(np.float32)
     ours, theirs = make(layers), make(keras.layers)
     oracle_close(ours(x), np.asarray(theirs(x)))
     assert ours.compute_output_shape((None, 4, 5, 3)) == theirs.compute_output_shape(
-        (None, 4, 5, 3))
+        (None, 4, 5, 3)
+    )
 
 
 def test_gradients_are_the_inner_part_and_the_block_sums(rng):

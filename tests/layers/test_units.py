@@ -10,10 +10,12 @@ from neurona import layers
 
 def as_function(layer, *names):
     """f(x, *weights) that puts the given tensors in place of the layer's weights (gradcheck)."""
+
     def f(x, *weights):
         for name, w in zip(names, weights):
             setattr(layer, name, w)
         return layer(x)
+
     return f
 
 
@@ -50,8 +52,9 @@ def test_rbf_by_hand():
     layer = layers.RBF(2, sigma=1.0)
     layer.build((None, 2))
     layer.set_weights([np.array([[0.0, 1.0], [0.0, 1.0]]), np.array([1.0, 2.0])])
-    np.testing.assert_allclose(layer(np.array([[1.0, 0.0]])).numpy(),
-                               [[np.exp(-1), np.exp(-0.25)]], rtol=1e-6)
+    np.testing.assert_allclose(
+        layer(np.array([[1.0, 0.0]])).numpy(), [[np.exp(-1), np.exp(-0.25)]], rtol=1e-6
+    )
 
 
 def test_rbf_matches_the_direct_formula(rng):

@@ -17,8 +17,9 @@ def test_bidirectional_equals_keras_with_copied_weights(keras, rng):
     ours = layers.Bidirectional(layers.LSTM(4, return_sequences=True))
     theirs.build(x.shape), ours.build(x.shape)
     assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
-    ours.set_weights([w + rng.normal(size=w.shape).astype("float32") * 0.3
-                      for w in ours.get_weights()])
+    ours.set_weights(
+        [w + rng.normal(size=w.shape).astype("float32") * 0.3 for w in ours.get_weights()]
+    )
     theirs.set_weights(ours.get_weights())
     np.testing.assert_allclose(ours(x).numpy(), np.asarray(theirs(x)), rtol=1e-4, atol=1e-5)
 
@@ -44,9 +45,15 @@ def test_backward_half_is_the_layer_read_backwards_and_flipped_back_in_time(rng)
     assert both.backward_layer.name.startswith("backward_") and both.backward_layer.go_backwards
 
 
-@pytest.mark.parametrize("mode, combine", [("concat", lambda a, b: np.concatenate([a, b], -1)),
-                                           ("sum", np.add), ("mul", np.multiply),
-                                           ("ave", lambda a, b: (a + b) / 2)])
+@pytest.mark.parametrize(
+    "mode, combine",
+    [
+        ("concat", lambda a, b: np.concatenate([a, b], -1)),
+        ("sum", np.add),
+        ("mul", np.multiply),
+        ("ave", lambda a, b: (a + b) / 2),
+    ],
+)
 def test_merge_modes_combine_both_directions(mode, combine, rng):
     x, both, forward, backward = _halves(rng)
     merged = layers.Bidirectional(layers.GRU(4), merge_mode=mode)
@@ -67,9 +74,13 @@ def test_return_state_lists_forward_then_backward_states(rng):
 def test_bidirectional_trains_in_sequential_and_round_trips_its_config(rng):
     x = rng.normal(size=(32, 6, 2)).astype("float32")
     y = x[:, :, :1].sum(axis=1)
-    model = models.Sequential([layers.Input((6, 2)),
-                               layers.Bidirectional(layers.SimpleRNN(4, kernel_regularizer="l2")),
-                               layers.Dense(1)])
+    model = models.Sequential(
+        [
+            layers.Input((6, 2)),
+            layers.Bidirectional(layers.SimpleRNN(4, kernel_regularizer="l2")),
+            layers.Dense(1),
+        ]
+    )
     model.compile(optimizer="adam", loss="mse")
     assert model.output_shape == (None, 1)
     assert len(model.trainable_weights) == 8 and len(model.losses) == 2
@@ -101,8 +112,13 @@ def test_time_distributed_applies_the_same_layer_at_every_step(rng):
 
 def test_time_distributed_after_lstm_trains_and_gets_gradients(rng):
     x = nr.tensor(rng.normal(size=(2, 5, 3)).astype("float32"))
-    model = models.Sequential([layers.Input((5, 3)), layers.LSTM(4, return_sequences=True),
-                               layers.TimeDistributed(layers.Dense(1))])
+    model = models.Sequential(
+        [
+            layers.Input((5, 3)),
+            layers.LSTM(4, return_sequences=True),
+            layers.TimeDistributed(layers.Dense(1)),
+        ]
+    )
     model(x).sum().backward()
     assert all(w.grad is not None and np.abs(w.grad).sum() > 0 for w in model.trainable_weights)
     config = model.layers[1].get_config()
@@ -116,23 +132,31 @@ def test_time_distributed_needs_a_time_axis():
 
 def test_recurrent_layers_and_wrappers_survive_save_and_load(tmp_path, rng):
     x = rng.normal(size=(4, 6, 3)).astype("float32")
-    model = models.Sequential([
-        layers.Input((6, 3)),
-        layers.Bidirectional(layers.LSTM(4, return_sequences=True), merge_mode="ave"),
-        layers.TimeDistributed(layers.Dense(2)),
-        layers.GRU(3, reset_after=False),
-        layers.Dense(1)])
+    model = models.Sequential(
+        [
+            layers.Input((6, 3)),
+            layers.Bidirectional(layers.LSTM(4, return_sequences=True), merge_mode="ave"),
+            layers.TimeDistributed(layers.Dense(2)),
+            layers.GRU(3, reset_after=False),
+            layers.Dense(1),
+        ]
+    )
     expected = model.predict(x, verbose=0)
     model.save(tmp_path / "model.neurona")
     loaded = models.load_model(tmp_path / "model.neurona")
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), expected)
     assert [type(layer).__name__ for layer in loaded.layers] == [
-        "Bidirectional", "TimeDistributed", "GRU", "Dense"]
+        "Bidirectional",
+        "TimeDistributed",
+        "GRU",
+        "Dense",
+    ]
 
 
 def test_bidirectional_takes_the_input_shape_of_the_wrapped_layer():
     with pytest.warns(UserWarning, match="Keras 2 style"):
-        model = models.Sequential([layers.Bidirectional(layers.LSTM(4, input_shape=(10, 1))),
-                                   layers.Dense(1)])
+        model = models.Sequential(
+            [layers.Bidirectional(layers.LSTM(4, input_shape=(10, 1))), layers.Dense(1)]
+        )
     model.build()
     assert model.layers[0].output_shape == (None, 8) and model.count_params() == 192 + 9

@@ -43,14 +43,23 @@ def test_a_py_dataset_trains_like_the_same_batches_from_arrays(rng):
     b.set_weights(a.get_weights())
     data = Batches(x, y, batch_size=8, workers=2)
     history = a.fit(data, epochs=3, verbose=0, validation_data=Batches(x, y, 20))
-    reference = b.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0,
-                      validation_data=(x, y), validation_batch_size=20)
+    reference = b.fit(
+        x,
+        y,
+        batch_size=8,
+        epochs=3,
+        shuffle=False,
+        verbose=0,
+        validation_data=(x, y),
+        validation_batch_size=20,
+    )
     assert set(history.history) == set(reference.history)
     for key, values in history.history.items():
         assert values == pytest.approx(reference.history[key], rel=1e-6), key
     assert data.epochs_ended == 3
-    np.testing.assert_allclose(a.predict(Batches(x, y, 16), verbose=0),
-                               b.predict(x, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(
+        a.predict(Batches(x, y, 16), verbose=0), b.predict(x, verbose=0), rtol=1e-6
+    )
     assert a.evaluate(data, verbose=0) == pytest.approx(b.evaluate(x, y, verbose=0), rel=1e-6)
 
 
@@ -61,7 +70,7 @@ def test_a_generator_goes_on_where_the_last_epoch_stopped(rng):
     def batches():
         for start in range(0, 32, 8):
             seen.append(start)
-            yield x[start:start + 8], y[start:start + 8]
+            yield x[start : start + 8], y[start : start + 8]
 
     model = _model()
     history = model.fit(batches(), steps_per_epoch=2, epochs=2, verbose=0)
@@ -74,7 +83,8 @@ def test_a_generator_goes_on_where_the_last_epoch_stopped(rng):
 def test_an_iterable_of_batches_such_as_a_torch_dataloader(rng, torch):
     x, y = _data(rng)
     loader = torch.utils.data.DataLoader(
-        torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor(y)), batch_size=10)
+        torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor(y)), batch_size=10
+    )
     model = _model()
     history = model.fit(loader, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
@@ -88,8 +98,11 @@ def test_batches_with_several_inputs_and_sample_weights(rng):
 
     def batches():
         for _ in range(3):
-            yield ({"a": rng.normal(size=(4, 2)), "b": rng.normal(size=(4, 1))},
-                   rng.normal(size=(4, 1)), np.ones(4))
+            yield (
+                {"a": rng.normal(size=(4, 2)), "b": rng.normal(size=(4, 1))},
+                rng.normal(size=(4, 1)),
+                np.ones(4),
+            )
 
     history = model.fit(batches(), epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])

@@ -24,23 +24,32 @@ def _classifier(with_input=True):
 def test_images_into_a_dense_expecting_784_features(rng):
     images = rng.random((32, 28, 28)).astype("float32")
     one_hot = np.eye(10)[rng.integers(0, 10, 32)]
-    with pytest.raises(ValueError, match=r"expects data of shape \(None, 784\).*got shape "
-                                         r"\(32, 28, 28\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"expects data of shape \(None, 784\).*got shape "
+        r"\(32, 28, 28\)",
+    ):
         _classifier().fit(images, one_hot, verbose=0)
     model = _classifier(with_input=False)
     model.fit(rng.random((32, 784)), one_hot, verbose=0)  # builds the Dense for 784 features
-    with pytest.raises(ValueError, match=r"Dense 'dense(_\d+)?' expects inputs whose last axis "
-                                         r"has size 784, got shape \(32, 28, 28\)\. Add "
-                                         r"layers\.Flatten\(\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Dense 'dense(_\d+)?' expects inputs whose last axis "
+        r"has size 784, got shape \(32, 28, 28\)\. Add "
+        r"layers\.Flatten\(\)",
+    ):
         model.predict(images, verbose=0)
 
 
 def test_integer_labels_with_categorical_crossentropy_say_what_to_use(rng):
     x = rng.random((32, 784)).astype("float32")
     labels = rng.integers(0, 10, 32)
-    with pytest.raises(ValueError, match=r"got integer labels of shape \(32,\); use "
-                                         r"'sparse_categorical_crossentropy' or one-hot encode "
-                                         r"them with nr\.utils\.to_categorical\(y, 10\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"got integer labels of shape \(32,\); use "
+        r"'sparse_categorical_crossentropy' or one-hot encode "
+        r"them with nr\.utils\.to_categorical\(y, 10\)",
+    ):
         _classifier().fit(x, labels, verbose=0)
 
 
@@ -57,8 +66,9 @@ def test_nan_or_inf_in_inputs_names_the_argument(rng, bad, what):
     x = rng.random((8, 784)).astype("float32")
     x[3, 5] = bad
     y = np.eye(10)[rng.integers(0, 10, 8)]
-    with pytest.raises(ValueError, match=f"fit: x contains {what} \\(1 values\\)\\. Remove or "
-                                         "impute"):
+    with pytest.raises(
+        ValueError, match=f"fit: x contains {what} \\(1 values\\)\\. Remove or impute"
+    ):
         model.fit(x, y, verbose=0)
     clean = np.nan_to_num(x, nan=0.0, posinf=0.0)
     with pytest.raises(ValueError, match=f"fit \\(validation_data\\): x contains {what}"):

@@ -44,12 +44,18 @@ def test_model_of_inputs_and_outputs_is_functional_and_runs(rng):
 def test_functional_and_sequential_with_the_same_weights_train_bit_for_bit(rng):
     x = rng.normal(size=(64, 4)).astype("float32")
     y = rng.integers(0, 3, size=64)
-    seq = Sequential([layers.Input((4,)), layers.Dense(8, activation="tanh"),
-                      layers.Dense(3, activation="softmax")])
+    seq = Sequential(
+        [
+            layers.Input((4,)),
+            layers.Dense(8, activation="tanh"),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
     fun = _mlp_functional(seq.get_weights())
     for model in (seq, fun):
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"])
+        model.compile(
+            optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
     nr.utils.set_random_seed(3)
     h1 = seq.fit(x, y, epochs=3, batch_size=16, verbose=0)
     nr.utils.set_random_seed(3)
@@ -93,18 +99,34 @@ def test_several_inputs_and_outputs_with_dicts_lists_and_loss_weights(rng):
     department = layers.Dense(3, activation="softmax", name="department")(x)
     model = Model(inputs=[title, tags], outputs=[priority, department])
     assert model.output_names == ["priority", "department"]
-    model.compile(optimizer="sgd", loss=["mse", "categorical_crossentropy"],
-                  loss_weights=[1.0, 0.2], metrics=[["mae"], ["accuracy"]])
+    model.compile(
+        optimizer="sgd",
+        loss=["mse", "categorical_crossentropy"],
+        loss_weights=[1.0, 0.2],
+        metrics=[["mae"], ["accuracy"]],
+    )
     data = {"title": rng.normal(size=(16, 5)), "tags": rng.normal(size=(16, 3))}
-    targets = {"priority": rng.normal(size=(16, 1)),
-               "department": np.eye(3)[rng.integers(0, 3, 16)]}
+    targets = {
+        "priority": rng.normal(size=(16, 1)),
+        "department": np.eye(3)[rng.integers(0, 3, 16)],
+    }
     history = model.fit(data, targets, epochs=2, batch_size=16, verbose=0)
-    assert set(history.history) == {"loss", "priority_loss", "department_loss", "priority_mae",
-                                    "department_accuracy"}
-    logs = model.evaluate([data["title"], data["tags"]], [targets["priority"],
-                          targets["department"]], verbose=0, return_dict=True)
-    assert logs["loss"] == pytest.approx(logs["priority_loss"] + 0.2 * logs["department_loss"],
-                                         rel=1e-6)
+    assert set(history.history) == {
+        "loss",
+        "priority_loss",
+        "department_loss",
+        "priority_mae",
+        "department_accuracy",
+    }
+    logs = model.evaluate(
+        [data["title"], data["tags"]],
+        [targets["priority"], targets["department"]],
+        verbose=0,
+        return_dict=True,
+    )
+    assert logs["loss"] == pytest.approx(
+        logs["priority_loss"] + 0.2 * logs["department_loss"], rel=1e-6
+    )
     out = model.predict(data, verbose=0)
     assert [o.shape for o in out] == [(16, 1), (16, 3)]
 
@@ -114,10 +136,15 @@ def test_dict_outputs_name_the_losses(rng):
     model = Model(x, {"b": layers.Dense(1)(x), "a": layers.Dense(2)(x)})
     assert model.output_names == ["a", "b"]
     model.compile(optimizer="sgd", loss={"a": "mse", "b": "mae"}, loss_weights={"a": 0.5})
-    h = model.fit(rng.normal(size=(8, 3)), {"a": np.zeros((8, 2)), "b": np.zeros((8, 1))},
-                  verbose=0, batch_size=8)
-    assert h.history["loss"][0] == pytest.approx(0.5 * h.history["a_loss"][0]
-                                                 + h.history["b_loss"][0], rel=1e-6)
+    h = model.fit(
+        rng.normal(size=(8, 3)),
+        {"a": np.zeros((8, 2)), "b": np.zeros((8, 1))},
+        verbose=0,
+        batch_size=8,
+    )
+    assert h.history["loss"][0] == pytest.approx(
+        0.5 * h.history["a_loss"][0] + h.history["b_loss"][0], rel=1e-6
+    )
     assert set(model.predict(np.ones((2, 3)), verbose=0)) == {"a", "b"}
 
 
@@ -129,8 +156,9 @@ def test_models_nest_inside_models_and_sequentials(rng):
     stack = Sequential([layers.Input((4,)), inner, layers.Dense(2)])
     assert stack.output_shape == (None, 2)
     data = rng.normal(size=(6, 4)).astype("float32")
-    np.testing.assert_array_equal(stack.predict(data, verbose=0),
-                                  stack.layers[1](inner(data)).numpy())
+    np.testing.assert_array_equal(
+        stack.predict(data, verbose=0), stack.layers[1](inner(data)).numpy()
+    )
     stack.compile(optimizer="adam", loss="mse")
     before = inner.get_weights()[0].copy()
     stack.fit(data, np.zeros((6, 2)), verbose=0, epochs=2)
@@ -152,8 +180,9 @@ def test_nested_and_functional_models_save_and_load_bit_for_bit(rng, tmp_path):
     assert type(loaded).__name__ == "Functional" and loaded.name == "twin"
     for u, v in zip(model.get_weights(), loaded.get_weights(), strict=True):
         np.testing.assert_array_equal(u, v)
-    np.testing.assert_array_equal(loaded.predict([xa, xb], verbose=0),
-                                  model.predict([xa, xb], verbose=0))
+    np.testing.assert_array_equal(
+        loaded.predict([xa, xb], verbose=0), model.predict([xa, xb], verbose=0)
+    )
     assert loaded.get_config() == model.get_config()
     copy = Model.from_config(model.get_config())
     assert [layer.name for layer in copy.layers] == [layer.name for layer in model.layers]
@@ -165,8 +194,9 @@ def test_operators_on_symbolic_tensors_are_recorded(rng):
     model = Model(x, (h + x) * 0.5 - 1.0)
     data = rng.normal(size=(2, 3)).astype("float32")
     h_value = model.layers[1](data).numpy()
-    np.testing.assert_allclose(model.predict(data, verbose=0), (h_value + data) * 0.5 - 1.0,
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(data, verbose=0), (h_value + data) * 0.5 - 1.0, rtol=1e-6
+    )
 
 
 def test_graph_errors_are_clear():

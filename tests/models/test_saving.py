@@ -46,78 +46,167 @@ def _randomize(model, rng):
 
 # (layers, input of one batch): every layer class of neurona.layers appears at least once
 CASES = {
-    "dense_options": (lambda: [
-        layers.Input((5,)),
-        layers.Dense(4, activation="relu", kernel_initializer="he_normal",
-                     bias_initializer="ones", kernel_regularizer=regularizers.L2(0.01),
-                     bias_regularizer="l1", activity_regularizer=regularizers.L1L2(0.1, 0.2)),
-        layers.Dense(3, use_bias=False, activation="softmax", name="probabilities")],
-        lambda rng: rng.normal(size=(6, 5))),
-    "batchnorm_dropout": (lambda: [
-        layers.Dense(6, input_shape=(4,)), layers.BatchNormalization(momentum=0.9, epsilon=1e-2),
-        layers.Dropout(0.3, seed=1), layers.Activation("tanh"), layers.Dense(2)],
-        lambda rng: rng.normal(size=(5, 4))),
-    "embedding": (lambda: [
-        layers.Input((3,)), layers.Embedding(10, 4), layers.Flatten(),
-        layers.LayerNormalization(epsilon=1e-5), layers.Dense(2, activation="sigmoid")],
-        lambda rng: rng.integers(0, 10, size=(4, 3))),
-    "activations": (lambda: [
-        layers.Input((2, 6)), layers.PReLU(alpha_initializer="ones", shared_axes=[1]),
-        layers.LeakyReLU(negative_slope=0.1), layers.ELU(alpha=0.5),
-        layers.ReLU(max_value=6.0, negative_slope=0.01), layers.Reshape((3, 4)),
-        layers.Softmax(axis=-1), layers.Flatten()],
-        lambda rng: rng.normal(size=(3, 2, 6))),
-    "course_units": (lambda: [
-        layers.Input((4,)), layers.Maxout(3, pieces=4), layers.RBF(5, sigma=0.7),
-        layers.Dense(1)],
-        lambda rng: rng.normal(size=(7, 4))),
-    "images": (lambda: [
-        layers.Input((6, 6, 2)), layers.ZeroPadding2D(1), layers.Conv2D(3, 3, activation="relu"),
-        layers.MaxPooling2D(2), layers.UpSampling2D(2), layers.AveragePooling2D(2),
-        layers.Conv2D(2, (2, 2), padding="same"), layers.GlobalMaxPooling2D()],
-        lambda rng: rng.normal(size=(2, 6, 6, 2))),
-    "images_average": (lambda: [
-        layers.Input((4, 4, 1)), layers.Conv2D(2, 2), layers.GlobalAveragePooling2D()],
-        lambda rng: rng.normal(size=(2, 4, 4, 1))),
-    "sequences_conv": (lambda: [
-        layers.Input((8, 3)), layers.Conv1D(4, 3, activation="tanh"), layers.MaxPooling1D(2),
-        layers.AveragePooling1D(1), layers.GlobalAveragePooling1D()],
-        lambda rng: rng.normal(size=(2, 8, 3))),
-    "sequences_conv_max": (lambda: [
-        layers.Input((5, 2)), layers.Conv1D(3, 2), layers.GlobalMaxPooling1D()],
-        lambda rng: rng.normal(size=(2, 5, 2))),
-    "recurrent": (lambda: [
-        layers.Input((5, 3)), layers.SimpleRNN(4, return_sequences=True),
-        layers.LSTM(3, return_sequences=True), layers.GRU(2, reset_after=False)],
-        lambda rng: rng.normal(size=(2, 5, 3))),
-    "wrappers": (lambda: [
-        layers.Input((4, 3)), layers.Bidirectional(layers.GRU(2, return_sequences=True)),
-        layers.TimeDistributed(layers.Dense(2))],
-        lambda rng: rng.normal(size=(2, 4, 3))),
-    "lazy_build": (lambda: [layers.Dense(3, activation="gelu"), layers.Dense(1)],
-                   lambda rng: rng.normal(size=(2, 8))),
-    "transposed_conv": (lambda: [
-        layers.Input((3, 3, 2)),
-        layers.Conv2DTranspose(3, 3, strides=2, padding="same", output_padding=1,
-                               activation="relu", kernel_regularizer="l2"),
-        layers.Conv2DTranspose(2, (2, 3), use_bias=False), layers.GlobalMaxPooling2D()],
-        lambda rng: rng.normal(size=(2, 3, 3, 2))),
-    "repeat_vector": (lambda: [
-        layers.Input((4,)), layers.RepeatVector(3), layers.SimpleRNN(2)],
-        lambda rng: rng.normal(size=(2, 4))),
+    "dense_options": (
+        lambda: [
+            layers.Input((5,)),
+            layers.Dense(
+                4,
+                activation="relu",
+                kernel_initializer="he_normal",
+                bias_initializer="ones",
+                kernel_regularizer=regularizers.L2(0.01),
+                bias_regularizer="l1",
+                activity_regularizer=regularizers.L1L2(0.1, 0.2),
+            ),
+            layers.Dense(3, use_bias=False, activation="softmax", name="probabilities"),
+        ],
+        lambda rng: rng.normal(size=(6, 5)),
+    ),
+    "batchnorm_dropout": (
+        lambda: [
+            layers.Dense(6, input_shape=(4,)),
+            layers.BatchNormalization(momentum=0.9, epsilon=1e-2),
+            layers.Dropout(0.3, seed=1),
+            layers.Activation("tanh"),
+            layers.Dense(2),
+        ],
+        lambda rng: rng.normal(size=(5, 4)),
+    ),
+    "embedding": (
+        lambda: [
+            layers.Input((3,)),
+            layers.Embedding(10, 4),
+            layers.Flatten(),
+            layers.LayerNormalization(epsilon=1e-5),
+            layers.Dense(2, activation="sigmoid"),
+        ],
+        lambda rng: rng.integers(0, 10, size=(4, 3)),
+    ),
+    "activations": (
+        lambda: [
+            layers.Input((2, 6)),
+            layers.PReLU(alpha_initializer="ones", shared_axes=[1]),
+            layers.LeakyReLU(negative_slope=0.1),
+            layers.ELU(alpha=0.5),
+            layers.ReLU(max_value=6.0, negative_slope=0.01),
+            layers.Reshape((3, 4)),
+            layers.Softmax(axis=-1),
+            layers.Flatten(),
+        ],
+        lambda rng: rng.normal(size=(3, 2, 6)),
+    ),
+    "course_units": (
+        lambda: [
+            layers.Input((4,)),
+            layers.Maxout(3, pieces=4),
+            layers.RBF(5, sigma=0.7),
+            layers.Dense(1),
+        ],
+        lambda rng: rng.normal(size=(7, 4)),
+    ),
+    "images": (
+        lambda: [
+            layers.Input((6, 6, 2)),
+            layers.ZeroPadding2D(1),
+            layers.Conv2D(3, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.UpSampling2D(2),
+            layers.AveragePooling2D(2),
+            layers.Conv2D(2, (2, 2), padding="same"),
+            layers.GlobalMaxPooling2D(),
+        ],
+        lambda rng: rng.normal(size=(2, 6, 6, 2)),
+    ),
+    "images_average": (
+        lambda: [layers.Input((4, 4, 1)), layers.Conv2D(2, 2), layers.GlobalAveragePooling2D()],
+        lambda rng: rng.normal(size=(2, 4, 4, 1)),
+    ),
+    "sequences_conv": (
+        lambda: [
+            layers.Input((8, 3)),
+            layers.Conv1D(4, 3, activation="tanh"),
+            layers.MaxPooling1D(2),
+            layers.AveragePooling1D(1),
+            layers.GlobalAveragePooling1D(),
+        ],
+        lambda rng: rng.normal(size=(2, 8, 3)),
+    ),
+    "sequences_conv_max": (
+        lambda: [layers.Input((5, 2)), layers.Conv1D(3, 2), layers.GlobalMaxPooling1D()],
+        lambda rng: rng.normal(size=(2, 5, 2)),
+    ),
+    "recurrent": (
+        lambda: [
+            layers.Input((5, 3)),
+            layers.SimpleRNN(4, return_sequences=True),
+            layers.LSTM(3, return_sequences=True),
+            layers.GRU(2, reset_after=False),
+        ],
+        lambda rng: rng.normal(size=(2, 5, 3)),
+    ),
+    "wrappers": (
+        lambda: [
+            layers.Input((4, 3)),
+            layers.Bidirectional(layers.GRU(2, return_sequences=True)),
+            layers.TimeDistributed(layers.Dense(2)),
+        ],
+        lambda rng: rng.normal(size=(2, 4, 3)),
+    ),
+    "lazy_build": (
+        lambda: [layers.Dense(3, activation="gelu"), layers.Dense(1)],
+        lambda rng: rng.normal(size=(2, 8)),
+    ),
+    "transposed_conv": (
+        lambda: [
+            layers.Input((3, 3, 2)),
+            layers.Conv2DTranspose(
+                3,
+                3,
+                strides=2,
+                padding="same",
+                output_padding=1,
+                activation="relu",
+                kernel_regularizer="l2",
+            ),
+            layers.Conv2DTranspose(2, (2, 3), use_bias=False),
+            layers.GlobalMaxPooling2D(),
+        ],
+        lambda rng: rng.normal(size=(2, 3, 3, 2)),
+    ),
+    "repeat_vector": (
+        lambda: [layers.Input((4,)), layers.RepeatVector(3), layers.SimpleRNN(2)],
+        lambda rng: rng.normal(size=(2, 4)),
+    ),
 }
 
 
 def test_the_cases_cover_every_layer_class():
     used = set()
     for make, _ in CASES.values():
-        used.update(type(getattr(layer, "_keras_history", None) and  # Input → its InputLayer
-                         layer._keras_history.operation or layer).__name__ for layer in make())
-    every = {getattr(layers, name).__name__ for name in layers.__all__
-             if isinstance(getattr(layers, name), type)
-             and issubclass(getattr(layers, name), layers.Layer)}
-    merging = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
-               "Dot"}  # several inputs: saved in Functional models (tests/layers/test_merge.py)
+        used.update(
+            type(
+                getattr(layer, "_keras_history", None)  # Input → its InputLayer
+                and layer._keras_history.operation
+                or layer
+            ).__name__
+            for layer in make()
+        )
+    every = {
+        getattr(layers, name).__name__
+        for name in layers.__all__
+        if isinstance(getattr(layers, name), type)
+        and issubclass(getattr(layers, name), layers.Layer)
+    }
+    merging = {
+        "Add",
+        "Subtract",
+        "Multiply",
+        "Average",
+        "Maximum",
+        "Minimum",
+        "Concatenate",
+        "Dot",
+    }  # several inputs: saved in Functional models (tests/layers/test_merge.py)
     assert every - used - merging <= {"Layer", "KerasTensor"}
 
 
@@ -151,9 +240,11 @@ def test_from_config_rebuilds_the_architecture_with_fresh_weights(rng):
 def test_a_compiled_model_comes_back_compiled(rng, tmp_path):
     schedule = optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.5)
     model = Sequential([layers.Input((3,)), layers.Dense(1)])
-    model.compile(optimizer=optimizers.Adam(learning_rate=schedule, amsgrad=True),
-                  loss=losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1),
-                  metrics=["accuracy", metrics.AUC(name="auc"), "mse"])
+    model.compile(
+        optimizer=optimizers.Adam(learning_rate=schedule, amsgrad=True),
+        loss=losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1),
+        metrics=["accuracy", metrics.AUC(name="auc"), "mse"],
+    )
     x, y = rng.normal(size=(16, 3)), rng.integers(0, 2, size=(16, 1)).astype("float32")
     model.fit(x, y, epochs=1, batch_size=8, verbose=0)
     model.save(tmp_path / "m.neurona")
@@ -164,18 +255,26 @@ def test_a_compiled_model_comes_back_compiled(rng, tmp_path):
     assert loaded.optimizer.iterations == 2
     assert loaded.loss.get_config() == model.loss.get_config()
     assert type(loaded.loss) is losses.BinaryCrossentropy
-    assert loaded.evaluate(x, y, verbose=0, return_dict=True) == \
-        model.evaluate(x, y, verbose=0, return_dict=True)
+    assert loaded.evaluate(x, y, verbose=0, return_dict=True) == model.evaluate(
+        x, y, verbose=0, return_dict=True
+    )
     assert not load_model(tmp_path / "m.neurona", compile=False).compiled
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "nadam", "rmsprop", "adagrad", "adadelta",
-                                       "momentum"])
+@pytest.mark.parametrize(
+    "optimizer", ["adam", "nadam", "rmsprop", "adagrad", "adadelta", "momentum"]
+)
 def test_fit_save_load_fit_equals_one_long_fit_bit_for_bit(optimizer, rng, tmp_path):
     def fresh():
         layers.reset_layer_names()
-        model = Sequential([layers.Input((4,)), layers.Dense(8, activation="tanh"),
-                            layers.BatchNormalization(), layers.Dense(3, activation="softmax")])
+        model = Sequential(
+            [
+                layers.Input((4,)),
+                layers.Dense(8, activation="tanh"),
+                layers.BatchNormalization(),
+                layers.Dense(3, activation="softmax"),
+            ]
+        )
         opt = optimizers.SGD(0.1, momentum=0.9) if optimizer == "momentum" else optimizer
         model.compile(optimizer=opt, loss="categorical_crossentropy", metrics=["accuracy"])
         return model
@@ -220,11 +319,18 @@ def test_the_file_is_a_zip_of_config_and_weights(tmp_path):
         with np.load(io.BytesIO(zf.read("weights.npz")), allow_pickle=False) as npz:
             assert npz.files == ["dense/kernel", "dense/bias"]
             np.testing.assert_array_equal(npz["dense/kernel"], model.get_weights()[0])
-    assert (config["format"], config["format_version"], config["class_name"]) == \
-        ("neurona", 1, "Sequential")
+    assert (config["format"], config["format_version"], config["class_name"]) == (
+        "neurona",
+        1,
+        "Sequential",
+    )
     assert config["config"]["layers"][1]["class_name"] == "Dense"
-    assert config["weights"][0] == {"key": "dense/kernel", "name": "dense/kernel",
-                                    "shape": [3, 2], "dtype": "float32"}
+    assert config["weights"][0] == {
+        "key": "dense/kernel",
+        "name": "dense/kernel",
+        "shape": [3, 2],
+        "dtype": "float32",
+    }
 
 
 def test_overwrite_false_refuses_and_keeps_the_old_file(rng, tmp_path):
@@ -245,13 +351,13 @@ def test_an_interrupted_save_leaves_the_old_file_whole(rng, tmp_path, monkeypatc
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C in the middle of the write
+
     monkeypatch.setattr(saving, "write_npz", crash)
     with pytest.raises(KeyboardInterrupt):
         _small(rng).save(path)
     assert os.listdir(tmp_path) == ["m.neurona"]  # no temporary file left behind
     x = rng.normal(size=(2, 3))
-    np.testing.assert_array_equal(load_model(path).predict(x, verbose=0),
-                                  old.predict(x, verbose=0))
+    np.testing.assert_array_equal(load_model(path).predict(x, verbose=0), old.predict(x, verbose=0))
 
 
 def test_keras_names_write_the_neurona_format_with_a_warning(tmp_path):
@@ -290,8 +396,11 @@ def test_weights_names_are_checked_and_nothing_changes_on_a_mismatch(rng, tmp_pa
     _small(rng).save_weights(tmp_path / "m.weights.npz")
     other = Sequential([layers.Input((3,)), layers.Dense(4), layers.Dense(1)])
     before = other.get_weights()
-    with pytest.raises(ModelFileError, match=r"Missing in the file: \['dense_1/kernel', "
-                                             r"'dense_1/bias'\].*dense/kernel: model \(3, 4\)"):
+    with pytest.raises(
+        ModelFileError,
+        match=r"Missing in the file: \['dense_1/kernel', "
+        r"'dense_1/bias'\].*dense/kernel: model \(3, 4\)",
+    ):
         other.load_weights(tmp_path / "m.weights.npz")
     for ours, theirs in zip(other.get_weights(), before, strict=True):
         np.testing.assert_array_equal(ours, theirs)
@@ -343,8 +452,11 @@ def test_an_unregistered_layer_needs_custom_objects(rng, tmp_path):
     model = Sequential([layers.Input((3,)), Unregistered()])
     with pytest.warns(UserWarning, match="not registered"):
         model.save(tmp_path / "m.neurona")
-    with pytest.raises(ModelFileError, match=r"no layer class is registered as 'Unregistered'.*"
-                                             r"custom_objects=\{'Unregistered'"):
+    with pytest.raises(
+        ModelFileError,
+        match=r"no layer class is registered as 'Unregistered'.*"
+        r"custom_objects=\{'Unregistered'",
+    ):
         load_model(tmp_path / "m.neurona")
     loaded = load_model(tmp_path / "m.neurona", custom_objects={"Unregistered": Unregistered})
     assert type(loaded.layers[0]) is Unregistered
@@ -466,21 +578,30 @@ def test_missing_and_unknown_members(saved, tmp_path):
         load_model(keras_like)
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda c: c.pop("weights"), r"missing keys \['weights'\]"),
-    (lambda c: c.update(run="os.system('x')"), r"unknown keys \['run'\]"),
-    (lambda c: c.update(format="keras"), "format 'neurona', got 'keras'"),
-    (lambda c: c.update(format_version=99), "format_version 99"),
-    (lambda c: c["config"]["layers"][1].update(class_name="os.system"),
-     "no layer class is registered as 'os.system'"),
-    (lambda c: c["config"]["layers"][1]["config"].update(units=3),
-     r"dense/kernel: model \(3, 3\), file \(3, 2\)"),
-    (lambda c: c["config"]["layers"][1]["config"].update(bogus=1),
-     "Dense.from_config rejected the saved config"),
-    (lambda c: c["config"].update(layers="Dense"), "expected a dict with a 'layers' list"),
-    (lambda c: c["weights"].reverse(), "weight list of config.json"),
-    (lambda c: c.update(compile_config={"optimizer": "adam"}), "expected the compile settings"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda c: c.pop("weights"), r"missing keys \['weights'\]"),
+        (lambda c: c.update(run="os.system('x')"), r"unknown keys \['run'\]"),
+        (lambda c: c.update(format="keras"), "format 'neurona', got 'keras'"),
+        (lambda c: c.update(format_version=99), "format_version 99"),
+        (
+            lambda c: c["config"]["layers"][1].update(class_name="os.system"),
+            "no layer class is registered as 'os.system'",
+        ),
+        (
+            lambda c: c["config"]["layers"][1]["config"].update(units=3),
+            r"dense/kernel: model \(3, 3\), file \(3, 2\)",
+        ),
+        (
+            lambda c: c["config"]["layers"][1]["config"].update(bogus=1),
+            "Dense.from_config rejected the saved config",
+        ),
+        (lambda c: c["config"].update(layers="Dense"), "expected a dict with a 'layers' list"),
+        (lambda c: c["weights"].reverse(), "weight list of config.json"),
+        (lambda c: c.update(compile_config={"optimizer": "adam"}), "expected the compile settings"),
+    ],
+)
 def test_a_wrong_config_gets_a_clear_error(saved, tmp_path, edit, message):
     config = _config(saved)
     edit(config)
@@ -502,8 +623,11 @@ def test_an_optimizer_state_that_does_not_fit_is_refused(rng, tmp_path):
     model.save(tmp_path / "m.neurona")
     state = io.BytesIO()
     np.savez(state, iterations=np.array(1), **{"0/momentum": np.zeros((5, 5), "float32")})
-    _rezip(tmp_path / "m.neurona", tmp_path / "bad.neurona",
-           replace={"optimizer.npz": state.getvalue()})
+    _rezip(
+        tmp_path / "m.neurona",
+        tmp_path / "bad.neurona",
+        replace={"optimizer.npz": state.getvalue()},
+    )
     with pytest.raises(ModelFileError, match="the state does not fit"):
         load_model(tmp_path / "bad.neurona")
     assert load_model(tmp_path / "bad.neurona", compile=False).count_params() == 3

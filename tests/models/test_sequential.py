@@ -18,8 +18,13 @@ def _fresh_names():
 
 
 def course_model():
-    return Sequential([layers.Flatten(input_shape=(28, 28)), layers.Dense(8, activation="relu"),
-                       layers.Dense(10, activation="softmax")])
+    return Sequential(
+        [
+            layers.Flatten(input_shape=(28, 28)),
+            layers.Dense(8, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def test_the_course_snippet_builds_from_input_shape():
@@ -31,9 +36,14 @@ def test_the_course_snippet_builds_from_input_shape():
 
 
 def test_input_layer_builds_and_is_not_listed():
-    model = Sequential([layers.Input((28, 28)), layers.Flatten(),
-                        layers.Dense(128, activation="tanh"),
-                        layers.Dense(10, activation="sigmoid")])
+    model = Sequential(
+        [
+            layers.Input((28, 28)),
+            layers.Flatten(),
+            layers.Dense(128, activation="tanh"),
+            layers.Dense(10, activation="sigmoid"),
+        ]
+    )
     assert len(model.layers) == 3
     assert model.count_params() == 784 * 128 + 128 + 1290
 
@@ -102,12 +112,21 @@ def test_trainable_false_freezes_every_layer():
 
 
 def test_get_config_lists_the_input_and_every_layer_and_from_config_rebuilds_it():
-    model = Sequential([layers.Input((28, 28)), layers.Flatten(),
-                        layers.Dense(8, activation="relu", name="hidden"),
-                        layers.Dense(10, activation="softmax")])
+    model = Sequential(
+        [
+            layers.Input((28, 28)),
+            layers.Flatten(),
+            layers.Dense(8, activation="relu", name="hidden"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
     config = model.get_config()
-    assert [e["class_name"] for e in config["layers"]] == ["InputLayer", "Flatten", "Dense",
-                                                            "Dense"]
+    assert [e["class_name"] for e in config["layers"]] == [
+        "InputLayer",
+        "Flatten",
+        "Dense",
+        "Dense",
+    ]
     assert config["build_input_shape"] == [None, 28, 28]
     assert config["layers"][2]["config"]["activation"] == "relu"
     copy = Sequential.from_config(config)
@@ -129,6 +148,8 @@ def test_from_config_errors_are_clear():
 
     with pytest.raises(ModelFileError, match="expected a dict with a 'layers' list"):
         Sequential.from_config({"name": "m"})
-    with pytest.raises(ModelFileError, match="layer 0: .*no layer class is registered as "
-                                             "'Dnese'. Did you mean 'Dense'"):
+    with pytest.raises(
+        ModelFileError,
+        match="layer 0: .*no layer class is registered as 'Dnese'. Did you mean 'Dense'",
+    ):
         Sequential.from_config({"layers": [{"class_name": "Dnese", "config": {}}]})

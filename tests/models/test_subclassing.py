@@ -39,8 +39,12 @@ def test_a_layer_of_layers_reports_and_trains_every_weight(rng):
     block = Block()
     block(np.ones((2, 3)))
     assert len(block.weights) == 6 and len(block.trainable_weights) == 6
-    assert [type(layer).__name__ for layer in block.layers] == ["Dense", "Dense", "Dropout",
-                                                                 "Dense"]
+    assert [type(layer).__name__ for layer in block.layers] == [
+        "Dense",
+        "Dense",
+        "Dropout",
+        "Dense",
+    ]
     model = Sequential([layers.Input((3,)), block])
     model.compile(optimizer="sgd", loss="mse")
     before = [w.copy() for w in model.get_weights()]
@@ -146,8 +150,9 @@ def test_custom_train_step_with_neurona_autodiff_and_custom_metrics(rng):
             loss = nr.functional.mean((y_pred - y) ** 2)
             self.zero_grad()
             loss.backward()
-            self.optimizer.apply([v.grad for v in self.trainable_variables],
-                                 self.trainable_variables)
+            self.optimizer.apply(
+                [v.grad for v in self.trainable_variables], self.trainable_variables
+            )
             loss_tracker.update_state(loss)
             mae_metric.update_state(y, y_pred)
             return {"loss": loss_tracker.result(), "mae": mae_metric.result()}
@@ -189,8 +194,11 @@ def test_unknown_keyword_arguments_name_the_accepted_ones(rng):
     model = TwoLayers()
     model.compile(optimizer="sgd", loss="mse")
     x, y = np.ones((2, 3)), np.ones((2, 1))
-    with pytest.raises(TypeError, match=r"fit: unexpected keyword argument\(s\) \['epoch'\]"
-                                        r".*Did you mean 'epochs'"):
+    with pytest.raises(
+        TypeError,
+        match=r"fit: unexpected keyword argument\(s\) \['epoch'\]"
+        r".*Did you mean 'epochs'",
+    ):
         model.fit(x, y, epoch=2)
     with pytest.raises(TypeError, match="evaluate: unexpected.*'batchsize'"):
         model.evaluate(x, y, batchsize=2)
@@ -224,8 +232,13 @@ def test_callback_hooks_get_empty_logs_not_none(rng):
     x, y = np.ones((4, 3)), np.ones((4, 1))
     model.fit(x, y, verbose=0, callbacks=[Recorder()], validation_data=(x, y))
     model.predict(x, verbose=0, callbacks=[Recorder()])
-    assert {name for name, _ in seen} == {"train_begin", "epoch_begin", "batch_begin",
-                                          "test_begin", "predict_begin"}
+    assert {name for name, _ in seen} == {
+        "train_begin",
+        "epoch_begin",
+        "batch_begin",
+        "test_begin",
+        "predict_begin",
+    }
     assert all(logs == {} for _, logs in seen)
 
 

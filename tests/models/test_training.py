@@ -26,9 +26,13 @@ def _images(rng, n):
 
 
 def test_course_snippet_fits_with_validation_data(rng):
-    model = Sequential([layers.Flatten(input_shape=(28, 28)),
-                        layers.Dense(128, activation="tanh"),
-                        layers.Dense(10, activation="sigmoid")])
+    model = Sequential(
+        [
+            layers.Flatten(input_shape=(28, 28)),
+            layers.Dense(128, activation="tanh"),
+            layers.Dense(10, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
     x, y = _images(rng, 40)
     xv, yv = _images(rng, 10)
@@ -40,10 +44,14 @@ def test_course_snippet_fits_with_validation_data(rng):
 
 
 def test_softmax_snippet_with_sparse_labels_and_validation_split(rng):
-    model = Sequential([layers.Flatten(input_shape=(28, 28)), layers.Dense(8, activation="relu"),
-                        layers.Dense(10, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model = Sequential(
+        [
+            layers.Flatten(input_shape=(28, 28)),
+            layers.Dense(8, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     x = rng.random((30, 28, 28)).astype("float32")
     y = rng.integers(0, 10, 30)
     history = model.fit(x, y, epochs=2, validation_split=0.2, verbose=0)
@@ -68,16 +76,21 @@ def test_three_sgd_steps_match_pytorch(rng, torch):
     torch_losses = []
     for start in range(0, 12, 4):
         opt.zero_grad()
-        loss = torch.nn.functional.mse_loss(net(torch.tensor(x[start:start + 4])),
-                                            torch.tensor(y[start:start + 4]))
+        loss = torch.nn.functional.mse_loss(
+            net(torch.tensor(x[start : start + 4])), torch.tensor(y[start : start + 4])
+        )
         loss.backward()
         opt.step()
         torch_losses.append(loss.item())
 
     history = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
     got = model.get_weights()
-    want = [net[0].weight.detach().numpy().T, net[0].bias.detach().numpy(),
-            net[2].weight.detach().numpy().T, net[2].bias.detach().numpy()]
+    want = [
+        net[0].weight.detach().numpy().T,
+        net[0].bias.detach().numpy(),
+        net[2].weight.detach().numpy().T,
+        net[2].bias.detach().numpy(),
+    ]
     for ours, theirs in zip(got, want):
         np.testing.assert_allclose(ours, theirs, atol=1e-5, rtol=1e-5)
     np.testing.assert_allclose(history.history["loss"][0], np.mean(torch_losses), atol=1e-5)
@@ -88,8 +101,11 @@ def test_loss_falls_on_a_separable_problem(rng):
     x = rng.normal(size=(64, 2)).astype("float32")
     y = (x[:, 0] + x[:, 1] > 0).astype("float32")[:, None]
     model = Sequential([layers.Input((2,)), layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=optimizers.SGD(learning_rate=0.5), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=optimizers.SGD(learning_rate=0.5),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     history = model.fit(x, y, epochs=20, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
     assert history.history["accuracy"][-1] > 0.9
@@ -106,14 +122,16 @@ def test_evaluate_return_conventions(rng):
     model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
     assert model.evaluate(x, y, verbose=0) == pytest.approx([1.0, 1.0])
     assert model.evaluate(x, y, return_dict=True, verbose=0) == pytest.approx(
-        {"loss": 1.0, "mae": 1.0})
+        {"loss": 1.0, "mae": 1.0}
+    )
 
 
 def test_regularisation_penalty_is_added_to_the_loss():
     x = np.ones((4, 1), dtype="float32")
     y = np.zeros((4, 1), dtype="float32")
-    model = Sequential([layers.Input((1,)), layers.Dense(1, kernel_initializer="ones",
-                                                         kernel_regularizer="l2")])
+    model = Sequential(
+        [layers.Input((1,)), layers.Dense(1, kernel_initializer="ones", kernel_regularizer="l2")]
+    )
     model.compile(optimizer="sgd", loss="mse")
     assert model.evaluate(x, y, verbose=0) == pytest.approx(1.0 + 0.01)
 
@@ -153,8 +171,14 @@ def test_callbacks_see_the_hooks_and_verbose_prints(rng, capsys):
     recorder = Recorder()
     model = Sequential([layers.Input((2,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
-    model.fit(rng.normal(size=(8, 2)), rng.normal(size=(8, 1)), batch_size=4, epochs=2,
-              initial_epoch=1, callbacks=[recorder])
+    model.fit(
+        rng.normal(size=(8, 2)),
+        rng.normal(size=(8, 1)),
+        batch_size=4,
+        epochs=2,
+        initial_epoch=1,
+        callbacks=[recorder],
+    )
     assert recorder.calls == ["train_begin", "batch", "batch", ("epoch_end", 1, ["loss"])]
     assert recorder.model is model
     assert "Epoch 2/2 - loss:" in capsys.readouterr().out
@@ -180,5 +204,4 @@ def test_clear_errors(rng):
     with pytest.raises(ValueError, match="y contains NaN"):
         model.fit(x, np.full((4, 1), np.nan), verbose=0)
     with pytest.raises(ValueError, match="validation_data"):
-        model.fit(x, np.zeros((4, 1)), validation_data=(x, np.zeros((4, 1)), None, None),
-                  verbose=0)
+        model.fit(x, np.zeros((4, 1)), validation_data=(x, np.zeros((4, 1)), None, None), verbose=0)

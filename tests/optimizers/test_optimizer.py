@@ -52,7 +52,8 @@ def test_config_with_a_schedule_round_trips_and_keras_configs_load(keras):
     assert again.get_config() == opt.get_config()
     assert isinstance(again._learning_rate, schedules.ExponentialDecay)
     theirs = keras.optimizers.SGD(
-        learning_rate=keras.optimizers.schedules.CosineDecay(0.1, 100), momentum=0.9)
+        learning_rate=keras.optimizers.schedules.CosineDecay(0.1, 100), momentum=0.9
+    )
     ours = optimizers.deserialize(keras.optimizers.serialize(theirs))
     assert isinstance(ours, optimizers.SGD) and ours.momentum == 0.9
     assert ours.learning_rate == pytest.approx(0.1)
@@ -147,25 +148,35 @@ def test_loss_scale_factor_divides_the_gradients():
 
 
 def test_unknown_identifier_lists_the_valid_names():
-    with pytest.raises(ValueError, match=r"expected one of \['adadelta', 'adagrad', 'adam'.*"
-                                         r"got 'adamm'.*Did you mean 'adam'"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected one of \['adadelta', 'adagrad', 'adam'.*"
+        r"got 'adamm'.*Did you mean 'adam'",
+    ):
         optimizers.get("adamm")
     with pytest.raises(TypeError, match="expected a name such as 'adam'"):
         optimizers.get(0.1)
 
 
-@pytest.mark.parametrize("cls, kwargs, message", [
-    (optimizers.SGD, {"learning_rate": -0.1}, r"expected learning_rate ≥ 0.0, got "
-                                              r"learning_rate=-0\.1"),
-    (optimizers.Adam, {"learning_rate": "fast"}, "expected learning_rate"),
-    (optimizers.SGD, {"momentum": 1.5}, r"expected momentum ≥ 0.0 and ≤ 1.0"),
-    (optimizers.RMSprop, {"rho": -0.1}, "expected rho"),
-    (optimizers.Adam, {"beta_1": 2.0}, "expected beta_1"),
-    (optimizers.Adam, {"epsilon": -1e-7}, "expected epsilon"),
-    (optimizers.SGD, {"clipnorm": 1.0, "clipvalue": 1.0}, "at most one of clipnorm"),
-    (optimizers.SGD, {"lr": 0.1}, r"unknown argument\(s\) \['lr'\]"),
-    (optimizers.AdamW, {"weight_decay": None}, "Use Adam for no weight decay"),
-])
+@pytest.mark.parametrize(
+    "cls, kwargs, message",
+    [
+        (
+            optimizers.SGD,
+            {"learning_rate": -0.1},
+            r"expected learning_rate ≥ 0.0, got "
+            r"learning_rate=-0\.1",
+        ),
+        (optimizers.Adam, {"learning_rate": "fast"}, "expected learning_rate"),
+        (optimizers.SGD, {"momentum": 1.5}, r"expected momentum ≥ 0.0 and ≤ 1.0"),
+        (optimizers.RMSprop, {"rho": -0.1}, "expected rho"),
+        (optimizers.Adam, {"beta_1": 2.0}, "expected beta_1"),
+        (optimizers.Adam, {"epsilon": -1e-7}, "expected epsilon"),
+        (optimizers.SGD, {"clipnorm": 1.0, "clipvalue": 1.0}, "at most one of clipnorm"),
+        (optimizers.SGD, {"lr": 0.1}, r"unknown argument\(s\) \['lr'\]"),
+        (optimizers.AdamW, {"weight_decay": None}, "Use Adam for no weight decay"),
+    ],
+)
 def test_bad_hyperparameters_are_rejected_with_clear_messages(cls, kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         cls(**kwargs)
@@ -179,8 +190,11 @@ def test_negative_learning_rate_is_a_value_error_also_when_set_later():
 
 def test_gradient_and_variable_mismatches_are_reported():
     opt = optimizers.SGD()
-    with pytest.raises(ValueError, match=r"gradient 0 to have its variable's shape \(3,\), "
-                                         r"got \(2,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"gradient 0 to have its variable's shape \(3,\), "
+        r"got \(2,\)",
+    ):
         opt.apply([np.ones(2)], [np.zeros(3)])
     with pytest.raises(ValueError, match="one gradient per variable"):
         opt.apply([np.ones(3)], [np.zeros(3), np.zeros(3)])
@@ -194,6 +208,8 @@ def test_a_variable_that_changes_shape_is_reported():
     w.data = np.zeros(4)
     with pytest.raises(ValueError, match=r"changed shape from \(3,\) to \(4,\)"):
         opt.apply([np.ones(4)], [w])
+
+
 def test_a_replaced_data_array_is_updated_and_keeps_its_slots():
     from neurona.optimizers import Adam
 

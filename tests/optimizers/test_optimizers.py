@@ -67,8 +67,10 @@ KERAS_CASES = {
     "sgd_momentum": ("SGD", {"learning_rate": 0.1, "momentum": 0.9}),
     "sgd_nesterov": ("SGD", {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}),
     "rmsprop": ("RMSprop", {"learning_rate": 0.01}),
-    "rmsprop_centered_momentum": ("RMSprop", {"learning_rate": 0.01, "rho": 0.8,
-                                              "momentum": 0.5, "centered": True}),
+    "rmsprop_centered_momentum": (
+        "RMSprop",
+        {"learning_rate": 0.01, "rho": 0.8, "momentum": 0.5, "centered": True},
+    ),
     "adagrad": ("Adagrad", {"learning_rate": 0.1}),
     "adadelta": ("Adadelta", {"learning_rate": 1.0}),
     "adam": ("Adam", {"learning_rate": 0.01}),
@@ -81,14 +83,39 @@ KERAS_CASES = {
     "sgd_weight_decay": ("SGD", {"learning_rate": 0.1, "weight_decay": 0.2}),
     "adagrad_weight_decay": ("Adagrad", {"learning_rate": 0.1, "weight_decay": 0.05}),
     "nadam_weight_decay": ("Nadam", {"learning_rate": 0.01, "weight_decay": 0.05}),
-    "adam_exponential_decay": ("Adam", {"learning_rate": (
-        "ExponentialDecay", {"initial_learning_rate": 0.05, "decay_steps": 2,
-                             "decay_rate": 0.5})}),
-    "sgd_momentum_piecewise": ("SGD", {"momentum": 0.9, "learning_rate": (
-        "PiecewiseConstantDecay", {"boundaries": [1, 3], "values": [0.1, 0.05, 0.01]})}),
-    "adamw_cosine_warmup": ("AdamW", {"learning_rate": (
-        "CosineDecay", {"initial_learning_rate": 0.0, "decay_steps": 4, "warmup_steps": 2,
-                        "warmup_target": 0.02})}),
+    "adam_exponential_decay": (
+        "Adam",
+        {
+            "learning_rate": (
+                "ExponentialDecay",
+                {"initial_learning_rate": 0.05, "decay_steps": 2, "decay_rate": 0.5},
+            )
+        },
+    ),
+    "sgd_momentum_piecewise": (
+        "SGD",
+        {
+            "momentum": 0.9,
+            "learning_rate": (
+                "PiecewiseConstantDecay",
+                {"boundaries": [1, 3], "values": [0.1, 0.05, 0.01]},
+            ),
+        },
+    ),
+    "adamw_cosine_warmup": (
+        "AdamW",
+        {
+            "learning_rate": (
+                "CosineDecay",
+                {
+                    "initial_learning_rate": 0.0,
+                    "decay_steps": 4,
+                    "warmup_steps": 2,
+                    "warmup_target": 0.02,
+                },
+            )
+        },
+    ),
 }
 
 
@@ -122,27 +149,66 @@ def test_apply_gradients_and_step_give_the_same_trajectory_as_apply(api):
 # Clipping is compared with Keras only (PyTorch's clip_grad_norm_ adds 1e-6 to the norm).
 TORCH_CASES = {
     "sgd": ("SGD", {"learning_rate": 0.1}, "SGD", {"lr": 0.1}),
-    "sgd_momentum": ("SGD", {"learning_rate": 0.1, "momentum": 0.9},
-                     "SGD", {"lr": 0.1, "momentum": 0.9}),
-    "sgd_nesterov": ("SGD", {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True},
-                     "SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
-    "rmsprop_eps0": ("RMSprop", {"learning_rate": 0.01, "epsilon": 0.0},
-                     "RMSprop", {"lr": 0.01, "alpha": 0.9, "eps": 0.0}),
+    "sgd_momentum": (
+        "SGD",
+        {"learning_rate": 0.1, "momentum": 0.9},
+        "SGD",
+        {"lr": 0.1, "momentum": 0.9},
+    ),
+    "sgd_nesterov": (
+        "SGD",
+        {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True},
+        "SGD",
+        {"lr": 0.1, "momentum": 0.9, "nesterov": True},
+    ),
+    "rmsprop_eps0": (
+        "RMSprop",
+        {"learning_rate": 0.01, "epsilon": 0.0},
+        "RMSprop",
+        {"lr": 0.01, "alpha": 0.9, "eps": 0.0},
+    ),
     "rmsprop_centered_momentum_eps0": (
-        "RMSprop", {"learning_rate": 0.01, "momentum": 0.5, "centered": True, "epsilon": 0.0},
-        "RMSprop", {"lr": 0.01, "alpha": 0.9, "eps": 0.0, "momentum": 0.5, "centered": True}),
-    "adagrad_eps0": ("Adagrad", {"learning_rate": 0.1, "epsilon": 0.0},
-                     "Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.1, "eps": 0.0}),
-    "adadelta": ("Adadelta", {"learning_rate": 1.0, "epsilon": 1e-6},
-                 "Adadelta", {"lr": 1.0, "rho": 0.95, "eps": 1e-6}),
-    "adam_eps0": ("Adam", {"learning_rate": 0.01, "epsilon": 0.0},
-                  "Adam", {"lr": 0.01, "eps": 0.0}),
-    "adam_amsgrad_eps0": ("Adam", {"learning_rate": 0.01, "epsilon": 0.0, "amsgrad": True},
-                          "Adam", {"lr": 0.01, "eps": 0.0, "amsgrad": True}),
-    "adamw_eps0": ("AdamW", {"learning_rate": 0.01, "weight_decay": 0.1, "epsilon": 0.0},
-                   "AdamW", {"lr": 0.01, "weight_decay": 0.1, "eps": 0.0}),
-    "nadam": ("Nadam", {"learning_rate": 0.01},
-              "NAdam", {"lr": 0.01, "eps": 1e-7, "momentum_decay": 1.0}),
+        "RMSprop",
+        {"learning_rate": 0.01, "momentum": 0.5, "centered": True, "epsilon": 0.0},
+        "RMSprop",
+        {"lr": 0.01, "alpha": 0.9, "eps": 0.0, "momentum": 0.5, "centered": True},
+    ),
+    "adagrad_eps0": (
+        "Adagrad",
+        {"learning_rate": 0.1, "epsilon": 0.0},
+        "Adagrad",
+        {"lr": 0.1, "initial_accumulator_value": 0.1, "eps": 0.0},
+    ),
+    "adadelta": (
+        "Adadelta",
+        {"learning_rate": 1.0, "epsilon": 1e-6},
+        "Adadelta",
+        {"lr": 1.0, "rho": 0.95, "eps": 1e-6},
+    ),
+    "adam_eps0": (
+        "Adam",
+        {"learning_rate": 0.01, "epsilon": 0.0},
+        "Adam",
+        {"lr": 0.01, "eps": 0.0},
+    ),
+    "adam_amsgrad_eps0": (
+        "Adam",
+        {"learning_rate": 0.01, "epsilon": 0.0, "amsgrad": True},
+        "Adam",
+        {"lr": 0.01, "eps": 0.0, "amsgrad": True},
+    ),
+    "adamw_eps0": (
+        "AdamW",
+        {"learning_rate": 0.01, "weight_decay": 0.1, "epsilon": 0.0},
+        "AdamW",
+        {"lr": 0.01, "weight_decay": 0.1, "eps": 0.0},
+    ),
+    "nadam": (
+        "Nadam",
+        {"learning_rate": 0.01},
+        "NAdam",
+        {"lr": 0.01, "eps": 1e-7, "momentum_decay": 1.0},
+    ),
 }
 # NOTE: PyTorch keeps NAdam's running product Π in float32 (its "scalar dtype"), so its float64
 # trajectory carries a ~1e-8 relative error there.

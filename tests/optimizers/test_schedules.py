@@ -8,13 +8,23 @@ from neurona.optimizers import schedules
 
 CASES = [
     ("ExponentialDecay", {"initial_learning_rate": 0.1, "decay_steps": 7, "decay_rate": 0.8}),
-    ("ExponentialDecay", {"initial_learning_rate": 0.1, "decay_steps": 7, "decay_rate": 0.8,
-                          "staircase": True}),
+    (
+        "ExponentialDecay",
+        {"initial_learning_rate": 0.1, "decay_steps": 7, "decay_rate": 0.8, "staircase": True},
+    ),
     ("PiecewiseConstantDecay", {"boundaries": [5, 12, 20], "values": [1.0, 0.5, 0.1, 0.01]}),
     ("CosineDecay", {"initial_learning_rate": 0.2, "decay_steps": 15}),
     ("CosineDecay", {"initial_learning_rate": 0.2, "decay_steps": 15, "alpha": 0.1}),
-    ("CosineDecay", {"initial_learning_rate": 0.0, "decay_steps": 15, "warmup_steps": 5,
-                     "warmup_target": 0.3, "alpha": 0.05}),
+    (
+        "CosineDecay",
+        {
+            "initial_learning_rate": 0.0,
+            "decay_steps": 15,
+            "warmup_steps": 5,
+            "warmup_target": 0.3,
+            "alpha": 0.05,
+        },
+    ),
 ]
 
 
@@ -23,8 +33,9 @@ def test_values_match_keras_at_every_step(name, kwargs, keras):
     ours = getattr(schedules, name)(**kwargs)
     theirs = getattr(keras.optimizers.schedules, name)(**kwargs)
     steps = range(30)
-    np.testing.assert_allclose([ours(s) for s in steps], [float(theirs(s)) for s in steps],
-                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        [ours(s) for s in steps], [float(theirs(s)) for s in steps], rtol=1e-6, atol=1e-8
+    )
     assert ours.get_config() == theirs.get_config()
 
 
@@ -37,7 +48,8 @@ def test_hand_computed_examples():
     assert schedules.CosineDecay(0.2, 10, alpha=0.1)(50) == pytest.approx(0.02)
     # warmup rises linearly from 0 to 0.3 in 5 steps: step 2 → 0.12
     assert schedules.CosineDecay(0.0, 10, warmup_steps=5, warmup_target=0.3)(2) == pytest.approx(
-        0.12)
+        0.12
+    )
 
 
 @pytest.mark.parametrize("name, kwargs", CASES)
@@ -50,7 +62,8 @@ def test_config_round_trip(name, kwargs):
 
 def test_keras_serialized_schedules_load(keras):
     config = keras.optimizers.schedules.serialize(
-        keras.optimizers.schedules.ExponentialDecay(0.1, 100, 0.96, staircase=True))
+        keras.optimizers.schedules.ExponentialDecay(0.1, 100, 0.96, staircase=True)
+    )
     ours = schedules.deserialize(config)
     assert ours(250) == pytest.approx(0.1 * 0.96**2)
 

@@ -13,8 +13,14 @@ pytest.importorskip("matplotlib")
 
 
 def _sequential():
-    return keras.Sequential([keras.Input((4,)), layers.Dense(8, activation="relu", name="h"),
-                             layers.Dropout(0.1), layers.Dense(2, name="out")])
+    return keras.Sequential(
+        [
+            keras.Input((4,)),
+            layers.Dense(8, activation="relu", name="h"),
+            layers.Dropout(0.1),
+            layers.Dense(2, name="out"),
+        ]
+    )
 
 
 def _functional():
@@ -22,8 +28,7 @@ def _functional():
     shared = layers.Dense(4, activation="relu", name="shared")
     x, y = shared(a), shared(b)
     merged = layers.Concatenate(name="merge")([x, y])
-    return keras.Model([a, b], [layers.Dense(1, name="o1")(merged),
-                                layers.Dense(2, name="o2")(y)])
+    return keras.Model([a, b], [layers.Dense(1, name="o1")(merged), layers.Dense(2, name="o2")(y)])
 
 
 class _Subclassed(keras.Model):
@@ -54,9 +59,16 @@ def _check_png(path):
 @pytest.mark.parametrize("rankdir", ["TB", "LR"])
 def test_png_is_written(tmp_path, make, rankdir):
     path = tmp_path / "model.png"
-    result = keras.utils.plot_model(make(), to_file=str(path), show_shapes=True,
-                                    show_dtype=True, show_layer_activations=True,
-                                    show_trainable=True, rankdir=rankdir, dpi=60)
+    result = keras.utils.plot_model(
+        make(),
+        to_file=str(path),
+        show_shapes=True,
+        show_dtype=True,
+        show_layer_activations=True,
+        show_trainable=True,
+        rankdir=rankdir,
+        dpi=60,
+    )
     _check_png(path)
     try:
         import IPython  # noqa: F401
@@ -75,16 +87,21 @@ def test_sequential_is_a_chain():
     names = [layer.name for layer in model.layers]
     assert list(boxes) == names and len(names) == 3
     assert edges == list(zip(names[:-1], names[1:]))
-    assert boxes["h"].splitlines() == ["h (Dense)", "Input shape: (None, 4)",
-                                       "Output shape: (None, 8)", "Activation: relu"]
+    assert boxes["h"].splitlines() == [
+        "h (Dense)",
+        "Input shape: (None, 4)",
+        "Output shape: (None, 8)",
+        "Activation: relu",
+    ]
 
 
 def test_functional_has_one_box_per_layer_and_each_connection_once():
     model = _functional()
     boxes, edges = model_graph(model, show_shapes=True)
     assert list(boxes) == [layer.name for layer in model.layers]  # a, b, shared, merge, o1, o2
-    assert sorted(edges) == sorted([("a", "shared"), ("b", "shared"), ("shared", "merge"),
-                                    ("merge", "o1"), ("shared", "o2")])
+    assert sorted(edges) == sorted(
+        [("a", "shared"), ("b", "shared"), ("shared", "merge"), ("merge", "o1"), ("shared", "o2")]
+    )
     assert "Input shape: [(None, 4), (None, 4)]" in boxes["merge"]
     assert boxes["a"].splitlines()[0] == "a (InputLayer)"
 

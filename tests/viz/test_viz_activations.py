@@ -15,7 +15,7 @@ def test_autodiff_derivatives_equal_the_closed_forms():
     s, ds = activation_and_derivative("sigmoid", X)
     np.testing.assert_allclose(ds, s * (1 - s), rtol=1e-12)  # σ' = σ(1 − σ)
     t, dt = activation_and_derivative("tanh", X)
-    np.testing.assert_allclose(dt, 1 - t ** 2, rtol=1e-12)  # tanh' = 1 − tanh²
+    np.testing.assert_allclose(dt, 1 - t**2, rtol=1e-12)  # tanh' = 1 − tanh²
     r, dr = activation_and_derivative("relu", X)
     assert r.tolist() == [0.0, 0.0, 0.25, 2.0] and dr.tolist() == [0.0, 0.0, 1.0, 1.0]
     _, dsp = activation_and_derivative("softplus", X)

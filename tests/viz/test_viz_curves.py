@@ -27,8 +27,9 @@ def test_plot_history_draws_train_and_val_per_metric_and_marks_the_best_val_loss
     history = History()
     history.on_train_begin()
     for epoch, (loss, val) in enumerate([(1.0, 1.2), (0.5, 0.7), (0.3, 0.6), (0.2, 0.9)]):
-        history.on_epoch_end(epoch, {"loss": loss, "val_loss": val, "mae": loss / 2,
-                                     "val_mae": val / 2})
+        history.on_epoch_end(
+            epoch, {"loss": loss, "val_loss": val, "mae": loss / 2, "val_mae": val / 2}
+        )
     figure = plot_history(history, title="curves")
     loss_axis, mae_axis = figure.axes
     lines = _lines(loss_axis)
@@ -60,8 +61,12 @@ def test_plot_history_errors_name_the_recorded_metrics():
 
 
 def test_plot_curves_puts_every_curve_on_one_axis():
-    figure = plot_curves({"gd": [4.0, 2.0, 1.0], "adam": np.array([4.0, 1.0])}, logy=True,
-                         ylabel="J", title="optimisers")
+    figure = plot_curves(
+        {"gd": [4.0, 2.0, 1.0], "adam": np.array([4.0, 1.0])},
+        logy=True,
+        ylabel="J",
+        title="optimisers",
+    )
     (axis,) = figure.axes
     lines = _lines(axis)
     assert lines["gd"].get_xdata().tolist() == [1, 2, 3]
@@ -85,12 +90,17 @@ def test_plot_perceptron_errors_reads_errors_from_a_fitted_perceptron():
 
 def test_plot_forecast_aligns_short_forecasts_with_the_end_and_takes_dates():
     dates = np.arange("2020-01-01", "2020-01-06", dtype="datetime64[D]")
-    figure = plot_forecast([1.0, 2.0, 3.0, 4.0, 5.0], {"mlp": [3.1, 3.9], "naive": [3.0, 4.0]},
-                           index=dates, title="BTC")
+    figure = plot_forecast(
+        [1.0, 2.0, 3.0, 4.0, 5.0],
+        {"mlp": [3.1, 3.9], "naive": [3.0, 4.0]},
+        index=dates,
+        title="BTC",
+    )
     lines = _lines(figure.axes[0])
     assert lines["actual"].get_ydata().tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
-    assert np.asarray(lines["mlp"].get_xdata()).astype("datetime64[D]").tolist() == \
-        dates[3:].tolist()
+    assert (
+        np.asarray(lines["mlp"].get_xdata()).astype("datetime64[D]").tolist() == dates[3:].tolist()
+    )
     assert figure.axes[0].get_xlabel() == "date"
     with pytest.raises(ValueError, match="more than the 2 actual"):
         plot_forecast([1.0, 2.0], {"long": [1.0, 2.0, 3.0]})

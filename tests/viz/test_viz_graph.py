@@ -33,7 +33,8 @@ def _fake_dot(folder, exit_code=0):
         'out=""\n'
         'while [ $# -gt 0 ]; do [ "$1" = "-o" ] && out="$2"; shift; done\n'
         f'[ {exit_code} -ne 0 ] && {{ echo "syntax error" >&2; exit {exit_code}; }}\n'
-        'echo "<svg>drawn by fake graphviz</svg>" > "$out"\n')
+        'echo "<svg>drawn by fake graphviz</svg>" > "$out"\n'
+    )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return script
 
@@ -75,8 +76,12 @@ def test_with_graphviz_dot_renders_the_picture(tmp_path, monkeypatch):
     a = nr.tensor(2.0, requires_grad=True)
     picture = render_graph(a * 3, tmp_path / "g.svg")  # a Tensor is turned into DOT text
     assert picture.read_text() == "<svg>drawn by fake graphviz</svg>\n"
-    assert (tmp_path / "args.txt").read_text().split() == \
-        ["-Tsvg", str(tmp_path / "g.dot"), "-o", str(tmp_path / "g.svg")]
+    assert (tmp_path / "args.txt").read_text().split() == [
+        "-Tsvg",
+        str(tmp_path / "g.dot"),
+        "-o",
+        str(tmp_path / "g.svg"),
+    ]
     assert "Mul" in (tmp_path / "g.dot").read_text()
 
 

@@ -1,0 +1,102 @@
+"""Floor 5: what the loops of fit, evaluate and predict share: Keras's ``verbose``, the BLAS
+threads for a step's size, the check of keyword arguments, whether a model overrides a step, the
+logs of a custom step, and the callback list."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from neurona.callbacks import CallbackList
+from neurona.errors import did_you_mean
+from neurona.models.threads import choose_blas_threads
+
+__all__ = ["verbosity"]
+
+_SILENT = CallbackList()  # no callbacks at all: evaluate/predict skip building a list
+
+
+def verbosity(verbose: Any) -> int:
+    """Keras's verbose: 'auto' is 1.
+
+    Example:
+        >>> verbosity("auto"), verbosity(2)
+        (1, 2)
+    """
+    return 1 if verbose == "auto" else int(verbose)
+
+
+def _threads(model: Any, batch_size: int, n_samples: int) -> int | None:
+    n_params = sum(w.data.size for w in model.weights)
+    return choose_blas_threads(batch_size, n_params, n_samples)
+
+
+def _reject_unknown(where: str, kwargs: dict, function: Any) -> None:
+    """The TypeError for keyword arguments ``function`` does not take, naming those it does."""
+    if not kwargs:
+        return
+    accepted = [
+        name for name in inspect.signature(function).parameters if name not in ("self", "kwargs")
+    ]
+    hints = "".join(did_you_mean(key, accepted) for key in kwargs)
+    raise TypeError(
+        f"{where}: unexpected keyword argument(s) {sorted(kwargs)}.{hints} It accepts {accepted}."
+    )
+
+
+def _overrides(model: Any, method: str) -> bool:
+    from neurona.models.model import Model
+
+    return getattr(type(model), method) is not getattr(Model, method)
+
+
+def _pack(x: Any, y: Any, w: Any) -> Any:
+    """A batch as Keras hands it to train_step: x alone, (x, y) or (x, y, sample_weight)."""
+    if y is None and w is None:
+        return x
+    return (x, y) if w is None else (x, y, w)
+
+
+def _epoch_logs(logs: dict) -> dict:
+    """Floats from a train_step's logs (nested dicts flattened, tensors converted)."""
+    out: dict = {}
+    for key, value in logs.items():
+        if isinstance(value, dict):
+            out.update(_epoch_logs(value))
+        else:
+            out[key] = float(np.asarray(getattr(value, "data", value)))
+    return out
+
+
+def _check_dataset_arguments(
+    where: str, y: Any, sample_weight: Any, validation_split: float = 0.0
+) -> None:
+    """Keras's rule: a dataset carries its own targets and weights."""
+    for name, value in (("y", y), ("sample_weight", sample_weight)):
+        if value is not None:
+            raise ValueError(
+                f"{where}: {name} must be None when x is a dataset (a PyDataset, "
+                "a generator or an iterable of batches): each batch carries (x, y) "
+                "or (x, y, sample_weight)."
+            )
+    if validation_split:
+        raise ValueError(
+            f"{where}: validation_split needs arrays; with a dataset, pass validation_data."
+        )
+
+
+def _callback_list(callbacks: Any, model: Any, verbose: int, steps: int) -> CallbackList:
+    if not callbacks and not verbose:
+        return _SILENT
+    return CallbackList(
+        callbacks, add_progbar=verbose != 0, model=model, verbose=verbose, epochs=1, steps=steps
+    )
+
+
+def _returned(logs: dict, return_dict: bool) -> Any:
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
