@@ -65,7 +65,8 @@ def check_rank(layer: Layer, shape: tuple, rank: int) -> None:
 
 
 class _Conv(Layer):
-    """What Conv1D and Conv2D share: arguments, weights, config; ``rank`` is 1 or 2."""
+    """What Conv1D, Conv2D and Conv2DTranspose share: arguments, weights, config; ``rank`` is 1
+    or 2."""
 
     rank = 2
     paddings = ("valid", "same")
@@ -121,6 +122,10 @@ class _Conv(Layer):
         self.kernel: Tensor | None = None
         self.bias: Tensor | None = None
 
+    def _kernel_shape(self, c_in: int) -> tuple:
+        """Keras's kernel layout: (*kernel_size, in_channels, filters)."""
+        return (*self.kernel_size, c_in, self.filters)
+
     def build(self, input_shape: tuple) -> None:
         check_rank(self, input_shape, self.rank)
         c_in = input_shape[-1]
@@ -131,7 +136,7 @@ class _Conv(Layer):
             )
         self.kernel = self.add_weight(
             "kernel",
-            (*self.kernel_size, c_in, self.filters),
+            self._kernel_shape(c_in),
             self.kernel_initializer,
             self.kernel_regularizer,
             constraint=self.kernel_constraint,

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from neurona import initializers, regularizers
 from neurona.autodiff import Tensor
-from neurona.functional._windows import int_tuple
 from neurona.functional.conv_transpose import (
     conv2d_transpose,
     output_padding_pair,
     transpose_plan,
 )
-from neurona.layers.conv import check_data_format, check_rank
-from neurona.layers.dense import activation_name, activation_pair, check_units
-from neurona.layers.layer import Layer, serialize_object
+from neurona.layers.conv import _Conv, check_rank
 
 __all__ = ["Conv2DTranspose", "Convolution2DTranspose"]
 
 
-class Conv2DTranspose(Layer):
+class Conv2DTranspose(_Conv):
     """2-D transposed convolution layer ("deconvolution"): the adjoint of a Conv2D, which maps a
     Conv2D's output shape back to its input shape; a learned upsampling in decoders and GANs.
 
@@ -78,32 +74,29 @@ class Conv2DTranspose(Layer):
         bias_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(
+            filters,
+            kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+            **kwargs,
+        )
         cls = type(self).__name__
-        self.filters = check_units(cls, "filters", filters)
-        self.kernel_size = int_tuple(cls, "kernel_size", kernel_size, 2)
-        self.strides = int_tuple(cls, "strides", strides, 2)
-        self.dilation_rate = int_tuple(cls, "dilation_rate", dilation_rate, 2)
-        padding_name = padding.lower() if isinstance(padding, str) else padding
-        if padding_name not in ("valid", "same"):
-            raise ValueError(
-                f"{cls}: expected padding to be one of ['valid', 'same'], got padding={padding!r}."
-            )
-        self.padding = padding_name
         self.output_padding = (
             None if output_padding is None else output_padding_pair(cls, output_padding)
         )
         self._check_strides(cls)
-        self.data_format = check_data_format(cls, data_format)
-        self._fused, self.activation = activation_pair(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
-        self.kernel: Tensor | None = None
-        self.bias: Tensor | None = None
 
     def _check_strides(self, cls: str) -> None:
         """Keras's two rules: output_padding < strides, and no dilation with strides > 1."""
@@ -122,30 +115,9 @@ class Conv2DTranspose(Layer):
                 f"dilation_rate={self.dilation_rate}. Set one of them to 1."
             )
 
-    def build(self, input_shape: tuple) -> None:
-        check_rank(self, input_shape, 2)
-        c_in = input_shape[-1]
-        if c_in is None:
-            raise ValueError(
-                f"Conv2DTranspose '{self.name}' needs inputs whose channels axis "
-                f"(last) has a known size, got input shape {input_shape}."
-            )
-        # Keras's layout: (kh, kw, filters, in_channels), the transpose of Conv2D's last axes
-        self.kernel = self.add_weight(
-            "kernel",
-            (*self.kernel_size, self.filters, c_in),
-            self.kernel_initializer,
-            self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                "bias",
-                (self.filters,),
-                self.bias_initializer,
-                self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
+    def _kernel_shape(self, c_in: int) -> tuple:
+        """Keras's layout: (kh, kw, filters, in_channels), Conv2D's last two axes swapped."""
+        return (*self.kernel_size, self.filters, c_in)
 
     def call(self, x: Tensor) -> Tensor:
         check_rank(self, x.shape, 2)
@@ -183,24 +155,9 @@ class Conv2DTranspose(Layer):
         return (input_shape[0], *sizes, self.filters)
 
     def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "output_padding": self.output_padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-            "activation": activation_name(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": serialize_object(self.kernel_initializer),
-            "bias_initializer": serialize_object(self.bias_initializer),
-            "kernel_regularizer": serialize_object(self.kernel_regularizer),
-            "bias_regularizer": serialize_object(self.bias_regularizer),
-            "kernel_constraint": self.kernel_constraint,
-            "bias_constraint": self.bias_constraint,
-        }
+        config = super().get_config()
+        del config["groups"]  # Keras's Conv2DTranspose has no groups argument
+        return {**config, "output_padding": self.output_padding}
 
 
 Convolution2DTranspose = Conv2DTranspose  # Keras's alias
