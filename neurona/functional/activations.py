@@ -99,7 +99,10 @@ class ReLU(_Pointwise):
         xp = get_array_module(x)
         above = x > threshold
         slope = above.astype(x.dtype)
-        a = xp.where(above, x, 0)
+        nan = xp.isnan(x)  # NaN in, NaN out (and NaN gradient), as Keras and PyTorch
+        a = xp.where(above | nan, x, 0)
+        if x.dtype.kind in "fc":
+            slope[nan] = xp.nan
         if max_value is not None:  # Keras clips the part above the threshold to [0, max_value]
             inside = (x > 0) & (x < max_value)
             a = xp.clip(a, 0, max_value).astype(x.dtype, copy=False)

@@ -13,18 +13,21 @@ __all__ = ["step", "sign"]
 
 
 class Step(Function):
-    """a = 1 if x ≥ 0 else 0 (Heaviside).  No derivative: backward and jvp raise
+    """a = 1 if x ≥ 0 else 0 (Heaviside); NaN stays NaN.  No derivative: backward and jvp raise
     NotDifferentiableError (Function's default backward)."""
 
     def forward(self, x):
-        return (x >= 0).astype(x.dtype)
+        a = (x >= 0).astype(x.dtype)
+        if x.dtype.kind in "fc":  # NaN in, NaN out (as NumPy's heaviside)
+            a[get_array_module(x).isnan(x)] = float("nan")
+        return a
 
     def jvp(self, x_dot):
         return self.backward(x_dot)  # raises NotDifferentiableError, in forward mode too
 
 
 class Sign(Step):
-    """a = sign(x) ∈ {−1, 0, 1}.  No derivative, like Step."""
+    """a = sign(x) ∈ {−1, 0, 1}, NaN stays NaN (NumPy's sign).  No derivative, like Step."""
 
     def forward(self, x):
         return get_array_module(x).sign(x)
