@@ -20,18 +20,21 @@ from neurona.callbacks.early_stopping import EarlyStopping
 from neurona.callbacks.learning_rate import LearningRateScheduler, ReduceLROnPlateau
 from neurona.callbacks.loggers import CSVLogger, LambdaCallback, TerminateOnNaN
 from neurona.callbacks.monitor import MonitorCallback
-from neurona.callbacks.progbar import ProgbarLogger
+from neurona.callbacks.display import Progbar
+from neurona.callbacks.progbar import EpochProgbar, ProgbarLogger
 
 __all__ = [
     "CSVLogger",
     "Callback",
     "CallbackList",
     "EarlyStopping",
+    "EpochProgbar",
     "History",
     "LambdaCallback",
     "LearningRateScheduler",
     "ModelCheckpoint",
     "MonitorCallback",
+    "Progbar",
     "ProgbarLogger",
     "ReduceLROnPlateau",
     "TerminateOnNaN",

@@ -1,17 +1,24 @@
-"""Floor 5: ``ProgbarLogger``, the progress display of ``fit`` / ``evaluate`` / ``predict``: a
-tqdm bar with ETA and running metrics on a terminal, one line per epoch elsewhere."""
+"""Floor 5: ``ProgbarLogger``, the progress display of ``fit`` / ``evaluate`` / ``predict``, and
+``EpochProgbar``, one bar over the epochs for trainings whose epochs are a single quick step.
+
+Both draw a Keras-style bar (``neurona.callbacks.display.Progbar``: steps, ETA, time per step and
+every metric, wrapped to the terminal's width) with the standard library only. tqdm is an
+optional, nicer renderer: ``NEURONA_PROGRESS=tqdm`` (with ``pip install "neurona[progress]"``).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any
 
 from neurona.callbacks.base import Callback
+from neurona.callbacks.display import Progbar, format_value, interactive, layout
 
-__all__ = ["ProgbarLogger", "format_logs"]
+__all__ = ["EpochProgbar", "ProgbarLogger", "format_logs"]
 
-_REFRESH_S = 0.1  # at most ten bar refreshes a second: the bar must not slow small batches
+_REFRESH_S = 0.1  # at most ten redraws a second: the bar must not slow small batches
 
 
 def format_logs(logs: dict | None) -> str:
@@ -21,25 +28,14 @@ def format_logs(logs: dict | None) -> str:
         >>> format_logs({"loss": 0.123456, "learning_rate": 1e-05})
         'loss: 0.1235 - learning_rate: 1.0000e-05'
     """
-    parts = []
-    for key, value in (logs or {}).items():
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            continue  # e.g. predict's outputs
-        parts.append(
-            f"{key}: {value:.4f}" if abs(value) > 1e-3 or value == 0 else f"{key}: {value:.4e}"
-        )
-    return " - ".join(parts)
-
-
-def _interactive(stream: Any) -> bool:
-    """A terminal or a Jupyter kernel: where a bar redrawn in place reads well."""
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) or "ipykernel" in sys.modules
+    parts = (format_value(key, value) for key, value in (logs or {}).items())
+    return " - ".join(p for p in parts if p)
 
 
 def _tqdm() -> Any:
+    """tqdm when asked for (``NEURONA_PROGRESS=tqdm``) and installed, else None."""
+    if os.environ.get("NEURONA_PROGRESS", "").lower() != "tqdm":
+        return None
     try:
         from tqdm import tqdm  # optional extra 'progress'
     except ImportError:
@@ -47,14 +43,41 @@ def _tqdm() -> Any:
     return tqdm
 
 
-class ProgbarLogger(Callback):
-    """Shows progress, as Keras's ``verbose``: 1 (or "auto") a bar, 2 one line per epoch, 0
-    nothing (``fit`` then adds no logger at all).
+class _TqdmBar:
+    """The tqdm renderer behind the ``Progbar`` interface: running values in the postfix; the
+    final values printed below the closed bar, wrapped like ``Progbar``'s (tqdm would cut them)."""
 
-    The bar (tqdm, the optional extra ``neurona[progress]``) shows the step, the ETA and the
-    running loss and metrics of the epoch, then the validation values at its end. Without tqdm,
-    or when the output is not a terminal (a log file, CI, pytest), verbose=1 prints one line per
-    epoch like verbose=2: ``Epoch 3/10 - loss: 0.4172 - val_loss: 0.4410 - 1.2s, 4ms/step``.
+    def __init__(self, tqdm: Any, target: int | None, description: str | None) -> None:
+        self.bar = tqdm(total=target, desc=description, unit="step", file=sys.stdout,
+                        leave=True, mininterval=_REFRESH_S, dynamic_ncols=True)  # fmt: skip
+        self._last = 0.0
+        self.current = 0
+
+    def update(self, current: int, values: dict | None = None, finalize: bool = False) -> None:
+        self.current = current
+        now = time.perf_counter()
+        if values and not finalize and now - self._last >= _REFRESH_S:
+            self._last = now
+            self.bar.set_postfix_str(format_logs(values), refresh=False)
+        self.bar.update(current - self.bar.n)
+        if finalize:
+            self.bar.set_postfix_str("", refresh=False)
+            self.bar.close()
+            items = [format_logs({k: v}) for k, v in (values or {}).items()]
+            width = Progbar(None).columns()
+            print("\n".join(layout(" ", [i for i in items if i], width)).lstrip(" -"))
+
+
+class ProgbarLogger(Callback):
+    """Shows progress, as Keras's ``verbose``: 1 (or "auto") a live bar, 2 one line per epoch,
+    0 nothing (``fit`` then adds no logger at all).
+
+    On a terminal (or in Jupyter), verbose=1 prints ``Epoch 3/10`` and a bar redrawn in place:
+    the step, the ETA and the running loss and metrics, then at the epoch's end the time, the
+    time per step and every value, validation included, wrapped to the terminal's width.
+    Elsewhere (a log file, CI, pytest) it prints one line per epoch, like verbose=2
+    (``Epoch 3/10 - loss: 0.4172 - val_loss: 0.4410 - 1.2s, 4ms/step``), plus a progress line
+    every 10 s within long epochs.
 
     Example:
         >>> logger = ProgbarLogger(); logger.set_params({"verbose": 2, "epochs": 3, "steps": 5})
@@ -71,8 +94,8 @@ class ProgbarLogger(Callback):
         self._in_fit = False
         self._bar: Any = None
         self._start = 0.0
-        self._last_refresh = 0.0
         self._seen = 0
+        self._log = True
 
     def set_params(self, params: dict) -> None:
         """Read ``verbose`` ("auto" is 1), ``epochs`` and ``steps`` (the bar's length)."""
@@ -83,39 +106,33 @@ class ProgbarLogger(Callback):
         self.target = params.get("steps")
 
     # ----- the bar ---------------------------------------------------------------------------
-    def _open(self, description: str | None) -> None:
+    def _open(self, title: str | None) -> None:
         self._close()
-        self._start = self._last_refresh = time.perf_counter()
-        tqdm = _tqdm() if self.verbose == 1 and _interactive(sys.stdout) else None
-        if tqdm is not None:
-            self._bar = tqdm(
-                total=self.target,
-                desc=description,
-                unit="step",
-                file=sys.stdout,
-                leave=True,
-                mininterval=_REFRESH_S,
-                dynamic_ncols=True,
-            )
-
-    def _advance(self, batch: int, logs: dict | None) -> None:
-        bar = self._bar
-        if bar is None:
+        self._start = time.perf_counter()
+        self._seen = 0
+        if self.verbose != 1:
             return
-        now = time.perf_counter()
-        if logs and now - self._last_refresh >= _REFRESH_S:  # format the metrics only then
-            self._last_refresh = now
-            bar.set_postfix_str(format_logs(logs), refresh=False)
-        bar.update(batch + 1 - bar.n)
+        tqdm = _tqdm()
+        if tqdm is not None and interactive(sys.stdout):
+            self._bar, self._log = _TqdmBar(tqdm, self.target, title), False
+            return
+        self._log = not interactive(sys.stdout)
+        if not self._log and title:
+            print(title, flush=True)
+        # off a terminal the bar draws nothing but a line every 10 s within a long epoch
+        self._bar = Progbar(self.target, interval=_REFRESH_S, heartbeat=10.0)
+
+    def _advance(self, step: int, logs: dict | None) -> None:
+        self._seen = step
+        if self._bar is not None:
+            self._bar.update(step, logs, finalize=False)
 
     def _close(self, logs: dict | None = None) -> bool:
-        """Close the bar (showing ``logs``); False when there was none to close."""
+        """Finish the bar showing ``logs``; False when there was no bar on screen."""
         bar, self._bar = self._bar, None
-        if bar is None:
-            return False
-        if logs:
-            bar.set_postfix_str(format_logs(logs), refresh=False)
-        bar.close()
+        if bar is None or (self._log and not isinstance(bar, _TqdmBar)):
+            return False  # off a terminal the caller prints the one line
+        bar.update(max(self._seen, bar.current), logs, finalize=True)
         return True
 
     def _timing(self, steps: int) -> str:
@@ -131,19 +148,18 @@ class ProgbarLogger(Callback):
     def on_train_end(self, logs: dict | None = None) -> None:
         """Close a bar left open (training stopped mid-epoch)."""
         self._close()
+        self._in_fit = False
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         """Open the epoch's bar."""
-        self._seen = 0
         self._open(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        """Move the bar; refresh the running metrics at most every 0.1 s."""
-        self._seen = batch + 1
-        self._advance(batch, logs)
+        """Move the bar (redrawn at most every 0.1 s)."""
+        self._advance(batch + 1, logs)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        """Close the bar with the epoch's values, or print the epoch's line."""
+        """Finish the bar with the epoch's values, or print the epoch's line."""
         if not self._close(logs) and self.verbose:
             steps = self._seen or self.target or 0
             print(f"Epoch {epoch + 1}/{self.epochs} - {format_logs(logs)} - {self._timing(steps)}")
@@ -151,26 +167,67 @@ class ProgbarLogger(Callback):
     def on_test_begin(self, logs: dict | None = None) -> None:
         """Open a bar for ``evaluate`` (not for validation inside fit)."""
         if not self._in_fit:
-            self._open("Evaluate")
+            self._open(None)
 
     def on_test_batch_end(self, batch: int, logs: dict | None = None) -> None:
         """Move the evaluation bar."""
         if not self._in_fit:
-            self._advance(batch, logs)
+            self._advance(batch + 1, logs)
 
     def on_test_end(self, logs: dict | None = None) -> None:
-        """Close the bar with the results, or print them on one line."""
+        """Finish the bar with the results, or print them on one line."""
         if not self._in_fit and not self._close(logs) and self.verbose:
             print(format_logs(logs))
 
     def on_predict_begin(self, logs: dict | None = None) -> None:
         """Open a bar for ``predict`` (on a terminal only: predict prints no line)."""
-        self._open("Predict")
+        self._open(None)
 
     def on_predict_batch_end(self, batch: int, logs: dict | None = None) -> None:
         """Move the prediction bar."""
-        self._advance(batch, None)
+        self._advance(batch + 1, None)
 
     def on_predict_end(self, logs: dict | None = None) -> None:
-        """Close the prediction bar."""
+        """Finish the prediction bar."""
         self._close()
+
+
+class EpochProgbar(Callback):
+    """One bar over the epochs, showing the last epoch's values: the progress of a training
+    whose epochs are one quick step each (full-batch labs), where a bar per epoch would scroll.
+
+    Args:
+        epochs: the bar's length (default: ``fit``'s ``epochs``).
+        stream: where to draw (default ``sys.stdout``); off a terminal only the final line and
+            a line every 10 s are written.
+
+    Example:
+        >>> import io
+        >>> out = io.StringIO(); progress = EpochProgbar(stream=out)
+        >>> progress.set_params({"epochs": 2}); progress.on_train_begin()
+        >>> progress.on_epoch_end(0, {"loss": 0.5}); progress.on_epoch_end(1, {"loss": 0.25})
+        >>> print(out.getvalue().strip())  # doctest: +ELLIPSIS
+        2/2 [==============================] - 0s ...s/epoch - loss: 0.2500
+    """
+
+    def __init__(self, epochs: int | None = None, stream: Any = None) -> None:
+        super().__init__()
+        self.epochs = epochs
+        self.stream = stream
+        self._bar: Progbar | None = None
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        """Open the bar over ``epochs``."""
+        target = self.epochs or self.params.get("epochs")
+        self._bar = Progbar(target, unit_name="epoch", interval=_REFRESH_S, stream=self.stream)
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        """Move the bar one epoch, showing the epoch's values."""
+        if self._bar is not None:
+            self._bar.update(epoch + 1, logs)
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        """Finish the bar where training stopped (early stopping: before the last epoch)."""
+        if self._bar is not None and not self._bar.finalized:
+            self._bar.update(self._bar.current, None, finalize=True)
+        self._bar = None
