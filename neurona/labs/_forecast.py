@@ -335,7 +335,8 @@ def run_forecast_lab(
         "forecasts": {k: v.tolist() for k, v in forecasts.items()},
         "histories": histories,
     }
-    _write_report(Report(name, out), name, coin, data, forecasts, histories, trained, results)
+    with Report(name, out) as report:
+        _write_report(report, name, coin, data, forecasts, histories, trained, results)
     return results
 
 

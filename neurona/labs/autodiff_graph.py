@@ -86,17 +86,17 @@ def run(
     )
     print_fn(f"both modes agree: {agree}  (by hand: ∂e/∂a = d = 2, ∂e/∂b = d + c = 5)")
     results = {"values": values, "reverse": reverse, "forward": forward, "modes_agree": agree}
-    report = Report(NAME, out)
-    report.write_json("metrics.json", results)
-    if report.enabled:
-        try:
-            picture = render_graph(
-                to_dot(t["e"], title="e = (a + b)(b + 1)"), report.path("graph.svg")
-            )
-            report.files += [picture.with_suffix(".dot"), picture]
-        except ImportError as error:  # neither Graphviz nor matplotlib: the .dot is written
-            report.notes.append(str(error))
-            report.files.append(report.path("graph.dot"))
+    with Report(NAME, out) as report:
+        report.write_json("metrics.json", results)
+        if report.enabled:
+            try:
+                picture = render_graph(
+                    to_dot(t["e"], title="e = (a + b)(b + 1)"), report.path("graph.svg")
+                )
+                report.files += [picture.with_suffix(".dot"), picture]
+            except ImportError as error:  # neither Graphviz nor matplotlib: the .dot is written
+                report.notes.append(str(error))
+                report.files.append(report.path("graph.dot"))
     for note in report.notes:
         print_fn(f"note: {note}")
     if report.files:

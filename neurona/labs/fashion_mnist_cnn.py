@@ -167,7 +167,8 @@ def run(
         )
     if compare:
         results["cnn_beats_mlp"] = results["cnn"]["test_accuracy"] > results["mlp"]["test_accuracy"]
-    _write_report(Report(NAME, out), trained, results)
+    with Report(NAME, out) as report:
+        _write_report(report, trained, results)
     return results
 
 

@@ -164,13 +164,16 @@ def run(
     print_fn(f"test accuracy {test_accuracy:.4f} after {results['epochs_trained']} epochs")
     for name, accuracy in per_class.items():
         print_fn(f"  {name:<12} {accuracy:.3f}")
-    report = Report(NAME, out)
-    if report.enabled:
-        from neurona import viz
+    with Report(NAME, out) as report:
+        if report.enabled:
+            from neurona import viz
 
-        report.write_json("metrics.json", results)
-        report.plot(
-            "curves.png", viz.plot_history, history, title="MLP on Fashion-MNIST: learning curves"
-        )
-        report.save_model(model)
+            report.write_json("metrics.json", results)
+            report.plot(
+                "curves.png",
+                viz.plot_history,
+                history,
+                title="MLP on Fashion-MNIST: learning curves",
+            )
+            report.save_model(model)
     return results

@@ -148,17 +148,17 @@ def run(
         label: np.maximum(np.r_[initial, curve] - results["least_squares_train_loss"], 1e-12)
         for label, curve in curves.items()
     }
-    report = Report(NAME, out)
-    report.write_json("metrics.json", results)
-    report.plot(
-        "loss.png",
-        plot_curves,
-        excess,
-        ylabel="J − J*  (J = ½ MSE, standardised price)",
-        logy=True,
-        start=0,
-        title="Boston housing, one linear neuron: the course's optimisers (J* = least squares)",
-    )
+    with Report(NAME, out) as report:
+        report.write_json("metrics.json", results)
+        report.plot(
+            "loss.png",
+            plot_curves,
+            excess,
+            ylabel="J − J*  (J = ½ MSE, standardised price)",
+            logy=True,
+            start=0,
+            title="Boston housing, one linear neuron: the course's optimisers (J* = least squares)",
+        )
     for note in report.notes:
         print_fn(f"note: {note}")
     if report.files:

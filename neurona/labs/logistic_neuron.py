@@ -127,15 +127,15 @@ def run(
         f"sensitivity TPR {confusion['TPR']:.3f}, specificity TNR {confusion['TNR']:.3f}, "
         f"FPR {confusion['FPR']:.3f}, FNR {confusion['FNR']:.3f}"
     )
-    report = Report(NAME, out)
-    report.write_json("metrics.json", results)
-    report.plot(
-        "loss.png",
-        plot_curves,
-        {"training loss": model.loss_history_},
-        ylabel="binary cross-entropy",
-        title=f"logistic neuron: {data['name'][:40]}",
-    )
+    with Report(NAME, out) as report:
+        report.write_json("metrics.json", results)
+        report.plot(
+            "loss.png",
+            plot_curves,
+            {"training loss": model.loss_history_},
+            ylabel="binary cross-entropy",
+            title=f"logistic neuron: {data['name'][:40]}",
+        )
     for note in report.notes:
         print_fn(f"note: {note}")
     if report.files:

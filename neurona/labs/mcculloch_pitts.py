@@ -100,9 +100,9 @@ def run(
             bits = "  ".join(str(b) for b in row)
             print_fn(f"  {bits}  | {row @ unit.weights:3g} | {out_bit}")
         print_fn(f"  the truth table of {name}: {'yes' if correct else 'NO'}")
-    report = Report(NAME, out)
-    report.write_json("metrics.json", results)
-    report.plot("thresholds.png", _threshold_lines, table)
+    with Report(NAME, out) as report:
+        report.write_json("metrics.json", results)
+        report.plot("thresholds.png", _threshold_lines, table)
     for note in report.notes:
         print_fn(f"note: {note}")
     if report.files:

@@ -100,15 +100,15 @@ def run(
         )
         if warning:
             print_fn(f"     warning: {warning}")
-    report = Report(NAME, out)
-    report.write_json("metrics.json", results)
-    report.plot(
-        "errors.png",
-        plot_perceptron_errors,
-        {gate.upper(): p for gate, p in perceptrons.items()},
-        title="perceptron: mistakes per epoch (0 = converged)",
-    )
-    report.plot("boundaries.png", _boundaries, perceptrons)
+    with Report(NAME, out) as report:
+        report.write_json("metrics.json", results)
+        report.plot(
+            "errors.png",
+            plot_perceptron_errors,
+            {gate.upper(): p for gate, p in perceptrons.items()},
+            title="perceptron: mistakes per epoch (0 = converged)",
+        )
+        report.plot("boundaries.png", _boundaries, perceptrons)
     for note in report.notes:
         print_fn(f"note: {note}")
     if report.files:

@@ -169,16 +169,16 @@ def run(
         f"test accuracy {test_accuracy:.4f} (loss {test_loss:.5f}) on {name}; the course "
         "reports 0.9758 on MNIST after 15 epochs"
     )
-    report = Report(NAME, out)
-    if report.enabled:
-        from neurona import viz
+    with Report(NAME, out) as report:
+        if report.enabled:
+            from neurona import viz
 
-        report.write_json("metrics.json", results)
-        report.plot(
-            "curves.png",
-            viz.plot_history,
-            history,
-            title=f"shallow network on {name}: learning curves",
-        )
-        report.save_model(model)
+            report.write_json("metrics.json", results)
+            report.plot(
+                "curves.png",
+                viz.plot_history,
+                history,
+                title=f"shallow network on {name}: learning curves",
+            )
+            report.save_model(model)
     return results

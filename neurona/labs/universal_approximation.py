@@ -128,10 +128,10 @@ def run(
         "fast": fast,
         "table": table,
     }
-    report = Report(NAME, out)
-    if report.enabled:
-        report.write_json("metrics.json", results)
-        report.plot("fits.png", draw_fits, grid.ravel(), f_grid.ravel(), fits, table)
+    with Report(NAME, out) as report:
+        if report.enabled:
+            report.write_json("metrics.json", results)
+            report.plot("fits.png", draw_fits, grid.ravel(), f_grid.ravel(), fits, table)
     return results
 
 

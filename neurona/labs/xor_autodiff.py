@@ -151,24 +151,24 @@ def run(
         "predictions": result.predictions.ravel(),
         "solved": solved,
     }
-    report = Report(NAME, out)
-    report.write_json("metrics.json", results)
-    report.plot(
-        "loss.png",
-        plot_curves,
-        {"MSE": result.losses},
-        logy=True,
-        title="XOR: loss per epoch (full-batch gradient descent)",
-    )
-    report.plot(
-        "boundary.png",
-        plot_decision_boundary,
-        result.predict,
-        X,
-        Y.ravel(),
-        resolution=100,
-        title="XOR: the network's output σ(·) and the 0.5 contour",
-    )
+    with Report(NAME, out) as report:
+        report.write_json("metrics.json", results)
+        report.plot(
+            "loss.png",
+            plot_curves,
+            {"MSE": result.losses},
+            logy=True,
+            title="XOR: loss per epoch (full-batch gradient descent)",
+        )
+        report.plot(
+            "boundary.png",
+            plot_decision_boundary,
+            result.predict,
+            X,
+            Y.ravel(),
+            resolution=100,
+            title="XOR: the network's output σ(·) and the 0.5 contour",
+        )
     for note in report.notes:
         print_fn(f"note: {note}")
     if report.files:

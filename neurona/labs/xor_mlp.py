@@ -111,7 +111,8 @@ def run(
     print_fn(
         f"loss {losses[0]:.4f} -> {losses[-1]:.4f} after {epochs} epochs; XOR solved: {solved}"
     )
-    _write_report(Report(NAME, out), model, history, results)
+    with Report(NAME, out) as report:
+        _write_report(report, model, history, results)
     return results
 
 
