@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from neurona import datasets
+from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
@@ -309,8 +310,7 @@ def run_forecast_lab(
             batch_size=batch_size,
             validation_split=validation_split,
             shuffle=True,
-            verbose=0,
-            callbacks=callbacks() if callbacks else None,
+            **fit_kwargs(print_fn, callbacks() if callbacks else ()),
         )
         histories[label] = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         forecasts[label] = one_step_forecast(

@@ -62,6 +62,7 @@ def run(
         >>> results["values"]["e"], results["reverse"]["de/db"], results["forward"]["de/db"]
         (6.0, 5.0, 5.0)
     """
+    print_fn = print_fn or (lambda line: None)  # None: silent (neurona lab --quiet)
     t = course_graph()
     values = {name: tensor.item() for name, tensor in t.items()}
     reverse = {f"de/d{name}": t[name].grad.item() for name in "abcd"}

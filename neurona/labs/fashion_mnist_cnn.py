@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from neurona import datasets, layers, models
+from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.labs.fashion_mnist_mlp import CLASS_NAMES, early_stopping, per_class_accuracy
 from neurona.labs.fashion_mnist_mlp import build_model as build_mlp
@@ -68,6 +69,7 @@ def _train(
     epochs: int,
     batch_size: int,
     patience: int,
+    progress: Any = print,
 ) -> dict:
     history = model.fit(
         x_train,
@@ -75,8 +77,7 @@ def _train(
         epochs=epochs,
         batch_size=batch_size,
         validation_split=0.1,
-        callbacks=early_stopping(patience),
-        verbose=0,
+        **fit_kwargs(progress, early_stopping(patience)),
     )
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
     predicted = model.predict(x_test, batch_size=256, verbose=0).argmax(axis=1)
@@ -159,7 +160,7 @@ def run(
         set_random_seed(seed)
         trained[label] = build()
         results[label] = _train(
-            trained[label], x_fit, y_train, x_eval, y_test, epochs, batch_size, patience
+            trained[label], x_fit, y_train, x_eval, y_test, epochs, batch_size, patience, print_fn
         )
         say(
             f"{label}: test accuracy {results[label]['test_accuracy']:.4f} after "

@@ -18,6 +18,7 @@ import numpy as np
 
 from neurona import datasets, layers, models
 from neurona.callbacks import EarlyStopping
+from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
@@ -121,6 +122,7 @@ def run(
         (10, 1)
     """
     epochs = (1 if fast else 20) if epochs is None else int(epochs)
+    progress = print_fn  # None: no progress bar either
     print_fn = print_fn or (lambda line: None)
     (x_train, y_train), (x_test, y_test) = datasets.load_fashion_mnist()
     if fast:
@@ -140,8 +142,7 @@ def run(
         epochs=epochs,
         batch_size=batch_size,
         validation_split=0.1,
-        callbacks=early_stopping(patience),
-        verbose=0,
+        **fit_kwargs(progress, early_stopping(patience)),
     )
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
     predicted = model.predict(x_test, batch_size=256, verbose=0).argmax(axis=1)

@@ -89,6 +89,7 @@ def run(
         >>> len(curve), curve[-1] < curve[0]
         (3, True)
     """
+    print_fn = print_fn or (lambda line: None)  # None: silent (neurona lab --quiet)
     epochs = epochs or (8 if fast else 60)
     data = load_data(seed)
     print_fn(

@@ -92,6 +92,7 @@ def run(
         >>> results["test_accuracy"] > 0.8, results["test_auc"] > 0.9
         (True, True)
     """
+    print_fn = print_fn or (lambda line: None)  # None: silent (neurona lab --quiet)
     epochs = epochs or (10 if fast else 100)
     data = load_data(seed)
     print_fn(f"data: {data['name']}")

@@ -80,6 +80,7 @@ def run(
         >>> results["NOT"]["outputs"], all(r["correct"] for r in results.values())
         ([1, 0], True)
     """
+    print_fn = print_fn or (lambda line: None)  # None: silent (neurona lab --quiet)
     table = units()
     results = {}
     for name, (unit, expected) in table.items():

@@ -77,6 +77,7 @@ def run(
         >>> [results[g]["converged"] for g in ("and", "or", "xor")]
         [True, True, False]
     """
+    print_fn = print_fn or (lambda line: None)  # None: silent (neurona lab --quiet)
     max_epochs = epochs or (20 if fast else 100)
     results, perceptrons = {}, {}
     for gate in GATES:

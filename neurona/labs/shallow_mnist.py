@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from neurona import datasets, layers, models
+from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
@@ -122,6 +123,7 @@ def run(
         ('fashion-mnist', True)
     """
     epochs = (1 if fast else 15) if epochs is None else int(epochs)
+    progress = print_fn  # None: no progress bar either
     print_fn = print_fn or (lambda line: None)
     name, (x_train, y_train), (x_test, y_test) = load_images(dataset)
     if fast:
@@ -148,7 +150,7 @@ def run(
         epochs=epochs,
         batch_size=batch_size,
         validation_data=(x_test, Y_test),
-        verbose=0,
+        **fit_kwargs(progress),
     )
     test_loss, test_accuracy = model.evaluate(x_test, Y_test, batch_size=256, verbose=0)
     results = {

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from neurona import initializers, layers, models, optimizers
+from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
@@ -96,6 +97,7 @@ def run(
         (1, 32, True)
     """
     epochs = (300 if fast else 2000) if epochs is None else int(epochs)
+    progress = print_fn  # None: no progress bar either
     print_fn = print_fn or (lambda line: None)
     learning_rate = 0.1 if fast else 0.02
     x = np.linspace(0, 1, 200, dtype=np.float32)[:, None]  # (200, 1)
@@ -107,7 +109,9 @@ def run(
     for h in units:
         set_random_seed(seed)
         model = build_model(int(h), learning_rate)
-        history = model.fit(x, y, epochs=epochs, batch_size=len(x), verbose=0)
+        history = model.fit(
+            x, y, epochs=epochs, batch_size=len(x), **fit_kwargs(progress, per_epoch=True)
+        )
         F = model.predict(grid, batch_size=len(grid), verbose=0).astype(np.float64)
         error = np.abs(F - f_grid)
         row = {

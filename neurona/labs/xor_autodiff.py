@@ -135,6 +135,7 @@ def run(
         >>> results["solved"], results["loss_last"] < 0.1 * results["loss_first"]
         (True, True)
     """
+    print_fn = print_fn or (lambda line: None)  # None: silent (neurona lab --quiet)
     epochs = epochs or (300 if fast else 1000)
     print_fn("a 2-8-1 network learns XOR with reverse-mode autodiff")
     result = train(epochs=epochs, seed=seed, report_every=max(epochs // 10, 1), print_fn=print_fn)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from neurona import layers, models, optimizers
+from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
@@ -86,10 +87,11 @@ def run(
         (True, [0, 1, 1, 0])
     """
     epochs = 500 if epochs is None else int(epochs)
+    progress = print_fn  # None: no progress bar either
     print_fn = print_fn or (lambda line: None)
     set_random_seed(seed)
     model = build_model(learning_rate)
-    history = model.fit(X, Y, epochs=epochs, batch_size=4, verbose=0)
+    history = model.fit(X, Y, epochs=epochs, batch_size=4, **fit_kwargs(progress, per_epoch=True))
     predictions = model.predict(X, verbose=0).ravel()
     solved = bool(((predictions > 0.5) == Y.ravel().astype(bool)).all())
     losses = [float(v) for v in history.history["loss"]]
