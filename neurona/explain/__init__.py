@@ -15,7 +15,8 @@ returns, layer by layer and in the course's notation, z⁽ˡ⁾, a⁽ˡ⁾, f'(z
     [(1, 2), (1, 1)]
 """
 
+from neurona.explain.plot import plot_gradient_flow
 from neurona.explain.result import LayerTrace, StepTrace, Trace, WeightTrace
 from neurona.explain.tracing import trace
 
-__all__ = ["LayerTrace", "StepTrace", "Trace", "WeightTrace", "trace"]
+__all__ = ["LayerTrace", "StepTrace", "Trace", "WeightTrace", "plot_gradient_flow", "trace"]
