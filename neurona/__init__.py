@@ -37,6 +37,7 @@ _SUBMODULES = {
     "classic",
     "datasets",
     "errors",
+    "explain",
     "functional",
     "initializers",
     "labs",
