@@ -75,6 +75,10 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False) -> None
             f"{where}: skip_mismatch=True is not supported; load into a "
             "model of the same architecture."
         )
+    if os.fspath(filepath).lower().endswith((".h5", ".hdf5")):  # Keras 3's '.weights.h5'
+        from neurona.models.keras_archive import load_weights_h5
+
+        return load_weights_h5(model, filepath)
     path, zf = open_archive(filepath, where)
     with zf:
         names = zf.namelist()
@@ -214,6 +218,11 @@ def load_model(
     """
     where = f"load_model ({os.fspath(filepath)!r})"
     path, zf = open_archive(filepath, where)
+    from neurona.models.keras_archive import is_keras_archive, load_keras
+
+    if is_keras_archive(zf.namelist()):  # Keras 3's '.keras' file: neurona.models.keras_archive
+        zf.close()
+        return load_keras(path, custom_objects, compile, safe_mode)
     with zf:
         config = _read_config(zf, where)
         model = _model_from_config(config, custom_objects, where)

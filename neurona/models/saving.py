@@ -105,7 +105,7 @@ def _check_suffix(path: str, where: str) -> None:
             f"{where}: {path!r} is a weights file name; use model.save_weights for "
             "it, or name the model file '….neurona'."
         )
-    if lower.endswith((".keras", ".h5", ".hdf5")):
+    if lower.endswith((".h5", ".hdf5")):
         warnings.warn(
             f"{where}: {path!r} will hold neurona's zip format (config.json + "
             "weights.npz), which Keras cannot read; name it '….neurona' to say so.",
@@ -125,8 +125,9 @@ def save_model(
     """Save architecture, weights, compile settings and optimiser state to a ``.neurona`` file.
 
     The file layout is in this module's docstring. The write is atomic (a temporary file in the
-    same folder, then ``os.replace``). Names ending in '.keras' or '.h5' are accepted with a
-    warning: the file is neurona's zip, which Keras cannot read.
+    same folder, then ``os.replace``). A name ending in '.keras' writes Keras 3's own archive
+    instead (``neurona.models.keras_archive``, needs h5py); one ending in '.h5' is accepted with
+    a warning: the file is neurona's zip, which Keras cannot read.
 
     Args:
         model: a built ``Sequential``.
@@ -163,6 +164,10 @@ def save_model(
             "overwrite and include_optimizer."
         )
     path = os.fspath(filepath)
+    if path.lower().endswith(".keras"):  # Keras 3's own archive: neurona.models.keras_archive
+        from neurona.models.keras_archive import save_keras
+
+        return save_keras(model, path, overwrite, include_optimizer)
     _check_suffix(path, where)
     if not getattr(model, "built", False):
         raise ValueError(
@@ -223,10 +228,14 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
     where = "save_weights"
     path = os.fspath(filepath)
     lower = path.lower()
+    if lower.endswith(".weights.h5"):  # Keras 3's HDF5 layout: neurona.models.keras_archive
+        from neurona.models.keras_archive import save_weights_h5
+
+        return save_weights_h5(model, path, overwrite)
     if lower.endswith((".h5", ".hdf5")):
         raise ValueError(
-            f"{where}: {path!r} asks for HDF5 (Keras's '.weights.h5'), which "
-            "neurona does not write. Use a name ending in '.weights.npz'."
+            f"{where}: {path!r} asks for HDF5; Keras 3 and neurona write it only as "
+            "'….weights.h5'. Use that name (or '.weights.npz' for neurona's own file)."
         )
     if not lower.endswith(".weights.npz"):
         raise ValueError(
