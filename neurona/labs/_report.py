@@ -193,6 +193,21 @@ class Report:
         atomic_write(target, lambda handle: handle.write(text.encode("utf-8")), True, "report")
         return self._record(target)
 
+    def write_text(self, name: str, text: str) -> Path | None:
+        """Write ``text`` (UTF-8; e.g. a Markdown table), atomically; None when disabled.
+
+        Example:
+            >>> import tempfile
+            >>> r = Report("demo", out=tempfile.mkdtemp())
+            >>> r.write_text("table.md", "| a |\n").read_text()
+            '| a |\n'
+        """
+        if not self.enabled:
+            return None
+        target = self.path(name)
+        atomic_write(target, lambda handle: handle.write(text.encode("utf-8")), True, "report")
+        return self._record(target)
+
     def plot(self, name: str, draw: Callable[..., Any], *args: Any, **kwargs: Any) -> Path | None:
         """Call ``draw(*args, **kwargs)`` (a ``neurona.viz`` function returning a matplotlib
         Figure) and save the figure as ``name``; when matplotlib is missing, note it and go on.
