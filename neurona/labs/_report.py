@@ -199,8 +199,8 @@ class Report:
         Example:
             >>> import tempfile
             >>> r = Report("demo", out=tempfile.mkdtemp())
-            >>> r.write_text("table.md", "| a |\n").read_text()
-            '| a |\n'
+            >>> r.write_text("table.md", "| a |").read_text()
+            '| a |'
         """
         if not self.enabled:
             return None
