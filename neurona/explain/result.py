@@ -63,8 +63,10 @@ class WeightTrace:
 class StepTrace:
     """One time step t of a recurrent layer: h_t and ∂L/∂h_t (the error reaching step t from
     the loss and from every later step), for SimpleRNN also z_t, f'(z_t) and δ_t = ∂L/∂z_t,
-    for LSTM the cell state c_t and ∂L/∂c_t, and ``grads``: this step's share of each ∂L/∂w
-    (summed over the steps they give the layer's gradient).
+    for LSTM the cell state c_t and ∂L/∂c_t along the cell-state path (the error that later
+    steps send back through c_t; zero at the last step, which no later step reads; the path
+    through h_t of the same step is inside the kernel's node), and ``grads``: this step's share
+    of each ∂L/∂w (summed over the steps they give the layer's gradient).
 
     Example:
         >>> StepTrace(t=0, h=np.zeros((1, 2)), grad_h=np.zeros((1, 2))).t

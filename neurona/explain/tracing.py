@@ -192,15 +192,23 @@ def _collect(records: list, saved: _Snapshot) -> list[LayerTrace]:
     return layers
 
 
+def _zero_if_unread(t: Any) -> np.ndarray | None:
+    """∂L/∂t, or zeros when no later node read t (an LSTM's last cell state c_T)."""
+    if t is None:
+        return None
+    g = _grad(t)
+    return np.zeros_like(np.asarray(t.data)) if g is None else g
+
+
 def _step(step: dict) -> StepTrace:
     return StepTrace(
         t=step["t"],
         h=_array(step["h"]),
-        grad_h=_grad(step["h"]),
+        grad_h=_zero_if_unread(step["h"]),
         z=_array(step.get("z")),
         fprime=step.get("fprime"),
         delta=_grad(step.get("z")),
         c=_array(step.get("c")),
-        grad_c=_grad(step.get("c")),
+        grad_c=_zero_if_unread(step.get("c")),
         grads={name: _grad(view) for name, view in step["weights"].items()},
     )
