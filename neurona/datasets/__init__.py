@@ -7,7 +7,13 @@ IDX files, and the helpers that prepare data. Nothing downloads at import or tes
     (dtype('float32'), [0, 1, 1, 0])
 """
 
-from neurona.datasets import fashion_mnist, mnist  # Keras's datasets.X.load_data()
+from neurona.datasets import (  # Keras's datasets.X.load_data()
+    boston_housing,
+    cifar10,
+    fashion_mnist,
+    imdb,
+    mnist,
+)
 from neurona.datasets.idx import parse_idx, read_idx, write_idx
 from neurona.datasets.mnist import cache_dir, find_dataset, load_fashion_mnist, load_mnist
 from neurona.datasets.preprocessing import (
@@ -69,6 +75,9 @@ __all__ = [
     "train_test_split",
     "write_idx",
     "xor",
+    "boston_housing",
+    "cifar10",
     "fashion_mnist",
+    "imdb",
     "mnist",  # Keras's namespaces: datasets.mnist.load_data()
 ]
