@@ -4,6 +4,7 @@ own seed and scored on the fold left out. The folds come from scikit-learn's spl
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -37,17 +38,26 @@ def fold_seed(seed: int, index: int) -> int:
     return int(state[0] & 0x7FFFFFFF)
 
 
+def _is_estimator(model: Any) -> bool:
+    """An estimator object (with fit), not a function or a class that makes one."""
+    return hasattr(model, "fit") and not isinstance(model, type)
+
+
 def fresh_model(model: Any, seed: int) -> Any:
-    """A new, unfitted model for one fold: ``model(seed)`` when ``model`` is a function,
-    else a ``sklearn.base.clone`` of the estimator; then every ``random_state`` parameter (also
-    inside a Pipeline) is set to ``seed``.
+    """A new, unfitted model for one fold: ``model(seed)`` when ``model`` is a function (or a
+    class), else a ``sklearn.base.clone`` of the estimator (a deep copy of an object without
+    ``get_params``); then every ``random_state`` parameter (also inside a Pipeline) is set to
+    ``seed``.
 
     Example:
         >>> from sklearn.ensemble import RandomForestClassifier
         >>> fresh_model(RandomForestClassifier(random_state=1), 42).random_state
         42
     """
-    estimator = clone(model) if hasattr(model, "fit") else model(seed)
+    if _is_estimator(model):
+        estimator = clone(model) if hasattr(model, "get_params") else copy.deepcopy(model)
+    else:
+        estimator = model(seed)
     if not hasattr(estimator, "fit"):
         raise TypeError(
             f"neurona.selection: expected a scikit-learn-style estimator (with fit) or a "
@@ -128,7 +138,7 @@ def run_folds(
     """
     X, y = np.asarray(X), np.asarray(y)
     first = next(iter(models.values()))
-    task = _task(y, first if hasattr(first, "fit") else None)
+    task = _task(y, first if _is_estimator(first) else None)
     metrics = check_metrics(metrics, task)
     positive = np.unique(y)[-1] if task == "binary" else None
     splitter = _splitter(cv, task, seed)
@@ -224,7 +234,7 @@ def holdout(
         (0.0, 4)
     """
     X, y = np.asarray(X), np.asarray(y)
-    task = _task(y, model if hasattr(model, "fit") else None)
+    task = _task(y, model if _is_estimator(model) else None)
     metrics = check_metrics(metrics, task)
     index = np.arange(len(y))
     train, test = train_test_split(
