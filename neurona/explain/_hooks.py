@@ -94,13 +94,18 @@ class Recorder:
         ]
 
     def __enter__(self) -> Recorder:
+        self._own = {}  # a call set on the instance itself, put back afterwards
         for layer in self.layers:
-            layer.call = self._wrap(layer, type(layer).call.__get__(layer))
+            if "call" in vars(layer):
+                self._own[id(layer)] = vars(layer)["call"]
+            layer.call = self._wrap(layer, layer.call)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         for layer in self.layers:
             vars(layer).pop("call", None)
+            if id(layer) in self._own:
+                layer.call = self._own[id(layer)]
 
     def _wrap(self, layer: Any, original: Any) -> Any:
         def call(*args: Any, **kwargs: Any) -> Any:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from neurona.backend import rng
-from neurona.explain._hooks import Recorder
+from neurona.explain._hooks import Recorder, _arrays
 from neurona.explain.result import LayerTrace, StepTrace, Trace, WeightTrace
 from neurona.layers._tracking import layer_tree
 from neurona.layers.dense import activation_name
@@ -154,8 +154,6 @@ def _one_or_list(values: list) -> Any:
 
 def _collect(records: list, saved: _Snapshot) -> list[LayerTrace]:
     """LayerTraces from the recorder's records, read after the backward pass and the update."""
-    from neurona.explain._hooks import _arrays
-
     layers, seen = [], {}
     for index, record in enumerate(records, start=1):
         layer = record.layer

@@ -213,9 +213,7 @@ def run(
     with Report(NAME, out) as report:
         if report.enabled:
             report.write_json("metrics.json", results)
-            text = str(worked) + "\n"
-            report.path("trace.txt").write_text(text, encoding="utf-8")
-            report._record(report.path("trace.txt"))
+            report.write_text("trace.txt", str(worked) + "\n")
             report.plot("worked_example.png", worked.plot)
             report.plot(
                 "gradient_flow.png",
