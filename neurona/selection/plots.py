@@ -56,6 +56,7 @@ def plot_fold_curves(
     ylabel: str = "validation MAE",
     ax: Any = None,
     title: str | None = None,
+    skip: int = 0,
 ) -> Any:
     """The mean over folds of a per-epoch curve (one row per fold), with a band of ± one
     standard deviation, and the chosen epoch marked.
@@ -63,6 +64,7 @@ def plot_fold_curves(
     Args:
         curves: (folds, epochs) values, e.g. each fold's validation MAE after each epoch.
         chosen: an epoch (1-based) to mark with a vertical line.
+        skip: leave out the first ``skip`` epochs (their large errors squash the rest).
 
     Returns:
         The matplotlib Figure.
@@ -73,8 +75,9 @@ def plot_fold_curves(
         2
     """
     curves = np.asarray(curves, dtype=np.float64)
-    epochs = np.arange(1, curves.shape[1] + 1)
+    epochs = np.arange(1, curves.shape[1] + 1)[skip:]
     mean, std = curves.mean(axis=0), curves.std(axis=0, ddof=1 if len(curves) > 1 else 0)
+    mean, std = mean[skip:], std[skip:]
     figure, ax = new_figure("plot_fold_curves", ax=ax)
     ax.plot(epochs, mean, label=f"mean of {len(curves)} folds")
     ax.fill_between(epochs, mean - std, mean + std, alpha=0.25, label="± 1 sd")
