@@ -165,6 +165,33 @@ class Model(Trainer, Layer):
 
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
+    def export(
+        self,
+        filepath: Any,
+        format: str = "tf_saved_model",
+        verbose: bool | None = None,
+        input_signature: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Export the model for serving, as Keras 3's ``model.export``; neurona writes
+        ``format="onnx"`` (see ``neurona.models.onnx_export``; ``opset_version=`` in kwargs)."""
+        if format != "onnx":
+            raise ValueError(
+                f"export: neurona exports format='onnx' only, got format={format!r} "
+                "(TensorFlow SavedModel needs TensorFlow). Call "
+                "model.export('model.onnx', format='onnx')."
+            )
+        if input_signature is not None:
+            raise ValueError("export: input_signature is not supported (the model's own is used).")
+        opset_version = kwargs.pop("opset_version", None)
+        if kwargs:
+            raise TypeError(f"export: unknown arguments {sorted(kwargs)}.")
+        from neurona.models.onnx_export import export_onnx
+
+        export_onnx(self, filepath, opset_version=opset_version)
+        if verbose:
+            print(f"Saved the model as ONNX to {filepath}")
+
     def to_json(self, **kwargs: Any) -> str:
         """The model's architecture (and compile settings) as JSON text, Keras's layout: module,
         class_name, config, registered_name, build_config, compile_config. ``kwargs`` go to
