@@ -115,8 +115,8 @@ def grad_input(dZ, W, x_shape: tuple, x_mask, go_backwards: bool):
 def weight_grad(inputs, dZ):
     """Σ_t inputs_tᵀ ∂L/∂z_t over all steps in one product: (T, B, k), (T, B, m) → (k, m)."""
     xp = get_array_module(dZ)
-    T, B = dZ.shape[:2]
-    return xp.dot(inputs.reshape(T * B, -1).T, dZ.reshape(T * B, -1))
+    k, m = inputs.shape[-1], dZ.shape[-1]
+    return xp.dot(inputs.reshape(-1, k).T, dZ.reshape(-1, m))
 
 
 def initial_state(state, batch: int, units: int, like):

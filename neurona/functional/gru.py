@@ -1,6 +1,7 @@
 """Floor 2: the GRU over a whole sequence as one node of the tape, with a hand-written
 backpropagation through time, in both of Keras's variants: ``reset_after=True`` (Keras's default,
-PyTorch's formula) and ``reset_after=False`` (the course's formula, Y7)."""
+PyTorch's formula) and ``reset_after=False`` (the course's formula, Y7), and in either update
+convention: Keras's h = z ⊙ h_prev + (1 − z) ⊙ h̃ or the course's h = z ⊙ h̃ + (1 − z) ⊙ h_prev."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class GRUSequence(Function):
         x_mask=None,
         h_mask=None,
         reset_after=True,
+        course=False,
     ):
         xp = get_array_module(x, W)
         f_h = R.activation("gru", activation)
@@ -39,43 +41,69 @@ class GRUSequence(Function):
         B, T, _ = x.shape
         u = U.shape[0]
         xt = R.time_major(x, x_mask, go_backwards)  # (T, B, D)
-        Z = (xt.reshape(T * B, -1) @ W).reshape(T, B, 3 * u)  # x_t W for the gates z, r, h
+        dtype = xp.result_type(xt.dtype, W.dtype)
+        # NOTE: σ for z and r as one tanh, σ(a) = (1 + tanh(a/2))/2, the 1/2 folded into the z, r
+        # columns of W, U and the biases (tanh and two cheap passes instead of four with exp)
+        fused = f_g.kind == "sigmoid"
+        half = xp.concatenate([xp.full(2 * u, 0.5 if fused else 1.0), xp.ones(u)]).astype(dtype)
+        Z = (xt.reshape(T * B, -1) @ (W * half)).reshape(T, B, 3 * u)  # x_t W: gates z, r, h
         b_in, b_rec = (b[0], b[1]) if b is not None and reset_after else (b, None)
         if b_in is not None:
-            Z += b_in
+            Z += b_in * half
+        if b_rec is not None:  # b'_z, b'_r add to the pre-activations as b_z, b_r do
+            Z[:, :, : 2 * u] += b_rec[: 2 * u] * half[: 2 * u]
+            b_rec = b_rec[2 * u :]  # b'_h sits inside r ⊙ (h U_h + b'_h)
         keep_z = f_h.needs_z or f_g.needs_z
         G = xp.empty_like(Z) if keep_z else Z  # z, r, h̃
-        H = xp.empty((T + 1, B, u), dtype=Z.dtype)
+        H = xp.empty((T + 1, B, u), dtype=dtype)
         H[0] = R.initial_state(h0, B, u, Z)
-        Hm = H if h_mask is None else xp.empty((T, B, u), dtype=Z.dtype)  # h_{t−1} ⊙ m_h
-        RH = xp.empty((T, B, u), dtype=Z.dtype)  # h U_h + b'_h (after) or r ⊙ h (before)
-        rec = xp.empty((B, 3 * u if reset_after else 2 * u), dtype=Z.dtype)
-        tmp = xp.empty((B, u), dtype=Z.dtype)
-        U_zr, U_h = xp.ascontiguousarray(U[:, : 2 * u]), xp.ascontiguousarray(U[:, 2 * u :])
+        Hm = H if h_mask is None else xp.empty((T, B, u), dtype=dtype)  # h_{t−1} ⊙ m_h
+        # h U for every step (after: U_h's part is kept for backward) or r ⊙ h (before)
+        REC = xp.empty((T, B, 3 * u), dtype=dtype) if reset_after else None
+        RH = REC[:, :, 2 * u :] if reset_after else xp.empty((T, B, u), dtype=dtype)
+        rec = xp.empty((B, 2 * u), dtype=dtype)
+        tmp = xp.empty((B, u), dtype=dtype)
+        Uh = U * half  # z, r columns halved
+        U_zr, U_h = xp.ascontiguousarray(Uh[:, : 2 * u]), xp.ascontiguousarray(U[:, 2 * u :])
         with xp.errstate(over="ignore"):
             for t in range(T):
-                h_prev = H[t]
-                if h_mask is not None:
-                    h_prev = xp.multiply(H[t], h_mask, out=Hm[t])
                 z, g = Z[t], G[t]
-                xp.dot(h_prev, U if reset_after else U_zr, out=rec)
-                if b_rec is not None:
-                    rec += b_rec
-                z[:, : 2 * u] += rec[:, : 2 * u]
-                f_g.apply(z[:, : 2 * u], g[:, : 2 * u])  # z_t, r_t = σ(·)
+                start = t == 0 and h0 is None  # h_0 = 0 adds nothing to the products
+                h_prev = H[t] if h_mask is None else xp.multiply(H[t], h_mask, out=Hm[t])
+                if reset_after:
+                    if start:
+                        REC[0] = 0
+                    else:
+                        xp.dot(h_prev, Uh, out=REC[t])
+                        z[:, : 2 * u] += REC[t, :, : 2 * u]
+                    if b_rec is not None:
+                        RH[t] += b_rec
+                elif not start:
+                    xp.dot(h_prev, U_zr, out=rec)
+                    z[:, : 2 * u] += rec
+                if fused:
+                    xp.tanh(z[:, : 2 * u], out=g[:, : 2 * u])
+                    g[:, : 2 * u] *= 0.5
+                    g[:, : 2 * u] += 0.5  # z_t, r_t = σ(·)
+                else:
+                    f_g.apply(z[:, : 2 * u], g[:, : 2 * u])
                 r = g[:, u : 2 * u]
                 if reset_after:  # h̃ = tanh(x W_h + b_h + r ⊙ (h U_h + b'_h))
-                    RH[t] = rec[:, 2 * u :]
                     xp.multiply(r, RH[t], out=tmp)
-                else:  # h̃ = tanh(x W_h + (r ⊙ h) U_h + b_h)
+                    z[:, 2 * u :] += tmp
+                elif not start:  # h̃ = tanh(x W_h + (r ⊙ h) U_h + b_h)
                     xp.multiply(r, h_prev, out=RH[t])
                     xp.dot(RH[t], U_h, out=tmp)
-                z[:, 2 * u :] += tmp
+                    z[:, 2 * u :] += tmp
+                else:
+                    RH[t] = 0
                 f_h.apply(z[:, 2 * u :], g[:, 2 * u :])
                 hh = g[:, 2 * u :]
-                xp.subtract(H[t], hh, out=H[t + 1])  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
+                # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃  (the course: z ⊙ h̃ + (1 − z) ⊙ h_{t−1})
+                keep, new = (hh, H[t]) if course else (H[t], hh)
+                xp.subtract(keep, new, out=H[t + 1])
                 H[t + 1] *= g[:, :u]
-                H[t + 1] += hh
+                H[t + 1] += new
         self.save_for_backward(
             xt,
             W,
@@ -91,6 +119,9 @@ class GRUSequence(Function):
             h_mask,
             go_backwards,
             reset_after,
+            course,
+            REC,
+            h0 is None,
         )
         return H[1:].transpose(1, 0, 2), H[T]
 
@@ -114,12 +145,16 @@ class GRUSequence(Function):
             h_mask,
             go_backwards,
             reset_after,
+            course,
+            REC,
+            zero_start,
         ) = self.saved
         xp = get_array_module(H)
         T, B, u = RH.shape
+        need_x, need_h0, need_W, need_U, need_b = self.needs_input_grad
         dH = None if grad_hs is None else grad_hs.transpose(1, 0, 2)  # (T, B, u), in order
         dZ = xp.empty_like(G)  # ∂L/∂(pre-activations) of z, r, h̃
-        dR = xp.empty((T, B, 3 * u), dtype=G.dtype) if reset_after else None  # of h U + b'
+        dR = xp.empty_like(REC) if reset_after else None  # ∂L/∂(h U + b')
         dh = (
             xp.zeros((B, u), dtype=G.dtype) if grad_hT is None else xp.array(grad_hT, dtype=G.dtype)
         )
@@ -132,19 +167,25 @@ class GRUSequence(Function):
             g, d = G[t], dZ[t]
             z, r, hh = g[:, :u], g[:, u : 2 * u], g[:, 2 * u :]
             pre = None if Z is None else Z[t]
+            start = t == 0 and zero_start  # h_0 = 0
             if dH is not None:
                 dh += dH[t]
-            xp.subtract(H[t], hh, out=d[:, :u])  # ∂L/∂z = ∂L/∂h ⊙ (h_{t−1} − h̃)
+            # h_t = z ⊙ keep + (1 − z) ⊙ new: keep, new = h_{t−1}, h̃ (Keras) or h̃, h_{t−1}
+            keep, new = (hh, H[t]) if course else (H[t], hh)
+            into_keep, into_new = (d[:, 2 * u :], direct) if course else (direct, d[:, 2 * u :])
+            xp.subtract(keep, new, out=d[:, :u])  # ∂L/∂z = ∂L/∂h ⊙ (keep − new)
             d[:, :u] *= dh
-            xp.subtract(1, z, out=d[:, 2 * u :])  # ∂L/∂h̃ = ∂L/∂h ⊙ (1 − z)
-            d[:, 2 * u :] *= dh
-            xp.multiply(dh, z, out=direct)  # the path h_{t−1} → h_t through z ⊙ h_{t−1}
+            xp.multiply(dh, z, out=into_keep)  # ∂L/∂keep = ∂L/∂h ⊙ z
+            xp.subtract(1, z, out=into_new)  # ∂L/∂new = ∂L/∂h ⊙ (1 − z)
+            into_new *= dh
             f_h.backprop(
                 d[:, 2 * u :], None if pre is None else pre[:, 2 * u :], hh, scratch[:, :u]
             )
             da_h = d[:, 2 * u :]
             if reset_after:
                 xp.multiply(da_h, RH[t], out=d[:, u : 2 * u])  # ∂L/∂r = δh̃ ⊙ (h U_h + b'_h)
+            elif start:
+                d[:, u : 2 * u] = 0  # r ⊙ h_0 = 0
             else:
                 xp.dot(da_h, U_hT, out=d_rh)  # ∂L/∂(r ⊙ h) = δh̃ U_hᵀ
                 xp.multiply(d_rh, Hm[t], out=d[:, u : 2 * u])
@@ -157,28 +198,32 @@ class GRUSequence(Function):
             if reset_after:
                 dR[t, :, : 2 * u] = d[:, : 2 * u]
                 xp.multiply(da_h, r, out=dR[t, :, 2 * u :])
+            if t == 0 and not need_h0:
+                break  # ∂L/∂h_0 only when asked for
+            if reset_after:
                 xp.dot(dR[t], UT, out=dh)
             else:
                 xp.dot(d[:, : 2 * u], U_zrT, out=dh)
-                d_rh *= r
-                dh += d_rh
+                if not start:
+                    d_rh *= r
+                    dh += d_rh
             if h_mask is not None:
                 dh *= h_mask
             dh += direct
-        need_x, need_h0, need_W, need_U, need_b = self.needs_input_grad
+        first = 1 if zero_start else 0  # h_0 = 0 adds nothing to Σ_t h_{t−1}ᵀ δ_t
         grad_x = R.grad_input(dZ, W, x_shape, x_mask, go_backwards) if need_x else None
         grad_W = R.weight_grad(xt, dZ) if need_W else None
         grad_U = grad_b = None
         if reset_after:
-            grad_U = R.weight_grad(Hm[:T], dR) if need_U else None
+            grad_U = R.weight_grad(Hm[first:T], dR[first:]) if need_U else None
             if need_b:
                 grad_b = xp.stack([dZ.sum(axis=(0, 1)), dR.sum(axis=(0, 1))])
         else:
             if need_U:
                 grad_U = xp.concatenate(
                     [
-                        R.weight_grad(Hm[:T], dZ[:, :, : 2 * u]),
-                        R.weight_grad(RH, dZ[:, :, 2 * u :]),
+                        R.weight_grad(Hm[first:T], dZ[first:, :, : 2 * u]),
+                        R.weight_grad(RH[first:], dZ[first:, :, 2 * u :]),
                     ],
                     axis=1,
                 )
@@ -198,6 +243,7 @@ def gru(
     x_mask: Any = None,
     h_mask: Any = None,
     reset_after: bool = True,
+    convention: str = "keras",
 ):
     """Gated recurrent unit over a whole sequence, one node with a hand-written BPTT.
 
@@ -207,15 +253,20 @@ def gru(
             h̃_t = tanh(x_t W_h + b_h + r_t ⊙ (h_{t−1} U_h + b'_h))
         reset_after=False (the course's formula, Y7; Cho et al. 2014):
             h̃_t = tanh(x_t W_h + (r_t ⊙ h_{t−1}) U_h + b_h)
-        h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ h̃_t        (Keras's convention)
-        backward, step t in reverse: δz = δh_t ⊙ (h_{t−1} − h̃_t) σ',  δh̃ = δh_t ⊙ (1 − z_t) tanh',
+        h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ h̃_t        (convention="keras": Keras, PyTorch)
+        h_t = z_t ⊙ h̃_t + (1 − z_t) ⊙ h_{t−1}        (convention="course": the course, Y7)
+        backward, step t in reverse (Keras's convention; the course's swaps h_{t−1} and h̃ in
+        the update): δz = δh_t ⊙ (h_{t−1} − h̃_t) σ',  δh̃ = δh_t ⊙ (1 − z_t) tanh',
         δr = δh̃ ⊙ (h_{t−1} U_h + b'_h) σ'  (after)  or  (δh̃ U_hᵀ ⊙ h_{t−1}) σ'  (before),
         δh_{t−1} = δh_t ⊙ z_t + [δz, δr, δh̃ ⊙ r_t] Uᵀ  (after)
                  = δh_t ⊙ z_t + [δz, δr] U_zrᵀ + (δh̃ U_hᵀ) ⊙ r_t  (before)
 
-    NOTE: the course writes h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ h̃_t: its z is Keras's 1 − z, so
-    the course's GRU is ``reset_after=False`` with the update gate's weights and bias negated
-    (σ(−a) = 1 − σ(a)). PyTorch's ``nn.GRU`` is ``reset_after=True`` with gate order r, z, n.
+    NOTE: the course writes h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ h̃_t: its z is Keras's 1 − z.
+    ``convention="course"`` computes that formula (with the same weights, its z gate learns the
+    opposite sign); the course's whole GRU is ``reset_after=False, convention="course"``. With
+    σ as the gate activation it equals Keras's GRU with the update gate's weights and bias
+    negated (σ(−a) = 1 − σ(a)). PyTorch's ``nn.GRU`` is ``reset_after=True`` with gate order
+    r, z, n and Keras's convention.
 
     Layout (Keras): W (features, 3u), U (u, 3u), columns in the order z, r, h; b (2, 3u) when
     ``reset_after`` (row 0 the input bias b, row 1 the recurrent bias b') else (3u,). Dropout
@@ -230,7 +281,8 @@ def gru(
         activation, recurrent_activation: for h̃ and for z, r (names or callables).
         go_backwards: process the steps from last to first (outputs in processing order).
         x_mask, h_mask: dropout masks or None.
-        reset_after: which formula, as above.
+        reset_after: which formula for h̃, as above.
+        convention: "keras" (default) or "course": which update formula, as above.
 
     Returns:
         (h, h_T): all hidden states (batch, time, u) and the last one (batch, u).
@@ -259,6 +311,11 @@ def gru(
             "h_mask": (R.shape_of(h_mask), U.shape[0]),
         },
     )
+    if convention not in ("keras", "course"):
+        raise ValueError(
+            f"gru: expected convention 'keras' (h = z ⊙ h_prev + (1 − z) ⊙ h̃) or 'course' "
+            f"(h = z ⊙ h̃ + (1 − z) ⊙ h_prev), got {convention!r}."
+        )
     expected = (2, 3 * u) if reset_after else (3 * u,)
     if b is not None and tuple(b.shape) != expected:
         raise ValueError(
@@ -278,4 +335,5 @@ def gru(
         x_mask=x_mask,
         h_mask=h_mask,
         reset_after=bool(reset_after),
+        course=convention == "course",
     )

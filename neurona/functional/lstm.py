@@ -48,41 +48,40 @@ class LSTMSequence(Function):
         B, T, _ = x.shape
         u, s = U.shape[0], 3 * U.shape[0]
         perm = _sigmoid_first(xp, u)
-        Wp, Up = W[:, perm], xp.ascontiguousarray(U[:, perm])
         xt = R.time_major(x, x_mask, go_backwards)  # (T, B, D)
-        # NOTE: the default activations take one exp for all four gates: with the σ columns
-        # negated and the c̃ columns scaled by −2 in the weights, 1/(1 + e^{z'}) gives σ(z) and
-        # σ(2z), and tanh(z) = 2σ(2z) − 1 (one pass over (batch, 4u) instead of two)
+        dtype = xp.result_type(xt.dtype, W.dtype)
+        # NOTE: the default activations take one tanh for all four gates: σ(z) = (1 + tanh(z/2))/2,
+        # the 1/2 folded into the σ columns of the weights (one pass over (batch, 4u) instead of
+        # exp, add and reciprocal for the σ gates and tanh for c̃)
         fused = f_g.kind == "sigmoid" and f_c.kind == "tanh"
-        scale = xp.concatenate([xp.full(s, -1.0), xp.full(u, -2.0)]).astype(W.dtype) if fused else 1
-        Up_fwd = Up * scale if fused else Up
-        Z = (xt.reshape(T * B, -1) @ (Wp * scale)).reshape(T, B, 4 * u)  # input part, all gates
+        scale = xp.concatenate([xp.full(s, 0.5 if fused else 1.0), xp.ones(u)]).astype(dtype)
+        Up = U[:, perm] * scale  # columns i, f, o, c̃
+        Z = (xt.reshape(T * B, -1) @ (W[:, perm] * scale)).reshape(T, B, 4 * u)  # input part
         if b is not None:
             Z += b[perm] * scale
         keep_z = f_c.needs_z or f_g.needs_z
         G = xp.empty_like(Z) if keep_z else Z  # gates i, f, o, c̃ (over Z unless z is needed)
-        H = xp.empty((T + 1, B, u), dtype=Z.dtype)
-        C = xp.empty((T + 1, B, u), dtype=Z.dtype)
+        H = xp.empty((T + 1, B, u), dtype=dtype)
+        C = xp.empty((T + 1, B, u), dtype=dtype)
         H[0] = R.initial_state(h0, B, u, Z)
         C[0] = R.initial_state(c0, B, u, Z)
-        Hm = H if h_mask is None else xp.empty((T, B, u), dtype=Z.dtype)  # h_{t−1} ⊙ m_h
-        TC = xp.empty((T, B, u), dtype=Z.dtype)  # f(c_t)
-        rec = xp.empty((B, 4 * u), dtype=Z.dtype)
-        tmp = xp.empty((B, u), dtype=Z.dtype)
-        with xp.errstate(over="ignore"):
+        Hm = H if h_mask is None else xp.empty((T, B, u), dtype=dtype)  # h_{t−1} ⊙ m_h
+        TC = xp.empty((T, B, u), dtype=dtype)  # f(c_t)
+        rec = xp.empty((B, 4 * u), dtype=dtype)
+        tmp = xp.empty((B, u), dtype=dtype)
+        with xp.errstate(over="ignore"):  # e^{−z} = inf gives σ = 0 (other activations)
             for t in range(T):
-                h_prev = H[t]
-                if h_mask is not None:
-                    h_prev = xp.multiply(H[t], h_mask, out=Hm[t])
                 z, g = Z[t], G[t]
-                xp.dot(h_prev, Up_fwd, out=rec)
-                z += rec  # z_t = x_t W + h_{t−1} U + b, all four gates
+                if t or h0 is not None:  # h_0 = 0 adds nothing
+                    h_prev = H[t] if h_mask is None else xp.multiply(H[t], h_mask, out=Hm[t])
+                    xp.dot(h_prev, Up, out=rec)
+                    z += rec  # z_t = x_t W + h_{t−1} U + b, all four gates
+                elif h_mask is not None:
+                    Hm[0] = 0
                 if fused:
-                    xp.exp(z, out=g)
-                    g += 1
-                    xp.reciprocal(g, out=g)  # i, f, o = σ(·) and σ(2 z_c)
-                    g[:, s:] *= 2
-                    g[:, s:] -= 1  # c̃ = tanh(z_c)
+                    xp.tanh(z, out=g)
+                    g[:, :s] *= 0.5
+                    g[:, :s] += 0.5  # i, f, o = σ(·) = (1 + tanh(·/2))/2;  c̃ = tanh(·)
                 else:
                     f_g.apply(z[:, :s], g[:, :s])  # i, f, o = σ(·)
                     f_c.apply(z[:, s:], g[:, s:])  # c̃ = tanh(·)
@@ -93,8 +92,8 @@ class LSTMSequence(Function):
                 xp.multiply(g[:, 2 * u : s], TC[t], out=H[t + 1])  # h_t = o ⊙ tanh(c_t)
         self.save_for_backward(
             xt,
-            Wp,
-            Up,
+            W,
+            U,
             perm,
             G,
             Z if keep_z else None,
@@ -107,6 +106,7 @@ class LSTMSequence(Function):
             x_mask,
             h_mask,
             go_backwards,
+            h0 is None,
         )
         return H[1:].transpose(1, 0, 2), H[T], C[T]
 
@@ -117,8 +117,8 @@ class LSTMSequence(Function):
     def backward(self, grad_hs, grad_hT, grad_cT):
         (
             xt,
-            Wp,
-            Up,
+            W,
+            U,
             perm,
             G,
             Z,
@@ -131,10 +131,12 @@ class LSTMSequence(Function):
             x_mask,
             h_mask,
             go_backwards,
+            zero_start,
         ) = self.saved
         xp = get_array_module(H)
         T, B, u = TC.shape
         s = 3 * u
+        need_x, need_h0, need_c0, need_W, need_U, need_b = self.needs_input_grad
         dH = None if grad_hs is None else grad_hs.transpose(1, 0, 2)  # (T, B, u), in order
         dZ = xp.empty_like(G)
         dh, dc = (
@@ -143,7 +145,7 @@ class LSTMSequence(Function):
         )
         tmp = xp.empty((B, u), dtype=G.dtype)
         scratch = xp.empty((B, 4 * u), dtype=G.dtype)
-        UpT = xp.ascontiguousarray(Up.T)
+        UpT = xp.ascontiguousarray(U[:, perm].T)  # (U's columns i, f, o, c̃)ᵀ
         for t in range(T - 1, -1, -1):
             g, d = G[t], dZ[t]
             if dH is not None:
@@ -165,14 +167,17 @@ class LSTMSequence(Function):
                 z = None if Z is None else Z[t]
                 f_g.backprop(d[:, :s], None if z is None else z[:, :s], g[:, :s], scratch[:, :s])
                 f_c.backprop(d[:, s:], None if z is None else z[:, s:], g[:, s:], scratch[:, s:])
-            xp.dot(d, UpT, out=dh)  # ∂L/∂h_{t−1} = dz_t Uᵀ
-            if h_mask is not None:
-                dh *= h_mask
-        need_x, need_h0, need_c0, need_W, need_U, need_b = self.needs_input_grad
+            if t or need_h0:  # ∂L/∂h_0 only when asked for
+                xp.dot(d, UpT, out=dh)  # ∂L/∂h_{t−1} = dz_t Uᵀ
+                if h_mask is not None:
+                    dh *= h_mask
         inv = xp.argsort(perm)
-        grad_x = R.grad_input(dZ, Wp, x_shape, x_mask, go_backwards) if need_x else None
+        grad_x = R.grad_input(dZ, W[:, perm], x_shape, x_mask, go_backwards) if need_x else None
         grad_W = R.weight_grad(xt, dZ)[:, inv] if need_W else None
-        grad_U = R.weight_grad(Hm[:T], dZ)[:, inv] if need_U else None
+        grad_U = None
+        if need_U:  # h_0 = 0 adds nothing to Σ_t h_{t−1}ᵀ dz_t
+            first = 1 if zero_start else 0
+            grad_U = R.weight_grad(Hm[first:T], dZ[first:])[:, inv]
         grad_b = dZ.sum(axis=(0, 1))[inv] if need_b else None
         return (grad_x, dh if need_h0 else None, dc if need_c0 else None, grad_W, grad_U, grad_b)
 

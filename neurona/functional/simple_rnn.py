@@ -37,11 +37,23 @@ class SimpleRNNSequence(Function):
                 h_prev = H[t]
                 if h_mask is not None:
                     h_prev = xp.multiply(H[t], h_mask, out=Hm[t])
-                xp.dot(h_prev, U, out=rec)
-                Z[t] += rec  # z_t = x_t W + h_{t−1} U + b
+                if t or h0 is not None:  # h_0 = 0 adds nothing
+                    xp.dot(h_prev, U, out=rec)
+                    Z[t] += rec  # z_t = x_t W + h_{t−1} U + b
                 f.apply(Z[t], H[t + 1])  # h_t = f(z_t)
         self.save_for_backward(
-            xt, W, U, Z if f.needs_z else None, H, Hm, f, x.shape, x_mask, h_mask, go_backwards
+            xt,
+            W,
+            U,
+            Z if f.needs_z else None,
+            H,
+            Hm,
+            f,
+            x.shape,
+            x_mask,
+            h_mask,
+            go_backwards,
+            h0 is None,
         )
         return H[1:].transpose(1, 0, 2), H[T]
 
@@ -50,7 +62,8 @@ class SimpleRNNSequence(Function):
         return grads_out
 
     def backward(self, grad_hs, grad_hT):
-        xt, W, U, Z, H, Hm, f, x_shape, x_mask, h_mask, go_backwards = self.saved
+        xt, W, U, Z, H, Hm, f, x_shape, x_mask, h_mask, go_backwards, zero_start = self.saved
+        need_x, need_h0, need_W, need_U, need_b = self.needs_input_grad
         xp = get_array_module(H)
         T, B, u = H.shape[0] - 1, H.shape[1], H.shape[2]
         dH = None if grad_hs is None else grad_hs.transpose(1, 0, 2)  # (T, B, u), in order
@@ -66,13 +79,14 @@ class SimpleRNNSequence(Function):
             else:
                 xp.add(dh, dH[t], out=dZ[t])
             f.backprop(dZ[t], None if Z is None else Z[t], H[t + 1], scratch)  # δz_t
-            xp.dot(dZ[t], UT, out=dh)  # δh_{t−1} = δz_t Uᵀ
-            if h_mask is not None:
-                dh *= h_mask
-        need_x, need_h0, need_W, need_U, need_b = self.needs_input_grad
+            if t or need_h0:  # ∂L/∂h_0 only when asked for
+                xp.dot(dZ[t], UT, out=dh)  # δh_{t−1} = δz_t Uᵀ
+                if h_mask is not None:
+                    dh *= h_mask
+        first = 1 if zero_start else 0  # h_0 = 0 adds nothing to Σ_t h_{t−1}ᵀ δz_t
         grad_x = R.grad_input(dZ, W, x_shape, x_mask, go_backwards) if need_x else None
         grad_W = R.weight_grad(xt, dZ) if need_W else None
-        grad_U = R.weight_grad(Hm[:T], dZ) if need_U else None
+        grad_U = R.weight_grad(Hm[first:T], dZ[first:]) if need_U else None
         grad_b = dZ.sum(axis=(0, 1)) if need_b else None
         return grad_x, dh if need_h0 else None, grad_W, grad_U, grad_b
 

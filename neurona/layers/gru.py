@@ -1,5 +1,6 @@
 """Floor 4: ``GRU``, the gated recurrent unit layer, one call into ``F.gru``; Keras's
-``reset_after=True`` by default, ``reset_after=False`` for the course's formula (Y7)."""
+``reset_after=True`` by default, ``reset_after=False`` for the course's formula (Y7), and the
+course's update convention with ``convention="course"``."""
 
 from __future__ import annotations
 
@@ -20,18 +21,24 @@ class GRU(RecurrentLayer):
         z = σ(x_t W_z + h_{t−1} U_z + b_z)      r = σ(x_t W_r + h_{t−1} U_r + b_r)
         h̃ = tanh(x_t W_h + b_h + r ⊙ (h_{t−1} U_h + b'_h))    reset_after=True (Keras, PyTorch)
         h̃ = tanh(x_t W_h + (r ⊙ h_{t−1}) U_h + b_h)           reset_after=False (the course)
-        h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
+        h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃                          convention="keras" (default)
+        h_t = z ⊙ h̃ + (1 − z) ⊙ h_{t−1}                          convention="course"
 
     NOTE: the course writes h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃: its update gate is Keras's 1 − z
-    (same model, z's weights negated). W is ``kernel`` (features, 3u), U ``recurrent_kernel``
-    (u, 3u), gate order z, r, h; ``bias`` is (2, 3u) — input and recurrent biases — when
-    ``reset_after`` else (3u,). The whole sequence is one node (``F.gru``).
+    (the same model with z's weights negated). ``convention="course"`` switches to that formula;
+    the course's GRU is ``GRU(units, reset_after=False, convention="course")``. The default is
+    Keras's (and PyTorch's) convention, so that weights load from Keras unchanged; the config
+    names the convention only when it is the course's. W is ``kernel`` (features, 3u), U
+    ``recurrent_kernel`` (u, 3u), gate order z, r, h; ``bias`` is (2, 3u) — input and recurrent
+    biases — when ``reset_after`` else (3u,). The whole sequence is one node (``F.gru``).
 
     Args:
         units: size of the state h.
         activation: for h̃, default "tanh".
         recurrent_activation: for z and r, default "sigmoid".
         reset_after: where r applies, as above (Keras's default True).
+        convention: "keras" (default): h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃; "course":
+            h_t = z ⊙ h̃ + (1 − z) ⊙ h_{t−1} (not a Keras argument).
         the others: as ``SimpleRNN``.
 
     Shape:
@@ -44,6 +51,8 @@ class GRU(RecurrentLayer):
         >>> layer = GRU(3)
         >>> layer(np.ones((2, 5, 4))).shape, [w.shape for w in layer.get_weights()]
         ((2, 3), [(4, 9), (3, 9), (2, 9)])
+        >>> GRU(3, reset_after=False, convention="course").get_config()["convention"]
+        'course'
     """
 
     gates = 3
@@ -58,8 +67,15 @@ class GRU(RecurrentLayer):
         recurrent_initializer: Any = "orthogonal",
         bias_initializer: Any = "zeros",
         reset_after: bool = True,
+        convention: str = "keras",
         **kwargs: Any,
     ) -> None:
+        if convention not in ("keras", "course"):
+            raise ValueError(
+                f"GRU: expected convention 'keras' (h = z ⊙ h_prev + (1 − z) ⊙ h̃, Keras's "
+                f"and PyTorch's) or 'course' (h = z ⊙ h̃ + (1 − z) ⊙ h_prev), got "
+                f"convention={convention!r}."
+            )
         super().__init__(
             units,
             activation=activation,
@@ -71,6 +87,7 @@ class GRU(RecurrentLayer):
         )
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = bool(reset_after)
+        self.convention = convention
 
     def _bias_shape(self) -> tuple:
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
@@ -88,11 +105,15 @@ class GRU(RecurrentLayer):
             x_mask=x_mask,
             h_mask=h_mask,
             reset_after=self.reset_after,
+            convention=self.convention,
         )
 
     def get_config(self) -> dict:
-        return {
+        config = {
             **super().get_config(),
             "recurrent_activation": activation_name(self.recurrent_activation),
             "reset_after": self.reset_after,
         }
+        if self.convention != "keras":  # Keras's configs stay Keras's
+            config["convention"] = self.convention
+        return config

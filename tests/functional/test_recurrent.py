@@ -74,6 +74,41 @@ def test_gru_reset_before_is_the_course_formula_with_z_flipped(rng):
     np.testing.assert_allclose(h_T.numpy(), course, rtol=1e-12)
 
 
+@pytest.mark.parametrize("reset_after", [False, True])
+def test_gru_course_convention_is_the_course_formula_written_out(reset_after, rng):
+    # the course (Y7): h_t = z ⊙ h̃ + (1 − z) ⊙ h_{t−1}, over 4 steps from h_0 = 0 and from h0
+    x = rng.normal(size=(2, 4, D))
+    W, Uk, b = _weights(rng, 3, (2, 3 * U) if reset_after else None)
+    sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
+    b_in, b_rec = (b[0], b[1]) if reset_after else (b, np.zeros(3 * U))
+    for h0 in (None, rng.normal(size=(2, U))):
+        h = np.zeros((2, U)) if h0 is None else h0
+        expected = []
+        for t in range(4):
+            a_x, a_h = x[:, t] @ W + b_in, h @ Uk + b_rec
+            z = sig(a_x[:, :U] + a_h[:, :U])
+            r = sig(a_x[:, U : 2 * U] + a_h[:, U : 2 * U])
+            if reset_after:
+                h_tilde = np.tanh(a_x[:, 2 * U :] + r * a_h[:, 2 * U :])
+            else:
+                h_tilde = np.tanh(a_x[:, 2 * U :] + (r * h) @ Uk[:, 2 * U :])
+            h = z * h_tilde + (1 - z) * h
+            expected.append(h)
+        hs, h_T = F.gru(x, W, Uk, b, h0, reset_after=reset_after, convention="course")
+        np.testing.assert_allclose(hs.numpy(), np.stack(expected, axis=1), rtol=1e-12)
+        np.testing.assert_allclose(h_T.numpy(), h, rtol=1e-12)
+
+
+def test_gru_course_convention_is_keras_with_the_update_gate_negated(rng):
+    x, (W, Uk, b) = rng.normal(size=(2, 9, D)), _weights(rng, 3, (2, 3 * U))
+    flip = np.concatenate([-np.ones(U), np.ones(2 * U)])
+    course = F.gru(x, W, Uk, b, convention="course")[0].numpy()
+    keras = F.gru(x, W * flip, Uk * flip, b * flip)[0].numpy()
+    np.testing.assert_allclose(course, keras, rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="expected convention 'keras'"):
+        F.gru(x, W, Uk, b, convention="Course")
+
+
 # ----- gradient checks (float64, central differences) ----------------------------------------
 KERNELS = {
     "simple_rnn": (1, None, lambda x, W, Uk, b, h0, c0, **kw: F.simple_rnn(x, W, Uk, b, h0, **kw)),
@@ -83,6 +118,18 @@ KERNELS = {
         3,
         None,
         lambda x, W, Uk, b, h0, c0, **kw: F.gru(x, W, Uk, b, h0, reset_after=False, **kw),
+    ),
+    "gru_course_before": (
+        3,
+        None,
+        lambda x, W, Uk, b, h0, c0, **kw: F.gru(
+            x, W, Uk, b, h0, reset_after=False, convention="course", **kw
+        ),
+    ),
+    "gru_course_after": (
+        3,
+        (2, 3 * U),
+        lambda x, W, Uk, b, h0, c0, **kw: F.gru(x, W, Uk, b, h0, convention="course", **kw),
     ),
 }
 
@@ -103,6 +150,20 @@ def test_bptt_matches_central_differences(kernel, go_backwards, masked, rng):
 
     report = nr.gradcheck(f, [x, W, Uk, b, h0, c0], check_forward=False)
     assert report.ok, report
+
+
+@pytest.mark.parametrize("kernel", list(KERNELS))
+@pytest.mark.parametrize("masked", [False, True])
+def test_bptt_from_zero_initial_states_matches_central_differences(kernel, masked, rng):
+    # h0 = c0 = None: the kernels skip the products with h_0 = 0 (first step, ∂L/∂h_0, Σ h_0ᵀ δ)
+    gates, bias_shape, run = KERNELS[kernel]
+    x, (W, Uk, b) = rng.normal(size=(B, 7, D)), _weights(rng, gates, bias_shape)
+    x_mask, h_mask = _masks(rng) if masked else (None, None)
+
+    def f(x, W, Uk, b):
+        return _scalarise(run(x, W, Uk, b, None, None, x_mask=x_mask, h_mask=h_mask))
+
+    assert (report := nr.gradcheck(f, [x, W, Uk, b], check_forward=False)).ok, report
 
 
 @pytest.mark.parametrize("kernel", list(KERNELS))

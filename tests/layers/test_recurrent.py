@@ -207,3 +207,38 @@ def test_without_bias_there_are_two_weights_and_both_get_gradients(case):
     layer(nr.tensor(np.ones((2, 4, 2), dtype="float32"))).sum().backward()
     assert [w.name.split("/")[-1] for w in layer.weights] == ["kernel", "recurrent_kernel"]
     assert all(np.abs(w.grad).sum() > 0 for w in layer.trainable_weights)
+
+
+def test_gru_course_convention_is_the_layer_argument_and_keras_with_z_negated(rng):
+    # layers.GRU(convention="course"): h = z ⊙ h̃ + (1 − z) ⊙ h_prev, the course's update (Y7)
+    x = rng.normal(size=(2, 6, 4))
+    course = layers.GRU(3, reset_after=False, convention="course", return_sequences=True)
+    keras = layers.GRU(3, reset_after=False, return_sequences=True)
+    course(x), keras(x)
+    W, Uk, b = course.get_weights()
+    flip = np.concatenate([-np.ones(3), np.ones(6)])  # σ(−a) = 1 − σ(a) on the update gate
+    keras.set_weights([W * flip, Uk * flip, b * flip])
+    np.testing.assert_allclose(course(x).numpy(), keras(x).numpy(), rtol=1e-5, atol=1e-6)
+    expected = nr.functional.gru(x, W, Uk, b, reset_after=False, convention="course")[0]
+    np.testing.assert_allclose(course(x).numpy(), expected.numpy(), rtol=1e-5, atol=1e-6)
+    config = course.get_config()
+    assert config["convention"] == "course" and "convention" not in keras.get_config()
+    assert layers.GRU.from_config(config).convention == "course"
+    with pytest.raises(ValueError, match="expected convention 'keras'"):
+        layers.GRU(3, convention="pytorch")
+
+
+def test_gru_course_convention_trains_in_sequential(rng):
+    x = rng.normal(size=(64, 5, 2)).astype(np.float32)
+    y = (x[:, :, 0].sum(axis=1) > 0).astype(np.float32)[:, None]
+    nr.utils.set_random_seed(0)
+    model = models.Sequential(
+        [
+            layers.Input((5, 2)),
+            layers.GRU(4, reset_after=False, convention="course"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer=optimizers.Adam(0.05), loss="binary_crossentropy")
+    losses = model.fit(x, y, epochs=15, batch_size=16, verbose=0).history["loss"]
+    assert losses[-1] < 0.5 * losses[0]
