@@ -16,6 +16,16 @@ class ShapeError(ValueError):
     """
 
 
+class DataFileError(ValueError):
+    """A data set file that is damaged, truncated or of the wrong kind (a ``ValueError``); the
+    message names the file and says how to get a good copy.
+
+    Example:
+        >>> issubclass(DataFileError, ValueError)
+        True
+    """
+
+
 class NotDifferentiableError(RuntimeError):
     """Raised when a backward pass reaches an op that has no gradient (step, sign, comparisons).
 

@@ -10,6 +10,8 @@ import zlib
 import numpy as np
 from numpy.typing import ArrayLike
 
+from neurona.errors import DataFileError
+
 __all__ = ["IDX_DTYPES", "parse_idx", "read_idx", "write_idx"]
 
 #: IDX element-type code (third magic byte) → big-endian NumPy dtype (LeCun's format notes).
@@ -28,7 +30,7 @@ def _gunzip(data: bytes, where: str) -> bytes:
     try:
         return gzip.decompress(data)
     except (EOFError, OSError, zlib.error) as error:
-        raise ValueError(
+        raise DataFileError(
             f"{where}: expected a complete gzip stream, got a damaged or truncated "
             f"one ({error}). Download or copy the file again."
         ) from None
@@ -48,7 +50,8 @@ def parse_idx(data: bytes, where: str = "parse_idx") -> np.ndarray:
     Returns an array in native byte order with the element type above (uint8 for MNIST).
 
     Raises:
-        ValueError: a wrong magic number, an unknown element type, or a truncated file.
+        DataFileError (a ValueError): a wrong magic number, an unknown element type, or a
+            truncated file.
 
     Example:
         >>> parse_idx(bytes([0, 0, 0x08, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6]))
@@ -59,19 +62,19 @@ def parse_idx(data: bytes, where: str = "parse_idx") -> np.ndarray:
         data = _gunzip(data, where)
     fix = "Check that this is an IDX file (e.g. train-images-idx3-ubyte[.gz]), not HTML or npz."
     if len(data) < 4:
-        raise ValueError(
+        raise DataFileError(
             f"{where}: expected at least the 4-byte IDX magic number, got "
             f"{len(data)} bytes. The file is truncated or empty."
         )
     zero, code, ndim = data[:2], data[2], data[3]
     if zero != b"\x00\x00" or code not in IDX_DTYPES:
-        raise ValueError(
+        raise DataFileError(
             f"{where}: expected an IDX magic number 00 00 TT KK with type TT in "
             f"{{08, 09, 0B, 0C, 0D, 0E}}, got {data[:4].hex(' ')}. {fix}"
         )
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise ValueError(
+        raise DataFileError(
             f"{where}: expected a {header}-byte header for {ndim} dimensions, got "
             f"{len(data)} bytes. The file is truncated; copy or download it again."
         )
@@ -81,7 +84,7 @@ def parse_idx(data: bytes, where: str = "parse_idx") -> np.ndarray:
     got = len(data) - header
     if got != expected:
         state = "truncated" if got < expected else "followed by extra bytes"
-        raise ValueError(
+        raise DataFileError(
             f"{where}: expected {expected} data bytes for shape {shape} of "
             f"{dtype.name}, got {got}: the file is {state}. Copy or download it "
             "again."
