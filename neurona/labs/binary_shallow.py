@@ -1,4 +1,4 @@
-"""Side lab: the course's binary shallow network (docs/course.md B4, N5): one class against
+"""Side lab: the course's binary shallow network (docs/course.md B3): one class against
 all the others, with one sigmoid output and the binary cross-entropy:
 
     x = image / 255, flattened to 784 values

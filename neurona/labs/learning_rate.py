@@ -1,4 +1,4 @@
-"""Side lab: the learning rate, too small and too large (docs/course.md O1). A linear neuron
+"""Side lab: the learning rate, too small and too large (docs/course.md O9, O1). A linear neuron
 learns Boston house prices by full-batch gradient descent, w ← w − α ∇J, with J the MSE. The
 lab tries five values of α.
 

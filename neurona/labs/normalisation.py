@@ -1,4 +1,4 @@
-"""Side lab: why the inputs are normalised (docs/course.md O1, N9): zig-zag against the bowl.
+"""Side lab: why the inputs are normalised (docs/course.md R8): zig-zag against the bowl.
 
 A linear neuron predicts Boston house prices from two features, RM (rooms, standard deviation
 0.7) and LSTAT (% lower-status population, standard deviation 7). The MSE is a quadratic bowl

@@ -9,8 +9,10 @@ import pytest
 from neurona.labs import (
     binary_shallow,
     get,
+    initialisation,
     learning_rate,
     normalisation,
+    regularisation,
     sgd_homework,
     sobornos_regression,
 )
@@ -84,7 +86,42 @@ def test_normalising_the_inputs_rounds_the_bowl(tmp_path):
 
 @pytest.mark.parametrize(
     "name", ["sobornos-regression", "sgd-homework", "binary-shallow", "learning-rate",
-             "normalisation"],
+             "normalisation", "initialisation", "regularisation"],
 )  # fmt: skip
 def test_the_labs_are_listed(name):
     assert get(name).NAME == name
+
+
+def test_initialisation_zeros_stay_symmetric_and_glorot_keeps_the_signal(tmp_path):
+    results = initialisation.run(fast=True, out=tmp_path, print_fn=None)
+    rows = {row["initializer"]: row for row in results["table"]}
+    assert rows["zeros"]["distinct_units"] == 1 and rows["zeros"]["first_layer_gradient"] == 0
+    assert rows["N(0, 0.01²)"]["last_layer_std"] < 1e-6  # the signal vanished with depth
+    assert rows["N(0, 1)"]["saturated"] > 0.3  # tanh pinned at ±1
+    glorot = rows["glorot_uniform"]
+    assert 1e-2 < glorot["last_layer_std"] < 0.5 and glorot["saturated"] == 0
+    assert glorot["accuracy"] == max(row["accuracy"] for row in rows.values())
+    _report(tmp_path, "signal.png", "curves.png")
+
+
+def test_the_initialisation_gradient_by_hand_matches_the_tape():
+    from neurona import losses
+
+    model = initialisation.build_model("glorot_uniform")
+    X = np.random.default_rng(0).normal(size=(16, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.float32)
+    by_hand = initialisation.signal(model, X, y)["first_layer_gradient"]
+    model.zero_grad()
+    loss = losses.binary_crossentropy(y[:, None], model(X)).mean()
+    loss.backward()
+    tape = float(np.linalg.norm(model.trainable_weights[0].grad))
+    assert by_hand == pytest.approx(tape, rel=1e-3)
+
+
+def test_regularisation_remedies_are_tabulated_with_their_boundaries(tmp_path):
+    results = regularisation.run(fast=True, out=tmp_path, print_fn=None)
+    rows = {row["remedy"]: row for row in results["table"]}
+    assert list(rows) == ["none", "L2", "L1", "dropout", "early stopping"]
+    assert rows["L1"]["zero_weights"] > 5 * rows["none"]["zero_weights"]  # L1 zeroes weights
+    assert all(0.5 < row["test_accuracy"] <= 1 for row in rows.values())
+    _report(tmp_path, "curves.png", "boundaries.png")
