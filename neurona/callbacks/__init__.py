@@ -16,12 +16,13 @@ LearningRateScheduler, CSVLogger, TerminateOnNaN, LambdaCallback and the progres
 from neurona.callbacks.base import Callback, History
 from neurona.callbacks.callback_list import CallbackList
 from neurona.callbacks.checkpoint import ModelCheckpoint
+from neurona.callbacks.display import Progbar
 from neurona.callbacks.early_stopping import EarlyStopping
 from neurona.callbacks.learning_rate import LearningRateScheduler, ReduceLROnPlateau
 from neurona.callbacks.loggers import CSVLogger, LambdaCallback, TerminateOnNaN
 from neurona.callbacks.monitor import MonitorCallback
-from neurona.callbacks.display import Progbar
 from neurona.callbacks.progbar import EpochProgbar, ProgbarLogger
+from neurona.callbacks.tensorboard import TensorBoard
 
 __all__ = [
     "CSVLogger",
@@ -37,5 +38,6 @@ __all__ = [
     "Progbar",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "TensorBoard",
     "TerminateOnNaN",
 ]
