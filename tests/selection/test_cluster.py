@@ -12,7 +12,7 @@ _oracle("sklearn")
 
 from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import RepeatedStratifiedKFold  # noqa: E402
+from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
@@ -28,6 +28,11 @@ def _models():
         "net": make_pipeline(StandardScaler(), net),
         "LR": make_pipeline(StandardScaler(), LogisticRegression()),
     }
+
+
+def _grid():
+    net = NeuronaClassifier(epochs=3, learning_rate=0.01, random_state=0)
+    return GridSearchCV(net, {"hidden_layer_sizes": [(4,), (8, 8)]}, cv=3, n_jobs=-1)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +61,11 @@ def test_dask_local_cluster_equals_the_local_run(local):
         with distributed.Client(cluster) as client:  # the caller's default Client
             with execution(backend="dask"):
                 _same(compare_models(_models(), X, y, cv=CV, seed=3), reference)
+                # a parameter search goes to the cluster through the same joblib switch
+                grid = _grid().fit(X, y)
             assert len(client.scheduler_info()["workers"]) == 2
+    here = _grid().set_params(n_jobs=1).fit(X, y)
+    assert list(grid.cv_results_["mean_test_score"]) == list(here.cv_results_["mean_test_score"])
 
 
 def test_local_ray_instance_equals_the_local_run(local):
