@@ -1,27 +1,36 @@
-"""Recurrent benchmark: one epoch of LSTM(128) → Dense(10) and GRU(128) → Dense(10) on
-Fashion-MNIST rows as sequences (28 steps × 28 features), neurona's ``model.fit`` vs a plain
-PyTorch CPU loop, in the same process (issue 5).
+"""Recurrent benchmark: one epoch of a recurrent layer of 128 units → Dense(10) on Fashion-MNIST
+rows as sequences (28 steps × 28 features): neurona's ``model.fit``, a plain PyTorch CPU loop and
+Keras 3 on JAX (``model.fit``), in the same process (issues 5 and 15).
 
-Data: the first 10,000 training images (``--subset``), x / 255 as float32, shape (n, 28, 28) read
-as (batch, time, features); test accuracy on the 10,000 test images. Batch 64, Adam(1e-3),
-sparse categorical cross-entropy on logits / softmax. Both libraries start from the same weights
-(Keras's initialisation: Glorot-uniform kernels, orthogonal recurrent kernels, unit forget bias),
-copied across layouts (PyTorch: Wᵀ, Uᵀ, gate order i, f, g, o for the LSTM and r, z, n for the
-GRU, two biases).
+Cells: ``lstm`` (LSTM), ``gru`` (GRU, Keras's default reset_after=True, PyTorch's formula),
+``gru-before`` (GRU(reset_after=False), the course's formula; PyTorch has no such variant, so its
+column is ``nn.GRU`` from the same kernels with zero recurrent biases, and the accuracies compare
+only roughly), ``simplernn`` (SimpleRNN, tanh).
+
+Data: the first ``--subset`` training images (default 2,000; ``--full`` for 10,000, the issue's
+size), x / 255 as float32, shape (n, 28, 28) read as (batch, time, features); test accuracy on the
+10,000 test images. Batch 64, Adam(1e-3), sparse categorical cross-entropy on logits / softmax.
+The three libraries start from the same weights (Keras's initialisation: Glorot-uniform kernels,
+orthogonal recurrent kernels, unit forget bias), copied across layouts (PyTorch: Wᵀ, Uᵀ, gate
+order i, f, g, o for the LSTM and r, z, n for the GRU, two biases).
 
 - neurona: ``Sequential([Input((28, 28)), LSTM(128), Dense(10, activation="softmax")])``,
   ``fit(batch_size=64, epochs=1, shuffle=True, verbose=0)``.
-- PyTorch: ``nn.LSTM``/``nn.GRU`` (batch_first) + ``nn.Linear``, ``CrossEntropyLoss`` on logits,
-  ``Adam(eps=1e-7)``, index batching, ``loss.item()`` per step.
+- PyTorch: ``nn.LSTM``/``nn.GRU``/``nn.RNN`` (batch_first) + ``nn.Linear``, ``CrossEntropyLoss``
+  on logits, ``Adam(eps=1e-7)``, index batching, ``loss.item()`` per step.
+- Keras/JAX: the same Sequential model, compiled once (``benchmarks/_keras.py``).
 
 Run:
-    .venv/bin/python benchmarks/bench_rnn.py                      # LSTM and GRU, 3 repeats
-    .venv/bin/python benchmarks/bench_rnn.py --cells lstm --repeats 5 --threads 2
-    .venv/bin/python benchmarks/bench_rnn.py --profile            # cProfile of one neurona epoch
+    .venv/bin/python benchmarks/bench_rnn.py               # all cells, 2,000 sequences, 3 repeats
+    .venv/bin/python benchmarks/bench_rnn.py --full --repeats 5   # the issue's 10,000 sequences
+    .venv/bin/python benchmarks/bench_rnn.py --cells lstm --no-keras
+    .venv/bin/python benchmarks/bench_rnn.py --cells gru --profile   # cProfile of one epoch
 
-Times are per epoch (seconds), min and median over ``--repeats`` runs, after a warm-up, the
-libraries interleaved. ``--threads N`` sets NumPy's BLAS threads (threadpoolctl) and PyTorch's
-intra-op threads (default 1; 0 keeps the libraries' defaults). Goal: neurona ≤ 1.5× PyTorch.
+Times are per epoch (seconds), wall clock and CPU time of the process, min and median over
+``--repeats`` runs, after a warm-up, the libraries interleaved (a load from other processes then
+hits them alike; on a loaded machine the CPU time is the steadier figure). ``--threads N`` sets
+NumPy's BLAS threads (threadpoolctl), PyTorch's intra-op threads and XLA's (default 1; 0 keeps the
+libraries' defaults). Goal (issue 15): neurona ≤ 1.0× PyTorch and faster than Keras/JAX.
 """
 
 from __future__ import annotations
@@ -37,7 +46,12 @@ import neurona as nr
 from neurona import layers, models, optimizers
 
 UNITS, CLASSES, STEPS, FEATURES = 128, 10, 28, 28
-GATES = {"lstm": 4, "gru": 3}
+CELLS = {  # name: (layer class name, keyword arguments, PyTorch module)
+    "lstm": ("LSTM", {}, "LSTM"),
+    "gru": ("GRU", {}, "GRU"),
+    "gru-before": ("GRU", {"reset_after": False}, "GRU"),
+    "simplernn": ("SimpleRNN", {}, "RNN"),
+}
 
 
 def load_data(subset: int):
@@ -47,11 +61,15 @@ def load_data(subset: int):
     return x, y[:subset].astype(np.int64), x_test, y_test.astype(np.int64)
 
 
+def recurrent_layer(module, cell: str):
+    name, kwargs, _ = CELLS[cell]
+    return getattr(module, name)(UNITS, **kwargs)
+
+
 def initial_weights(cell: str, seed: int) -> list[np.ndarray]:
     """Keras's get_weights() order: kernel, recurrent_kernel, bias, dense kernel, dense bias."""
     nr.utils.set_random_seed(seed)
-    layer = layers.LSTM(UNITS) if cell == "lstm" else layers.GRU(UNITS)
-    dense = layers.Dense(CLASSES)
+    layer, dense = recurrent_layer(layers, cell), layers.Dense(CLASSES)
     dense(layer(np.zeros((1, STEPS, FEATURES), dtype=np.float32)))
     return layer.get_weights() + dense.get_weights()
 
@@ -61,9 +79,12 @@ def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
 
 
 def neurona_model(cell, weights):
-    recurrent = layers.LSTM(UNITS) if cell == "lstm" else layers.GRU(UNITS)
     model = models.Sequential(
-        [layers.Input((STEPS, FEATURES)), recurrent, layers.Dense(CLASSES, activation="softmax")]
+        [
+            layers.Input((STEPS, FEATURES)),
+            recurrent_layer(layers, cell),
+            layers.Dense(CLASSES, activation="softmax"),
+        ]
     )
     model.compile(
         optimizer=optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy"
@@ -76,15 +97,15 @@ def run_neurona(cell, weights, data, batch, seed):
     x, y, x_test, y_test = data
     nr.utils.set_random_seed(seed)
     model = neurona_model(cell, weights)
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), time.process_time()
     model.fit(x, y, batch_size=batch, epochs=1, verbose=0, shuffle=True)
-    seconds = time.perf_counter() - t0
-    return seconds, accuracy(model.predict(x_test, batch_size=1000, verbose=0), y_test)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu
+    return seconds, cpu, accuracy(model.predict(x_test, batch_size=1000, verbose=0), y_test)
 
 
 def _torch_order(cell: str, m: np.ndarray) -> np.ndarray:
     """Keras's gate columns → PyTorch's rows: LSTM i,f,c,o = i,f,g,o; GRU z,r,h → r,z,n."""
-    if cell == "lstm":
+    if not cell.startswith("gru"):
         return m
     u = UNITS
     return np.concatenate([m[..., u : 2 * u], m[..., :u], m[..., 2 * u :]], axis=-1)
@@ -92,19 +113,24 @@ def _torch_order(cell: str, m: np.ndarray) -> np.ndarray:
 
 def torch_net(torch, cell, weights):
     W, U, b, Wd, bd = weights
-    rnn = (torch.nn.LSTM if cell == "lstm" else torch.nn.GRU)(FEATURES, UNITS, batch_first=True)
+    module = getattr(torch.nn, CELLS[cell][2])
+    rnn = module(FEATURES, UNITS, batch_first=True)
     linear = torch.nn.Linear(UNITS, CLASSES)
+
+    def copy(param, array):
+        param.copy_(torch.from_numpy(np.ascontiguousarray(array)))
+
     with torch.no_grad():
-        rnn.weight_ih_l0.copy_(torch.from_numpy(np.ascontiguousarray(_torch_order(cell, W).T)))
-        rnn.weight_hh_l0.copy_(torch.from_numpy(np.ascontiguousarray(_torch_order(cell, U).T)))
-        if cell == "lstm":
-            rnn.bias_ih_l0.copy_(torch.from_numpy(b))
-            rnn.bias_hh_l0.zero_()
+        copy(rnn.weight_ih_l0, _torch_order(cell, W).T)
+        copy(rnn.weight_hh_l0, _torch_order(cell, U).T)
+        if b.ndim == 2:  # GRU(reset_after=True): input and recurrent biases
+            copy(rnn.bias_ih_l0, _torch_order(cell, b[0]))
+            copy(rnn.bias_hh_l0, _torch_order(cell, b[1]))
         else:
-            rnn.bias_ih_l0.copy_(torch.from_numpy(_torch_order(cell, b[0])))
-            rnn.bias_hh_l0.copy_(torch.from_numpy(_torch_order(cell, b[1])))
-        linear.weight.copy_(torch.from_numpy(np.ascontiguousarray(Wd.T)))
-        linear.bias.copy_(torch.from_numpy(bd))
+            copy(rnn.bias_ih_l0, _torch_order(cell, b))
+            rnn.bias_hh_l0.zero_()
+        copy(linear.weight, Wd.T)
+        copy(linear.bias, bd)
 
     class Net(torch.nn.Module):
         def __init__(self):
@@ -126,7 +152,7 @@ def run_torch(torch, cell, weights, data, batch, seed):
     loss_fn = torch.nn.CrossEntropyLoss()
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     order = torch.from_numpy(np.random.default_rng(seed).permutation(len(x)))
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), time.process_time()
     total = 0.0
     for start in range(0, len(x), batch):
         index = order[start : start + batch]
@@ -135,42 +161,73 @@ def run_torch(torch, cell, weights, data, batch, seed):
         loss.backward()
         opt.step()
         total += loss.item()
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu
     with torch.no_grad():
         scores = net(torch.from_numpy(x_test)).numpy()
-    return seconds, accuracy(scores, y_test)
+    return seconds, cpu, accuracy(scores, y_test)
+
+
+def keras_runner(keras, cell, weights):
+    from _keras import KerasRun
+
+    def build():
+        return keras.Sequential(
+            [
+                keras.Input((STEPS, FEATURES)),
+                recurrent_layer(keras.layers, cell),
+                keras.layers.Dense(CLASSES, activation="softmax"),
+            ]
+        )
+
+    return KerasRun(keras, build, weights)
+
+
+def run_keras(runner, data, batch, seed):
+    x, y, x_test, y_test = data
+    seconds, cpu = runner.fit(x, y, batch, seed)
+    return seconds, cpu, accuracy(runner.scores(x_test), y_test)
 
 
 def summary(name: str, runs: list) -> str:
-    times = [t for t, _ in runs]
+    wall, cpu = [r[0] for r in runs], [r[1] for r in runs]
     return (
-        f"  {name:8s} epoch min {min(times):7.3f} s  median {statistics.median(times):7.3f} s"
-        f"  test acc {runs[-1][1] * 100:5.2f} %"
+        f"  {name:8s} epoch wall min {min(wall):6.3f} s  median {statistics.median(wall):6.3f} s"
+        f"  CPU median {statistics.median(cpu):6.3f} s  test acc {runs[-1][2] * 100:5.2f} %"
     )
 
 
-def bench_cell(torch, cell, data, args) -> None:
+def bench_cell(torch, keras, cell, data, args) -> None:
     weights = initial_weights(cell, args.seed)
     x, y, x_test, y_test = data
-    warm = (x[: 20 * args.batch], y[: 20 * args.batch], x_test[:500], y_test[:500])
-    run_neurona(cell, weights, warm, args.batch, args.seed)
-    run_torch(torch, cell, weights, warm, args.batch, args.seed)
-    results: dict[str, list] = {"neurona": [], "torch": []}
+    n_warm = 2 * args.batch + len(x) % args.batch  # the epoch's batch shapes, for Keras's jit
+    warm = (x[:n_warm], y[:n_warm], x_test[:500], y_test[:500])
+    runs = {
+        "neurona": lambda d, s: run_neurona(cell, weights, d, args.batch, s),
+        "torch": lambda d, s: run_torch(torch, cell, weights, d, args.batch, s),
+    }
+    if keras is not None:
+        runner = keras_runner(keras, cell, weights)
+        runs["keras"] = lambda d, s: run_keras(runner, d, args.batch, s)
+    for run in runs.values():
+        run(warm, args.seed)
+    results: dict[str, list] = {name: [] for name in runs}
     for r in range(args.repeats):
-        results["neurona"].append(run_neurona(cell, weights, data, args.batch, args.seed + r))
-        results["torch"].append(run_torch(torch, cell, weights, data, args.batch, args.seed + r))
+        for name, run in runs.items():
+            results[name].append(run(data, args.seed + r))
     print(
-        f"{cell.upper()}({UNITS}) → Dense({CLASSES}), {len(x)} sequences of {STEPS}×{FEATURES}, "
-        f"batch {args.batch}, 1 epoch, {args.repeats} repeat(s)"
+        f"{CELLS[cell][0]}({UNITS}{', reset_after=False' if cell == 'gru-before' else ''}) → "
+        f"Dense({CLASSES}), {len(x)} sequences of {STEPS}×{FEATURES}, batch {args.batch}, "
+        f"1 epoch, {args.repeats} repeat(s)"
     )
-    for name, runs in results.items():
-        print(summary(name, runs))
-    low = {k: min(t for t, _ in v) for k, v in results.items()}
-    med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
-    print(
-        f"  ratio neurona/torch min {low['neurona'] / low['torch']:.2f}  median "
-        f"{med['neurona'] / med['torch']:.2f}   goal ≤ 1.5"
-    )
+    for name, runs_ in results.items():
+        print(summary(name, runs_))
+    med = {k: statistics.median(r[0] for r in v) for k, v in results.items()}
+    cpu = {k: statistics.median(r[1] for r in v) for k, v in results.items()}
+    for other in [k for k in results if k != "neurona"]:
+        print(
+            f"  ratio neurona/{other} median wall {med['neurona'] / med[other]:.2f}  "
+            f"CPU {cpu['neurona'] / cpu[other]:.2f}   goal ≤ 1.0"
+        )
 
 
 def profile(cell, data, args) -> None:
@@ -189,14 +246,21 @@ def profile(cell, data, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cells", nargs="+", default=["lstm", "gru"], choices=list(GATES))
+    parser.add_argument("--cells", nargs="+", default=list(CELLS), choices=list(CELLS))
     parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--subset", type=int, default=10_000)
+    parser.add_argument("--subset", type=int, default=2_000)
+    parser.add_argument("--full", action="store_true", help="10,000 sequences (the issue's size)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (0: defaults)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-keras", action="store_true", help="leave Keras/JAX out")
     parser.add_argument("--profile", action="store_true", help="cProfile one neurona epoch")
     args = parser.parse_args()
+    keras = None
+    if not (args.no_keras or args.profile):
+        from _keras import setup
+
+        keras = setup(args.threads)  # before torch: XLA's thread flags must come first
     import torch
 
     limits = contextlib.nullcontext()
@@ -207,15 +271,16 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     with limits:
         print(
-            f"numpy {np.__version__}, torch {torch.__version__}, threads "
+            f"numpy {np.__version__}, torch {torch.__version__}"
+            f"{f', keras {keras.__version__}' if keras else ''}, threads "
             f"{args.threads or 'default'} (torch {torch.get_num_threads()})"
         )
-        data = load_data(args.subset)
+        data = load_data(10_000 if args.full else args.subset)
         for cell in args.cells:
             if args.profile:
                 profile(cell, data, args)
             else:
-                bench_cell(torch, cell, data, args)
+                bench_cell(torch, keras, cell, data, args)
 
 
 if __name__ == "__main__":
