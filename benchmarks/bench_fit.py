@@ -1,5 +1,6 @@
 """Training benchmark: one epoch of a Fashion-MNIST MLP with neurona's ``model.fit``, a plain
-PyTorch CPU loop and a hand-written NumPy float32 MLP, in the same process (issue 3).
+PyTorch CPU loop, Keras 3 on JAX and a hand-written NumPy float32 MLP, in the same process
+(issues 3 and 15).
 
 Network: 784-128 (relu) - 10 (softmax), Adam(1e-3), sparse categorical cross-entropy, inputs
 x / 255 as float32, batches drawn from a fresh permutation each epoch (shuffle=True). The three
@@ -10,7 +11,9 @@ start from the same Glorot-uniform weights, so their test accuracies are compara
   ("nr-func") and a subclassed ``Model`` ("nr-sub"); all train through the same step.
 - PyTorch: ``nn.Sequential(Linear, ReLU, Linear)``, ``CrossEntropyLoss`` on logits,
   ``torch.optim.Adam(eps=1e-7)``, index batching (no DataLoader), ``loss.item()`` per step (the
-  running loss that fit reports too).
+  running loss that fit reports too); with ``--metric`` also the running accuracy, the usual way
+  (``(logits.argmax(1) == y).sum().item()`` per step).
+- Keras/JAX: the same Sequential model, ``fit`` (compiled once, ``benchmarks/_keras.py``).
 - NumPy: forward and backward in four matrix products, softmax + cross-entropy fused
   (∂L/∂z = (p − onehot(t)) / n), Keras's Adam in place with ``out=`` into preallocated buffers,
   batches gathered by fancy indexing (measured faster here than ``np.take(..., out=buffer)``):
@@ -19,10 +22,11 @@ start from the same Glorot-uniform weights, so their test accuracies are compara
 ``--shallow`` adds the course's shallow network (784-128 tanh → 10 sigmoid, MSE on one-hot
 labels, Adam, batch 32, 15 epochs) for neurona and PyTorch side by side.
 
-Run:
+Run (6,000 training images by default; ``--full`` for all 60,000):
     .venv/bin/python benchmarks/bench_fit.py                       # batch 32 and 256, 1 epoch
-    .venv/bin/python benchmarks/bench_fit.py --epochs 5 --repeats 1   # the accuracy check
-    .venv/bin/python benchmarks/bench_fit.py --subset 10000 --repeats 5
+    .venv/bin/python benchmarks/bench_fit.py --metric --libs neurona torch keras   # issue 15
+    .venv/bin/python benchmarks/bench_fit.py --full --epochs 5 --repeats 1   # the accuracy check
+    .venv/bin/python benchmarks/bench_fit.py --latency             # predict on one sample
     .venv/bin/python benchmarks/bench_fit.py --shallow --batch-sizes 32
 
 Times are per epoch (seconds), wall clock and CPU time of the process (the CPU time is the
@@ -154,7 +158,9 @@ def torch_model(torch, weights, hidden="relu", out=None):
     return torch.nn.Sequential(*parts)
 
 
-def run_torch(torch, weights, x, y, x_test, y_test, batch, epochs, seed, mse=False, **kw):
+def run_torch(
+    torch, weights, x, y, x_test, y_test, batch, epochs, seed, mse=False, metric=False, **kw
+):
     torch.manual_seed(seed)
     net = torch_model(torch, weights, **kw)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
@@ -165,14 +171,17 @@ def run_torch(torch, weights, x, y, x_test, y_test, batch, epochs, seed, mse=Fal
     clock = Clock()
     for _ in range(epochs):
         order = torch.from_numpy(rng.permutation(len(x)))
-        total = 0.0
+        total, correct = 0.0, 0
         for start in range(0, len(x), batch):
             index = order[start : start + batch]
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(net(xt[index]), yt[index])
+            logits = net(xt[index])
+            loss = loss_fn(logits, yt[index])
             loss.backward()
             opt.step()
             total += loss.item()
+            if metric:  # the running accuracy, the usual way in a PyTorch loop
+                correct += (logits.argmax(dim=1) == yt[index]).sum().item()
     wall, cpu = clock.stop(epochs)
     with torch.no_grad():
         scores = net(torch.from_numpy(x_test)).numpy()
@@ -257,7 +266,65 @@ def summary(name: str, runs: list[tuple[float, float, float]]) -> str:
     )
 
 
-def bench_batch(torch, data, batch, args) -> None:
+def keras_runner(keras, weights, metrics):
+    from _keras import KerasRun
+
+    def build():
+        return keras.Sequential(
+            [
+                keras.Input((784,)),
+                keras.layers.Dense(HIDDEN, activation="relu"),
+                keras.layers.Dense(CLASSES, activation="softmax"),
+            ]
+        )
+
+    return KerasRun(keras, build, weights, metrics=metrics)
+
+
+def run_keras(runner, x, y, x_test, y_test, batch, args, seed):
+    wall, cpu = runner.fit(x, y, batch, seed, epochs=args.epochs)
+    return wall, cpu, accuracy(runner.scores(x_test), y_test)
+
+
+def bench_latency(torch, keras, data, args) -> None:
+    """``predict`` on one sample: the latency a served model sees (median of many calls)."""
+    x = data[0][:1]
+    weights = glorot_weights(args.seed)
+    model = neurona_model(weights)
+    net = torch_model(torch, weights, out="softmax")
+    x_torch = torch.from_numpy(x)
+
+    def torch_forward():
+        with torch.no_grad():
+            return net(x_torch).numpy()
+
+    calls = {
+        "neurona predict": lambda: model.predict(x, verbose=0),
+        "neurona model(x)": lambda: model(x).numpy(),
+        "torch no_grad": torch_forward,
+    }
+    if keras is not None:
+        k_model = keras_runner(keras, weights, None).model
+        calls["keras predict"] = lambda: k_model.predict(x, verbose=0)
+        calls["keras model(x)"] = lambda: np.asarray(k_model(x, training=False))
+    outputs = {name: np.asarray(call()) for name, call in calls.items()}
+    for out in outputs.values():
+        np.testing.assert_allclose(out, outputs["torch no_grad"], rtol=1e-4, atol=1e-6)
+    times: dict[str, list] = {name: [] for name in calls}
+    for _ in range(args.repeats * 5):  # interleaved rounds of 200 calls
+        for name, call in calls.items():
+            t0 = time.perf_counter()
+            for _ in range(200):
+                call()
+            times[name].append((time.perf_counter() - t0) / 200)
+    print("one sample (1 × 784), median µs per call:")
+    base = statistics.median(times["torch no_grad"])
+    for name, values in times.items():
+        med = statistics.median(values)
+        print(f"  {name:17s} {med * 1e6:8.1f} µs   {med / base:5.2f}× torch no_grad")
+
+
+def bench_batch(torch, data, batch, args, keras=None) -> None:
     x, y, x_test, y_test = data
     weights = glorot_weights(args.seed)
     warm = slice(0, min(len(x), 40 * batch))  # a short warm-up: caches, BLAS, lazy imports
@@ -294,10 +361,14 @@ def bench_batch(torch, data, batch, args) -> None:
             kind="subclassed",
         ),
         "torch": lambda seed: run_torch(
-            torch, weights, x, y, x_test, y_test, batch, args.epochs, seed
+            torch, weights, x, y, x_test, y_test, batch, args.epochs, seed, metric=args.metric
         ),
         "numpy": lambda seed: run_numpy(weights, x, y, x_test, y_test, batch, args.epochs, seed),
     }
+    if keras is not None and "keras" in args.libs:
+        runner = keras_runner(keras, weights, metrics)
+        runner.warm_up(x, y, batch)
+        runners["keras"] = lambda seed: run_keras(runner, x, y, x_test, y_test, batch, args, seed)
     results: dict[str, list] = {name: [] for name in runners if name in args.libs}
     for r in range(args.repeats):
         for name in results:
@@ -313,6 +384,7 @@ def bench_batch(torch, data, batch, args) -> None:
         ("neurona", "torch"): goal,
         ("nr-func", "torch"): goal,
         ("nr-sub", "torch"): goal,
+        ("neurona", "keras"): "goal < 1",
         ("neurona", "numpy"): "goal ≤ 1.15",
         ("nr-func", "numpy"): "goal ≤ 1.15",
         ("nr-sub", "numpy"): "goal ≤ 1.15",
@@ -380,19 +452,27 @@ def main() -> None:
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 256])
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (0: defaults)")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--subset", type=int, default=0, help="train on the first N samples")
+    parser.add_argument("--subset", type=int, default=6000, help="train on the first N samples")
+    parser.add_argument("--full", action="store_true", help="all 60,000 training images")
+    parser.add_argument("--latency", action="store_true", help="predict on one sample")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--metric", action="store_true", help="fit with metrics=['accuracy']")
     parser.add_argument(
         "--libs",
         nargs="+",
-        default=["neurona", "nr-func", "nr-sub", "torch", "numpy"],
-        choices=["neurona", "nr-func", "nr-sub", "torch", "numpy"],
-        help="which to time (neurona: Sequential; nr-func: Functional; nr-sub: a subclassed Model)",
+        default=["neurona", "nr-func", "nr-sub", "torch", "numpy", "keras"],
+        choices=["neurona", "nr-func", "nr-sub", "torch", "numpy", "keras"],
+        help="which to time (neurona: Sequential; nr-func: Functional; nr-sub: a subclassed "
+        "Model; keras: Keras 3 on JAX)",
     )
     parser.add_argument("--shallow", action="store_true", help="also the course's shallow net")
     parser.add_argument("--shallow-epochs", type=int, default=15)
     args = parser.parse_args()
+    keras = None
+    if "keras" in args.libs:
+        from _keras import setup
+
+        keras = setup(args.threads)  # before torch: XLA's thread flags must come first
     import torch
 
     limits = contextlib.nullcontext()
@@ -406,9 +486,12 @@ def main() -> None:
             f"neurona {nr.__version__}, numpy {np.__version__}, torch {torch.__version__}, "
             f"threads {args.threads or 'default'} (torch {torch.get_num_threads()})"
         )
-        data = load_data(args.subset)
+        data = load_data(None if args.full else args.subset)
+        if args.latency:
+            bench_latency(torch, keras, data, args)
+            return
         for batch in args.batch_sizes:
-            bench_batch(torch, data, batch, args)
+            bench_batch(torch, data, batch, args, keras)
         if args.shallow:
             bench_shallow(torch, data, args)
 
