@@ -8,6 +8,7 @@ import pytest
 
 from neurona.labs import (
     binary_shallow,
+    framework_comparison,
     get,
     initialisation,
     learning_rate,
@@ -15,6 +16,7 @@ from neurona.labs import (
     regularisation,
     sgd_homework,
     sobornos_regression,
+    toy_problems,
 )
 
 
@@ -86,7 +88,8 @@ def test_normalising_the_inputs_rounds_the_bowl(tmp_path):
 
 @pytest.mark.parametrize(
     "name", ["sobornos-regression", "sgd-homework", "binary-shallow", "learning-rate",
-             "normalisation", "initialisation", "regularisation"],
+             "normalisation", "initialisation", "regularisation", "framework-comparison",
+             "toy-problems"],
 )  # fmt: skip
 def test_the_labs_are_listed(name):
     assert get(name).NAME == name
@@ -125,3 +128,46 @@ def test_regularisation_remedies_are_tabulated_with_their_boundaries(tmp_path):
     assert rows["L1"]["zero_weights"] > 5 * rows["none"]["zero_weights"]  # L1 zeroes weights
     assert all(0.5 < row["test_accuracy"] <= 1 for row in rows.values())
     _report(tmp_path, "curves.png", "boundaries.png")
+
+
+def test_the_same_network_in_neurona_keras_and_pytorch(tmp_path, image_data, keras, torch):
+    results = framework_comparison.run(fast=True, out=tmp_path, print_fn=None)
+    rows = {row["library"]: row for row in results["table"]}
+    assert set(rows) == {"neurona", "keras", "pytorch"} and all(
+        r["installed"] for r in rows.values()
+    )
+    # the same weights, data order and Adam: Keras and neurona agree closely, PyTorch nearly
+    assert rows["keras"]["test_accuracy"] == pytest.approx(
+        rows["neurona"]["test_accuracy"], abs=0.01
+    )
+    assert rows["pytorch"]["test_accuracy"] == pytest.approx(
+        rows["neurona"]["test_accuracy"], abs=0.03
+    )
+    assert all(r["seconds"] > 0 for r in rows.values())
+    _report(tmp_path, "comparison.png")
+
+
+def test_a_missing_library_gets_a_row_saying_so(monkeypatch, image_data):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):
+        if name == "torch":
+            raise ImportError("No module named 'torch'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    results = framework_comparison.run(fast=True, out=False, print_fn=None,
+                                       libraries=("neurona", "pytorch"))  # fmt: skip
+    assert results["table"][1] == {"library": "pytorch", "installed": False}
+
+
+def test_toy_problems_features_let_a_line_curve(tmp_path):
+    results = toy_problems.run(fast=True, out=tmp_path, print_fn=None)
+    acc = {(r["problem"], r["setting"]): r["test_accuracy"] for r in results["table"]}
+    for name in ("circles", "xor"):  # a line fails, x₁², x₂², x₁x₂ make it curve
+        assert acc[(name, "raw → linear")] < 0.75 < 0.95 < acc[(name, "features → linear")]
+    assert acc[("gaussians", "raw → linear")] > 0.95  # linearly separable already
+    assert acc[("spiral", "raw → 8-8 tanh")] > acc[("spiral", "raw → linear")] + 0.2
+    _report(tmp_path, "boundaries.png")
