@@ -263,6 +263,7 @@ def load_keras(
     entry = from_keras_config(entry, custom_objects, safe_mode, where)
     compiled = entry.pop("compile_config", None) if isinstance(entry, dict) else None
     model = deserialize_model(entry, custom_objects, where)
+    _remember_class_names(model, entry)
     opt = read_weights_h5(io.BytesIO(weights), model, where)
     if compile and compiled is not None:
         from neurona.models.serialization import compile_from_config
@@ -271,6 +272,36 @@ def load_keras(
         if opt is not None:
             set_optimizer_variables(model, opt, where)
     return model
+
+
+def _remember_class_names(model: Any, entry: Any) -> None:
+    """Keras names a layer's weights group by the class named in the file; where
+    ``custom_objects`` mapped that name to a class named otherwise, remember the file's name."""
+    named: dict = {}
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            config = value.get("config")
+            if isinstance(config, dict) and isinstance(value.get("class_name"), str):
+                named.setdefault(config.get("name"), value["class_name"])
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(entry.get("config"))
+    stack = list(getattr(model, "layers", []))
+    while stack:
+        layer = stack.pop()
+        stack.extend(
+            getattr(layer, "layers", [])
+            if hasattr(layer, "_nodes") or hasattr(layer, "pop")
+            else []
+        )
+        class_name = named.get(layer.name)
+        if isinstance(class_name, str) and class_name != type(layer).__name__:
+            layer._keras_class_name = class_name
 
 
 def load_weights_h5(model: Any, filepath: Any) -> None:

@@ -92,6 +92,13 @@ def _children(obj: Any) -> list:
     return out
 
 
+def _class_name(layer: Any) -> str:
+    """The snake-case class name Keras names the layer's group by: the class named in the
+    Keras file the layer was loaded from (a custom class may be mapped to another one through
+    ``custom_objects``), else its own."""
+    return snake_case(getattr(layer, "_keras_class_name", None) or type(layer).__name__)
+
+
 def keras_weight_paths(model: Any) -> list[tuple[str, str, list]]:
     """``(path, object name, own weights)`` for every object Keras 3 would store, in its
     walk order; the weights of ``path`` go to the HDF5 group ``<path>/vars``.
@@ -115,7 +122,7 @@ def keras_weight_paths(model: Any) -> list[tuple[str, str, list]]:
         seen.add(id(obj))
         if isinstance(obj, RecurrentLayer):
             out.append((path, obj.name, []))
-            out.append((_join(path, "cell"), f"{snake_case(type(obj).__name__)}_cell", _own(obj)))
+            out.append((_join(path, "cell"), f"{_class_name(obj)}_cell", _own(obj)))
         else:
             out.append((path, obj.name, _own(obj)))
         for attr, child in _children(obj):
@@ -129,7 +136,7 @@ def keras_weight_paths(model: Any) -> list[tuple[str, str, list]]:
         for item in items.values() if isinstance(items, dict) else items:
             if not isinstance(item, Layer):
                 continue
-            base = snake_case(type(item).__name__)
+            base = _class_name(item)
             name = base if base not in used else f"{base}_{used[base] + 1}"
             used[base] = used.get(base, -1) + 1
             visit(item, _join(path, name))

@@ -134,6 +134,82 @@ def test_a_keras_file_written_by_neurona_loads_in_keras(case, keras, h5py, rng, 
     _close(again.predict(x, verbose=0), expected)
 
 
+def every_other_layer(lib):
+    """The layer classes the cases above leave out, in one Functional model."""
+    L = lib.layers
+    a, b, c = lib.Input((8, 6, 2)), lib.Input((5,)), lib.Input((7, 3))
+    x = L.Conv2DTranspose(2, 3, strides=2, padding="same")(a)
+    x = L.UpSampling2D(2)(L.ZeroPadding2D(1)(L.MaxPooling2D(2)(x)))
+    x = L.GlobalMaxPooling2D()(L.Activation("elu")(x))
+    y1, y2 = L.ELU()(L.Dense(4)(b)), L.LeakyReLU(0.3)(L.Dense(4)(b))
+    y3, y4 = L.PReLU()(L.Dense(4)(b)), L.ReLU(max_value=2.0)(L.Dense(4)(b))
+    m, n = L.Maximum()([y1, y2]), L.Minimum()([y3, y4])
+    s = L.Subtract()([m, n])
+    added = L.Add()([L.Multiply()([L.Average()([m, n, s]), y1]), s])
+    dot = L.Dot(axes=1)([added, y1])
+    z = L.AveragePooling1D(1)(L.MaxPooling1D(2)(L.Conv1D(3, 2, padding="causal")(c)))
+    z = L.Bidirectional(L.SimpleRNN(2))(L.TimeDistributed(L.Dense(2))(L.LayerNormalization()(z)))
+    r = L.Flatten()(L.Reshape((2, 2))(L.Softmax()(added)))
+    r = L.Flatten()(L.RepeatVector(2)(r))
+    pooled = [L.GlobalMaxPooling1D()(c), L.GlobalAveragePooling1D()(c)]
+    return lib.Model([a, b, c], L.Concatenate()([x, dot, z, r, *pooled]))
+
+
+def test_every_other_layer_class_crosses_both_ways(keras, h5py, rng, tmp_path):
+    theirs, ours = every_other_layer(keras), every_other_layer(neurona)
+    values = [rng.normal(0, 0.5, size=tuple(w.shape)).astype("float32") for w in theirs.weights]
+    theirs.set_weights(values)
+    ours.set_weights(values)
+    xs = [rng.normal(size=(3, *i.shape[1:])).astype("float32") for i in theirs.inputs]
+    expected = theirs.predict(xs, verbose=0)
+    _close(ours.predict(xs, verbose=0), expected)  # the same model on both sides
+    theirs.save(tmp_path / "k.keras")
+    _close(load_model(tmp_path / "k.keras").predict(xs, verbose=0), expected)
+    ours.save(tmp_path / "n.keras")
+    _close(keras.saving.load_model(tmp_path / "n.keras").predict(xs, verbose=0), expected)
+
+
+def test_a_registered_custom_layer_crosses(keras, h5py, tmp_path):
+    @keras.saving.register_keras_serializable(package="demo")
+    class Scale(keras.layers.Layer):
+        def __init__(self, factor=2.0, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def build(self, shape):
+            self.w = self.add_weight(shape=(shape[-1],), initializer="ones", name="w")
+
+        def call(self, x):
+            return x * self.w * self.factor
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self.factor}
+
+    class NeuronaScale(neurona.layers.Layer):  # another class name, mapped by custom_objects
+        def __init__(self, factor=2.0, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def build(self, shape):
+            self.w = self.add_weight(shape=(shape[-1],), initializer="ones", name="w")
+
+        def call(self, x):
+            return x * self.w * self.factor
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self.factor}
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3), Scale(3.0)])
+    model.layers[1].set_weights([np.array([0.5, 1.0, 2.0], "float32")])
+    model.save(tmp_path / "c.keras")
+    with pytest.raises(ModelFileError, match="'Scale'.*custom_objects"):
+        load_model(tmp_path / "c.keras")
+    ours = load_model(tmp_path / "c.keras", custom_objects={"demo>Scale": NeuronaScale})
+    assert ours.layers[1].factor == 3.0
+    x = np.ones((2, 3), "float32")
+    _close(ours.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
 def _data(rng):
     return rng.normal(size=(8, 6)).astype("float32"), rng.normal(size=(8, 2)).astype("float32")
 
