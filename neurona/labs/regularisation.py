@@ -38,7 +38,7 @@ def build_model(remedy: str) -> models.Sequential:
 
     Example:
         >>> build_model("none").count_params()  # 2·128 + 128 + 128·128 + 128 + 128 + 1
-        17153
+        17025
         >>> [type(layer).__name__ for layer in build_model("dropout").layers][:2]
         ['Dense', 'Dropout']
     """
