@@ -47,7 +47,7 @@ def _slot_groups(optimizer: Any) -> list | None:
         return None
     if name == "SGD":
         return [["momentum"]] if optimizer.momentum else []
-    if name in ("Adam", "AdamW"):
+    if name in ("Adam", "AdamW", "Nadam"):
         return [["momentum", "velocity"]] + ([["velocity_hat"]] if optimizer.amsgrad else [])
     if name == "RMSprop":
         return (
@@ -58,6 +58,11 @@ def _slot_groups(optimizer: Any) -> list | None:
     if name == "Adagrad":
         return [["accumulator"]]
     return None
+
+
+def _tail(optimizer: Any) -> list:
+    """The per-update scalars Keras keeps after the slots (Nadam's running product Π)."""
+    return ["_u_product"] if type(optimizer).__name__ == "Nadam" else []
 
 
 def _has_lr_variable(optimizer: Any) -> bool:
@@ -85,6 +90,7 @@ def optimizer_variables(model: Any) -> tuple | None:
         arrays.append(np.asarray(optimizer.learning_rate, dtype=np.float32))
     for group in groups:
         arrays += [state[f"{i}/{slot}"] for i in range(len(variables)) for slot in group]
+    arrays += [np.asarray(state[name], dtype=np.float32) for name in _tail(optimizer)]
     return optimizer.name, arrays
 
 
@@ -95,7 +101,7 @@ def set_optimizer_variables(model: Any, arrays: list, where: str) -> None:
     groups = _slot_groups(optimizer)
     variables = model.trainable_weights
     head = 2 if _has_lr_variable(optimizer) else 1
-    count = head + sum(len(g) for g in groups or []) * len(variables)
+    count = head + sum(len(g) for g in groups or []) * len(variables) + len(_tail(optimizer))
     if groups is None or len(arrays) != count:
         warnings.warn(
             f"{where}: the optimiser's saved variables ({len(arrays)}) do not fit "
@@ -112,6 +118,9 @@ def set_optimizer_variables(model: Any, arrays: list, where: str) -> None:
             for slot in group:
                 state[f"{i}/{slot}"] = arrays[k]
                 k += 1
+    for name in _tail(optimizer):
+        state[name] = np.asarray(arrays[k], dtype=np.float64)
+        k += 1
     try:
         optimizer.set_state(variables, state)
     except ValueError as error:
@@ -217,8 +226,8 @@ def load_keras(
     filepath: Any, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True
 ) -> Any:
     """The model in a Keras 3 '.keras' archive, written by Keras or by neurona: architecture,
-    weights, compile settings and, where its layout is mapped (SGD, Adam, AdamW, RMSprop,
-    Adagrad), the optimiser's state.
+    weights, compile settings and, where its layout is mapped (SGD, Adam, AdamW, Nadam,
+    RMSprop, Adagrad), the optimiser's state.
 
     Raises:
         ModelFileError (a ValueError): a Lambda layer, an unknown class, a Keras feature

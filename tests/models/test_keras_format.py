@@ -220,6 +220,8 @@ def _data(rng):
         ("Adam", {"learning_rate": 0.01}),
         ("RMSprop", {"momentum": 0.5, "centered": True}),
         ("SGD", {"learning_rate": 0.1, "momentum": 0.9}),
+        ("Nadam", {"learning_rate": 0.01}),
+        ("Adagrad", {"learning_rate": 0.1}),
     ],
 )
 def test_training_continues_on_the_other_side_with_the_optimiser_state(
