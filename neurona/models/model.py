@@ -148,19 +148,21 @@ class Model(Trainer, Layer):
 
     # ----- files ---------------------------------------------------------------------------
     def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
-        """Save the whole model to a '.neurona' file (see ``neurona.models.saving``)."""
+        """Save the whole model to a '.neurona' file (see ``neurona.models.saving``), or to a
+        Keras 3 archive when the name ends in '.keras' (``neurona.models.keras_archive``)."""
         from neurona.models.saving import save_model
 
         save_model(self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
-        """Save the weights alone to a '.weights.npz' file."""
+        """Save the weights alone to a '.weights.npz' file, or Keras 3's '.weights.h5'."""
         from neurona.models.saving import save_weights
 
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath: Any, skip_mismatch: bool = False, **kwargs: Any) -> None:
-        """Load weights from a '.weights.npz' or a '.neurona' file, matched by key and shape."""
+        """Load weights from a '.weights.npz' or a '.neurona' file, matched by key and shape, or
+        from Keras 3's '.weights.h5' (matched by Keras's paths and shapes)."""
         from neurona.models.saving import load_weights
 
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
