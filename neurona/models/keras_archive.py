@@ -261,15 +261,18 @@ def load_keras(
             raise ModelFileError(f"{where}: config.json is implausibly large.")
         try:
             entry = json.loads(read_member(zf, _CONFIG, where).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ModelFileError(f"{where}: config.json is not valid JSON ({error}).") from None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+            raise ModelFileError(f"{where}: config.json is not valid JSON ({error!r}).") from None
         weights = read_member(zf, _WEIGHTS_H5, where)
     if not (isinstance(entry, dict) and isinstance(entry.get("class_name"), str)):
         raise ModelFileError(
             f"{where}: the config.json of this Keras 3 '.keras' file holds no model entry "
             f"{{'class_name', 'config', ...}} (got {type(entry).__name__}). The file is damaged."
         )
-    entry = from_keras_config(entry, custom_objects, safe_mode, where)
+    try:
+        entry = from_keras_config(entry, custom_objects, safe_mode, where)
+    except RecursionError:
+        raise ModelFileError(f"{where}: config.json is nested implausibly deep.") from None
     compiled = entry.pop("compile_config", None) if isinstance(entry, dict) else None
     model = deserialize_model(entry, custom_objects, where)
     _remember_class_names(model, entry)

@@ -210,6 +210,46 @@ def test_a_registered_custom_layer_crosses(keras, h5py, tmp_path):
     _close(ours.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
+def _subclassed(lib, register):
+    @register(package="test_keras_format")
+    class Net(lib.Model):
+        def __init__(self, units=3, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.encoder = lib.layers.Dense(units, activation="tanh")
+            self._head = lib.layers.Dense(1)  # private: Keras files it under layers/
+            self.blocks = [lib.layers.Dense(2), lib.layers.Dense(2)]
+
+        def call(self, x):
+            h = self.encoder(x)
+            for block in self.blocks:
+                h = block(h)
+            return self._head(h)
+
+        def get_config(self):
+            return {"units": self.units, "name": self.name}
+
+    return Net
+
+
+def test_a_registered_subclassed_model_crosses_both_ways(keras, h5py, rng, tmp_path):
+    theirs = _subclassed(keras, keras.saving.register_keras_serializable)(units=4)
+    ours_cls = _subclassed(neurona, neurona.saving.register_keras_serializable)
+    x = rng.normal(size=(3, 5)).astype("float32")
+    theirs(x)
+    _randomize(theirs, rng)
+    theirs.save(tmp_path / "k.keras")
+    loaded = load_model(tmp_path / "k.keras")
+    assert isinstance(loaded, ours_cls) and loaded.units == 4
+    _close(loaded.predict(x, verbose=0), theirs.predict(x, verbose=0))
+    ours = ours_cls(units=2)
+    ours(x)
+    _randomize(ours, rng)
+    ours.save(tmp_path / "n.keras")
+    back = keras.saving.load_model(tmp_path / "n.keras")
+    _close(back.predict(x, verbose=0), ours.predict(x, verbose=0))
+
+
 def _data(rng):
     return rng.normal(size=(8, 6)).astype("float32"), rng.normal(size=(8, 2)).astype("float32")
 
@@ -332,6 +372,17 @@ def test_unknown_classes_and_missing_features_are_refused(h5py, tmp_path):
     _rewrite(tmp_path / "m.keras", tmp_path / "q.keras", quantized)
     with pytest.raises(ModelFileError, match="quantization_config.*does not implement"):
         load_model(tmp_path / "q.keras")
+
+    with (
+        zipfile.ZipFile(tmp_path / "m.keras") as zf,
+        zipfile.ZipFile(tmp_path / "deep.keras", "w") as out,
+    ):  # a config.json nested 100,000 deep
+        for name in set(zf.namelist()) - {"config.json"}:
+            out.writestr(name, zf.read(name))
+        deep = '{"class_name": "Dense", "config": ' * 100_000 + "{}" + "}" * 100_000
+        out.writestr("config.json", deep)
+    with pytest.raises(ModelFileError, match="JSON|deep"):
+        load_model(tmp_path / "deep.keras")
     with pytest.raises(ValueError, match="RBF layer, which Keras 3 does not have"):
         neurona.Sequential([neurona.Input((3,)), neurona.layers.RBF(2)]).save(tmp_path / "r.keras")
     assert not (tmp_path / "r.keras").exists()
