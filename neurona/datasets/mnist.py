@@ -227,14 +227,24 @@ def load_mnist(path: str | os.PathLike | None = None, download: bool | None = No
 
 
 def load_data(path: str | os.PathLike = "mnist.npz"):
-    """Keras's ``keras.datasets.mnist.load_data()``: MNIST as ``load_mnist`` finds it.
+    """Keras's ``keras.datasets.mnist.load_data()``: MNIST from Keras's own ``mnist.npz`` when
+    one is found (``$NEURONA_DATA``, neurona's cache, Keras's cache ``~/.keras/datasets``, or
+    ``path`` itself; read without pickle), else as ``load_mnist`` finds the IDX files.
 
-    Keras's ``path`` names its cache file; here a folder holding the four IDX files may be
-    given instead (the default searches as ``load_mnist``).
+    Keras's ``path`` names its cache file; a folder holding the four IDX files may be given
+    instead.
 
     Example:
         >>> (x, y), (x_test, y_test) = load_data()  # doctest: +SKIP
         >>> x.shape, x_test.shape  # doctest: +SKIP
         ((60000, 28, 28), (10000, 28, 28))
     """
+    if str(path).endswith(".npz"):
+        from neurona.datasets.keras_files import check_keys, find_file, load_npz
+
+        found = find_file([str(path), "mnist.npz"], path)
+        if found is not None and found.is_file():
+            arrays = load_npz(found, "mnist.load_data")
+            check_keys(arrays, ("x_train", "y_train", "x_test", "y_test"), found, "mnist.load_data")
+            return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
     return load_mnist(None if str(path).endswith(".npz") else path)

@@ -15,7 +15,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from neurona.datasets import boston_housing, cifar10, imdb, keras_files
+from neurona.datasets import boston_housing, cifar10, imdb, keras_files, mnist
 
 
 @pytest.fixture
@@ -179,6 +179,22 @@ def test_boston_housing_matches_keras_and_works_from_the_shipped_copy(
     theirs = keras.datasets.boston_housing.load_data(test_split=0.3, seed=5)
     for a, b in zip((*ours[0], *ours[1]), (*theirs[0], *theirs[1])):
         np.testing.assert_array_equal(a, b)
+
+
+def test_mnist_reads_keras_own_npz_from_keras_cache(data_dir, rng, tmp_path):
+    cache = tmp_path / "home" / ".keras" / "datasets"
+    cache.mkdir(parents=True)
+    arrays = {
+        "x_train": rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8),
+        "y_train": rng.integers(0, 10, size=6, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, size=(2, 28, 28), dtype=np.uint8),
+        "y_test": rng.integers(0, 10, size=2, dtype=np.uint8),
+    }
+    np.savez(cache / "mnist.npz", **arrays)
+    (x, y), (xt, yt) = mnist.load_data()
+    for got, key in ((x, "x_train"), (y, "y_train"), (xt, "x_test"), (yt, "y_test")):
+        assert got.dtype == np.uint8
+        np.testing.assert_array_equal(got, arrays[key])
 
 
 def test_a_missing_file_says_where_to_put_it_and_downloads_nothing(data_dir):
