@@ -14,6 +14,7 @@ from neurona import initializers, regularizers
 from neurona.autodiff import Tensor
 from neurona.autodiff.tensor import as_array
 from neurona.backend import floatx
+from neurona.layers._context import check_allocation
 
 __all__ = [
     "to_tensor",
@@ -219,6 +220,7 @@ def initial_weight(
         name, shape = None, name
     name = name or f"variable_{len(layer._weights)}"
     shape = tuple(int(n) for n in ((shape,) if isinstance(shape, int) else shape or ()))
+    check_allocation("weight", shape, layer)  # load_model's budget, before any memory is taken
     init = initializers.get("glorot_uniform" if initializer is None else initializer)
     value = np.asarray(init(shape, dtype or layer.dtype), dtype=dtype or layer.dtype)
     if value.shape != shape:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import threading
+
 __all__: list[str] = []
 
 
@@ -17,3 +19,23 @@ class _CallContext:
     training: bool | None = None
     depth = 0
     call_id = 0
+
+
+class _Allocations:
+    """A check run before a layer allocates a weight or a dummy activation while its model is
+    built (None: no check). ``load_model`` sets it, so that a file declaring a model far larger
+    than its weights is refused before the memory is taken (``neurona.models.loading``)."""
+
+    check = None
+    thread = None  # the thread that set ``check`` (other threads build unchecked)
+
+
+def check_allocation(kind: str, shape: tuple, owner: object) -> None:
+    """Ask the active allocation check (if any) about an array of ``shape`` about to be made;
+    ``kind`` is 'weight' or 'activation', ``owner`` the layer (or None).
+
+    Example:
+        >>> check_allocation("weight", (3, 4), None)  # no check active: nothing happens
+    """
+    if _Allocations.check is not None and _Allocations.thread == threading.get_ident():
+        _Allocations.check(kind, shape, owner)

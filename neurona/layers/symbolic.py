@@ -17,6 +17,7 @@ import numpy as np
 
 from neurona.autodiff import no_grad
 from neurona.backend import on_clear_session
+from neurona.layers._context import check_allocation
 from neurona.layers._structure import flatten, map_structure
 
 __all__ = [
@@ -202,7 +203,9 @@ def _as_shape_tensors(shape: Any, dtype: str) -> Any:
 
 
 def _dummy(tensor: KerasTensor, fill: int) -> np.ndarray:
-    return np.zeros([fill if d is None else d for d in tensor.shape], dtype=tensor.dtype)
+    shape = [fill if d is None else d for d in tensor.shape]
+    check_allocation("activation", tuple(shape), None)  # load_model's budget
+    return np.zeros(shape, dtype=tensor.dtype)
 
 
 def _run_on_zeros(layer: Any, args: tuple, kwargs: dict, batch: Any) -> Any:

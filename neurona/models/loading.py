@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from neurona.models._files import open_archive, read_member, read_npz
+from neurona.layers._context import check_allocation
+from neurona.models._budget import allocations_within, check_manifest, load_budget
+from neurona.models._files import npz_headers, open_archive, read_member, read_npz
 from neurona.models.saving import (
     _MAX_CONFIG_BYTES,
     _TOP_KEYS,
@@ -152,8 +154,11 @@ def _build_from_config(model: Any, build_config: dict, where: str) -> None:
         if any(isinstance(d, int) and not 0 < d <= 2**24 for d in sizes):
             raise ValueError("an axis size outside 1 … 2**24")
         if isinstance(zeros, list) and all(isinstance(d, int) for d in zeros):
+            check_allocation("activation", tuple(zeros), model)  # load_model's budget
             zeros = np.zeros(zeros, dtype="float32")
         else:
+            for s in zeros:
+                check_allocation("activation", tuple(s), model)
             zeros = [np.zeros(s, dtype="float32") for s in zeros]
         model._build_for(zeros)
     except (TypeError, ValueError) as error:
@@ -189,7 +194,11 @@ def _model_from_config(config: dict, custom_objects: dict | None, where: str) ->
 
 
 def load_model(
-    filepath: Any, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True
+    filepath: Any,
+    custom_objects: dict | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,
+    budget: dict | None = None,
 ) -> Any:
     """Rebuild a model saved by ``model.save``: architecture, weights, compile settings and,
     when saved, the optimiser's state (so ``fit`` continues as if never interrupted).
@@ -199,11 +208,20 @@ def load_model(
     ``allow_pickle=False``, and every part is checked before use. ``safe_mode`` is accepted
     for Keras compatibility; neurona is always safe.
 
+    Cost is bounded before anything is built (``neurona.models._budget``): the config is
+    checked against the weight manifest and the arrays' headers, and against ``budget``
+    (default ``LOAD_BUDGET``: 2000 layers, 2**30 weight values, 2**22 values per activation
+    at build time, 8 MiB of config.json); pass e.g. ``budget={"layers": 5000}`` for a trusted
+    file that needs more.
+
     Raises:
-        FileNotFoundError: no such file.
-        ModelFileError (a ValueError): not a zip, a truncated zip, missing or unknown members,
-            a pickled array, wrong or missing config keys, an unknown class, weights that do not
-            fit the rebuilt model. The message says what was expected and what was found.
+        FileNotFoundError: no such file. TypeError/ValueError: bad ``custom_objects`` or
+            ``budget`` arguments.
+        ModelFileError (a ValueError): anything wrong with the file's content: not a zip, a
+            truncated zip, missing or unknown members, a pickled array, wrong or missing config
+            keys, an unknown class, weights that do not fit the rebuilt model, a file over
+            budget. The message says what was expected and what was found. No other error
+            escapes from a file's content.
 
     Example:
         >>> import os, tempfile
@@ -217,36 +235,66 @@ def load_model(
         (True, 'mse')
     """
     where = f"load_model ({os.fspath(filepath)!r})"
+    budget = load_budget(budget, where)
+    if custom_objects is not None and not isinstance(custom_objects, dict):
+        raise TypeError(
+            f"{where}: expected custom_objects to be None or a dict of name → class or "
+            f"function, got {type(custom_objects).__name__} {custom_objects!r}."
+        )
     path, zf = open_archive(filepath, where)
     from neurona.models.keras_archive import is_keras_archive, load_keras
 
-    if is_keras_archive(zf.namelist()):  # Keras 3's '.keras' file: neurona.models.keras_archive
-        zf.close()
-        return load_keras(path, custom_objects, compile, safe_mode)
-    with zf:
-        config = _read_config(zf, where)
+    try:
+        if is_keras_archive(zf.namelist()):  # Keras 3's '.keras' file: models.keras_archive
+            zf.close()
+            return load_keras(path, custom_objects, compile, safe_mode)
+        with zf:
+            return _load_neurona(zf, where, custom_objects, compile, budget)
+    except ModelFileError:
+        raise
+    except Exception as error:  # whatever else a hostile file provokes is still a file error
+        raise ModelFileError(
+            f"{where}: the file could not be loaded ({type(error).__name__}: {error}). It is "
+            "damaged, altered or from an incompatible version; save the model again."
+        ) from None
+
+
+def _load_neurona(
+    zf: zipfile.ZipFile, where: str, custom_objects: Any, compile: bool, budget: dict
+) -> Any:
+    """The checks in order: members and config size, config keys, the weight manifest against
+    the .npy headers and the budget, then the build (each allocation checked), then the
+    weights (dtypes too), then compile settings and optimiser state."""
+    if CONFIG in zf.namelist() and zf.getinfo(CONFIG).file_size > budget["config_bytes"]:
+        raise ModelFileError(
+            f"{where}: config.json holds {zf.getinfo(CONFIG).file_size} bytes, more than the "
+            f"load budget allows ({budget['config_bytes']}). If you trust the file, pass "
+            "load_model(..., budget={'config_bytes': ...})."
+        )
+    config = _read_config(zf, where)
+    data = read_member(zf, WEIGHTS, where)
+    total = check_manifest(config, npz_headers(data, where), budget, where)
+    with allocations_within(total, budget, where):
         model = _model_from_config(config, custom_objects, where)
         if not model.built and isinstance(config.get("build_config"), dict):
             _build_from_config(model, config["build_config"], where)
-        arrays = read_npz(read_member(zf, WEIGHTS, where), where)
-        manifest = config["weights"]
-        keys = (
-            [entry.get("key") for entry in manifest]
-            if isinstance(manifest, list) and all(isinstance(entry, dict) for entry in manifest)
-            else None
+    arrays = read_npz(data, where)
+    keys = weight_keys(model)
+    dtypes = [
+        f"{k}: model {w.data.dtype}, file {arrays[k].dtype}"
+        for k, w in zip(keys, model.weights)
+        if k in arrays and arrays[k].dtype != w.data.dtype
+    ]
+    if dtypes:  # a tampered layer dtype would silently round the stored weights
+        raise ModelFileError(
+            f"{where}: the rebuilt model's weight dtypes differ from the stored ones "
+            f"({dtypes[:5]}). The config was altered."
         )
-        if keys != list(arrays):
-            raise ModelFileError(
-                f"{where}: the weight list of config.json {keys} does not match "
-                f"the arrays in weights.npz {list(arrays)}. The file was altered."
-            )
-        _assign(model, arrays, where)
-        state_keys = config["optimizer_weights"]
-        state = (
-            read_npz(read_member(zf, OPTIMIZER, where), where)
-            if OPTIMIZER in zf.namelist()
-            else None
-        )
+    _assign(model, arrays, where)
+    state_keys = config["optimizer_weights"]
+    state = (
+        read_npz(read_member(zf, OPTIMIZER, where), where) if OPTIMIZER in zf.namelist() else None
+    )
     if (state is None) != (state_keys is None):
         raise ModelFileError(
             f"{where}: config.json and the members disagree on whether the "
@@ -257,13 +305,19 @@ def load_model(
         if state is not None:
             trainable = [
                 k
-                for k, w in zip(weight_keys(model), model.weights)
+                for k, w in zip(keys, model.weights)
                 if any(w is t for t in model.trainable_weights)
             ]
             if trainable != state_keys:
                 raise ModelFileError(
                     f"{where}: the optimiser's state is for the weights "
                     f"{state_keys}, but the model trains {trainable}."
+                )
+            steps = state.get("iterations")
+            if steps is None or steps.shape != () or not float(steps).is_integer() or steps < 0:
+                raise ModelFileError(
+                    f"{where}: expected the optimiser's step count 'iterations' to be a "
+                    f"whole number ≥ 0, got {steps!r}. The file was altered."
                 )
             try:
                 model.optimizer.set_state(model.trainable_weights, state)

@@ -1,0 +1,77 @@
+"""Helpers shared by the hostile-file tests and the fuzz suite: a small saved model, rewriting
+one member of a .neurona file, and running a load under a time and memory budget."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from neurona import layers
+from neurona.models import Sequential, load_model
+from neurona.models.serialization import ModelFileError
+
+TIME_BUDGET_S = 1.0
+MEMORY_BUDGET = 100 * 2**20
+
+
+def small_model(seed: int = 0) -> Sequential:
+    """A compiled, trained 4-8-3 classifier with an optimiser state (every member present)."""
+    rng = np.random.default_rng(seed)
+    model = Sequential(
+        [layers.Input((4,)), layers.Dense(8, activation="relu"), layers.Dense(3, "softmax")]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(rng.random((16, 4)), rng.integers(0, 3, 16), epochs=1, verbose=0)
+    return model
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def write_members(path: Path, items: dict, deflate: tuple = ("config.json",)) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in items.items():
+            kind = zipfile.ZIP_DEFLATED if name in deflate else zipfile.ZIP_STORED
+            zf.writestr(name, data, compress_type=kind)
+    return path
+
+
+def with_config(path: Path, out: Path, change) -> Path:
+    """A copy of ``path`` whose config.json is ``change(config)`` (or the config changed in
+    place when ``change`` returns None); bytes are written as they are."""
+    items = members(path)
+    config = json.loads(items["config.json"])
+    new = change(config)
+    new = config if new is None else new
+    items["config.json"] = new if isinstance(new, (bytes, str)) else json.dumps(new)
+    return write_members(out, items)
+
+
+def npz(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def timed_load(path: Path, **kwargs) -> tuple[str, float, int, object]:
+    """(outcome, seconds, peak traced bytes, model or error): outcome is 'loaded' or
+    'refused' (a ModelFileError); anything else propagates and fails the caller."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        result, outcome = load_model(path, **kwargs), "loaded"
+    except ModelFileError as error:
+        result, outcome = error, "refused"
+    finally:
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return outcome, seconds, peak, result
