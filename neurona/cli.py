@@ -2,7 +2,7 @@
 
     neurona demo                 a 2-8-1 network learns XOR with the autodiff engine (offline)
     neurona labs                 the course labs, one line each
-    neurona lab NAME [--epochs N] [--out DIR] [--seed S] [--fast]
+    neurona lab NAME [--epochs N] [--out DIR] [--seed S] [--fast] [--quiet] [--lang es]
     neurona info                 versions, optional extras, BLAS, where the data sets are
 
 Exit codes: 0 done, 1 a lab failed (or the demo did not solve XOR), 2 bad arguments.
@@ -55,8 +55,11 @@ def _lab(args: argparse.Namespace) -> int:
     except ValueError as error:
         _err(f"neurona lab: {error}")
         return 2
+    options = _lab_options(lab, args)
+    if options is None:
+        return 2
     try:
-        lab.run(epochs=args.epochs, out=args.out, seed=args.seed, fast=args.fast)
+        lab.run(epochs=args.epochs, out=args.out, seed=args.seed, fast=args.fast, **options)
     except FileNotFoundError as error:  # the loaders' messages say where to put the files
         _err(f"neurona lab {args.name}: missing data: {error}")
         return 1
@@ -67,13 +70,38 @@ def _lab(args: argparse.Namespace) -> int:
         traceback.print_exc()
         _err(f"neurona lab {args.name}: failed (the traceback above says where).")
         return 1
+    folder = Path(args.out) if args.out else Path("neurona-reports") / lab.NAME
+    if not args.quiet and folder.is_dir():
+        print(f"{_text('report folder')}: {folder.resolve()}")
     return 0
+
+
+def _text(key: str) -> str:
+    from neurona.i18n import text
+
+    return text(key)
+
+
+def _lab_options(lab: object, args: argparse.Namespace) -> dict | None:
+    """The lab's own options from the command line: ``print_fn`` (None with --quiet), the
+    language (NEURONA_LANG) and ``coin`` for the labs that take it; None after an error."""
+    import inspect
+
+    if args.lang:
+        os.environ["NEURONA_LANG"] = args.lang
+    options: dict = {"print_fn": None} if args.quiet else {}
+    if args.coin is not None:
+        if "coin" not in inspect.signature(lab.run).parameters:
+            _err(f"neurona lab {args.name}: this lab takes no --coin (the crypto-* labs do).")
+            return None
+        options["coin"] = args.coin
+    return options
 
 
 # the optional extras of pyproject.toml and the distributions each one brings
 _EXTRAS = {
     "plot": ("matplotlib",),
-    "fast": ("threadpoolctl",),
+    "fast": ("threadpoolctl",),  # now a dependency; the extra stays for old commands
     "progress": ("tqdm",),
     "data": ("scikit-learn", "pandas"),
     "oracles": ("torch", "keras", "jax"),
@@ -100,6 +128,45 @@ def _blas_lines() -> list[str]:
         f" ({p.get('threading_layer', '?')} threading), {p.get('filepath')}"
         for p in pools
     ] or ["  no BLAS library found by threadpoolctl"]
+
+
+def thread_lines() -> list[str]:
+    """What ``neurona info`` says about BLAS threads: the rule fit/evaluate/predict follow, the
+    setting in force and, under the automatic rule, what it chooses on this machine now.
+
+    Example:
+        >>> lines = thread_lines()
+        >>> lines[0].startswith("BLAS threads")
+        True
+    """
+    from neurona.models.threads import SMALL_STEP_WORK, choose_blas_threads
+
+    setting = os.environ.get("NEURONA_BLAS_THREADS", "auto").strip().lower() or "auto"
+    if _version("threadpoolctl") is None:
+        return [
+            "BLAS threads: threadpoolctl is missing, so fit cannot choose them and BLAS uses"
+            " its own count (reinstall neurona: threadpoolctl is one of its dependencies)"
+        ]
+    if setting != "auto":
+        chosen = "BLAS is left alone" if setting in ("0", "none") else f"{setting} threads"
+        return [f"BLAS threads: NEURONA_BLAS_THREADS={setting}: {chosen} in every call"]
+    cores = os.cpu_count() or 1
+    try:
+        load = f"{os.getloadavg()[0]:.2f}"
+    except (AttributeError, OSError):
+        load = "unknown"
+    busy = choose_blas_threads(256, SMALL_STEP_WORK) == 1  # a large step: 1 only when busy
+    now = (
+        "busy: every step runs on 1 thread (extra BLAS threads would wait for each other)"
+        if busy
+        else "not busy: large steps use BLAS's own threads"
+    )
+    return [
+        f"BLAS threads: automatic (NEURONA_BLAS_THREADS=auto): 1 thread for steps under"
+        f" {SMALL_STEP_WORK:,} multiply-adds (batch size x weights) and whenever the machine"
+        f" is busy (1-minute load >= cores + 1); otherwise BLAS's own count",
+        f"  now: load {load} on {cores} cores, {now}",
+    ]
 
 
 def info_lines() -> list[str]:
@@ -139,6 +206,7 @@ def info_lines() -> list[str]:
     lines.append(f"  graphviz  {dot or 'missing (graphs are drawn with matplotlib instead)'}")
     lines.append("BLAS:")
     lines += _blas_lines()
+    lines += thread_lines()
     lines.append("data sets:")
     for name in ("fashion-mnist", "mnist"):
         files = find_dataset(name)
@@ -197,6 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--out", default=None, help="report folder (default neurona-reports/NAME)")
     lab.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     lab.add_argument("--fast", action="store_true", help="a few seconds: fewer epochs or data")
+    lab.add_argument("--quiet", action="store_true", help="print nothing (no progress bar)")
+    lab.add_argument(
+        "--lang", choices=("en", "es"), default=None, help="text and plots in English or Spanish"
+    )
+    lab.add_argument("--coin", choices=("btc", "eth"), default=None, help="crypto labs' coin")
     lab.set_defaults(handler=_lab)
     info = sub.add_parser("info", help="versions, extras, BLAS and where the data sets are")
     info.set_defaults(handler=_info)
@@ -204,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``neurona`` command and return its exit code; with no sub-command, ``demo``.
+    """Run the ``neurona`` command and return its exit code; with no sub-command, the help.
 
     Example:
         >>> main(["labs"])  # doctest: +ELLIPSIS
@@ -214,8 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command is None:
-        args = parser.parse_args(["demo"])
+    if args.command is None:  # a plain `neurona` explains itself and writes nothing
+        parser.print_help()
+        return 0
     try:
         return args.handler(args)
     except BrokenPipeError:  # `neurona demo | head`: the reader left; stop quietly

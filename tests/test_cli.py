@@ -35,11 +35,13 @@ def test_python_dash_m_neurona_runs_the_demo(tmp_path):
     assert "XOR solved: True" in done.stdout and (tmp_path / "metrics.json").is_file()
 
 
-def test_no_command_runs_the_demo_with_its_defaults(monkeypatch):
-    seen = []
-    monkeypatch.setattr(cli, "_demo", lambda args: seen.append(vars(args)) or 0)
+def test_no_command_prints_the_help_and_writes_nothing(monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "_demo", lambda args: pytest.fail("a plain `neurona` ran the demo"))
     assert cli.main([]) == 0
-    assert seen[0]["command"] == "demo" and seen[0]["epochs"] is None and seen[0]["seed"] == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: neurona") and "demo" in out and "lab" in out
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
