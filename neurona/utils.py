@@ -11,11 +11,13 @@ from neurona.datasets.preprocessing import to_categorical as _one_hot
 from neurona.models.data_adapter import PyDataset
 from neurona.utils_files import get_file
 from neurona.utils_sequences import pad_sequences, timeseries_dataset_from_array
+from neurona.viz.model_dot import model_to_dot
 from neurona.viz.model_plot import plot_model
 
 __all__ = [
     "PyDataset",
     "get_file",
+    "model_to_dot",
     "normalize",
     "pad_sequences",
     "plot_model",

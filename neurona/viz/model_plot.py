@@ -206,9 +206,11 @@ def plot_model(
     """Draw a model's layer graph to ``to_file``, as ``keras.utils.plot_model``.
 
     One box per layer ("name (ClassName)", then what the ``show_*`` flags ask for), an arrow
-    per connection, ranks by depth from the inputs. Keras needs pydot and Graphviz; this draws
-    with matplotlib (the optional extra ``plot``), in any format matplotlib saves, chosen by
-    the file's extension (PNG when there is none).
+    per connection, ranks by depth from the inputs. With pydot and Graphviz's ``dot`` program
+    installed it renders through them, as Keras does ('.dot' writes the DOT text with pydot
+    alone; ``neurona.viz.model_dot``); otherwise it draws with matplotlib (the optional extra
+    ``plot``), in any format matplotlib saves, chosen by the file's extension (PNG when there
+    is none).
 
     Args:
         model: a built Sequential, functional or subclassed model.
@@ -248,8 +250,13 @@ def plot_model(
         model, show_shapes, show_dtype, show_layer_names, show_layer_activations, show_trainable
     )
     extension = os.path.splitext(str(to_file))[1].lstrip(".").lower() or "png"
-    figure = _draw(boxes, edges, rankdir)
-    figure.savefig(to_file, format=extension, dpi=dpi, bbox_inches="tight")
+    from neurona.viz.model_dot import graphviz_available, write_with_graphviz
+
+    if extension in ("dot", "gv") or graphviz_available():  # pydot + Graphviz, as Keras
+        write_with_graphviz(boxes, edges, rankdir, dpi, to_file, extension)
+    else:
+        figure = _draw(boxes, edges, rankdir)
+        figure.savefig(to_file, format=extension, dpi=dpi, bbox_inches="tight")
     if extension == "pdf":
         return None
     try:
