@@ -3,7 +3,9 @@ on one flat parameter vector θ, for the hand-written neurons of ``neurona.class
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +61,20 @@ class CourseOptimizer:
 
     def _delta(self, theta: np.ndarray, grad_fn: GradFn) -> np.ndarray:
         raise NotImplementedError
+
+    def as_optimizer(self) -> Any:
+        """The same rule and settings as an optimiser that ``model.compile`` takes:
+        ``neurona.optimizers.Course<Name>`` (``compile`` calls this itself).
+
+        Example:
+            >>> Nesterov(learning_rate=0.1).as_optimizer()
+            CourseNesterov(name='course_nesterov', learning_rate=0.1)
+        """
+        from neurona import optimizers
+
+        names = inspect.signature(type(self).__init__).parameters
+        settings = {name: getattr(self, name) for name in names if name != "self"}
+        return getattr(optimizers, f"Course{type(self).__name__}")(**settings)
 
 
 class GD(CourseOptimizer):

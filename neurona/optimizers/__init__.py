@@ -11,6 +11,14 @@ from neurona.errors import did_you_mean
 from neurona.optimizers import schedules
 from neurona.optimizers.adagrad import Adadelta, Adagrad
 from neurona.optimizers.adam import Adam, AdamW, Nadam
+from neurona.optimizers.course import (
+    CourseAdagrad,
+    CourseAdam,
+    CourseGD,
+    CourseMomentum,
+    CourseNesterov,
+    CourseRMSProp,
+)
 from neurona.optimizers.optimizer import Optimizer
 from neurona.optimizers.rmsprop import RMSprop
 from neurona.optimizers.schedules import LearningRateSchedule
@@ -22,6 +30,12 @@ __all__ = [
     "Adagrad",
     "Adam",
     "AdamW",
+    "CourseAdagrad",
+    "CourseAdam",
+    "CourseGD",
+    "CourseMomentum",
+    "CourseNesterov",
+    "CourseRMSProp",
     "LearningRateSchedule",
     "Nadam",
     "Optimizer",
@@ -32,7 +46,11 @@ __all__ = [
     "serialize",
 ]
 
-_BY_NAME = {c.__name__.lower(): c for c in (SGD, RMSprop, Adagrad, Adadelta, Adam, AdamW, Nadam)}
+_BY_NAME = {
+    c.__name__.lower(): c
+    for c in (SGD, RMSprop, Adagrad, Adadelta, Adam, AdamW, Nadam)
+    + (CourseGD, CourseMomentum, CourseNesterov, CourseAdagrad, CourseRMSProp, CourseAdam)
+}
 
 
 def serialize(optimizer: Optimizer) -> dict:
@@ -76,15 +94,22 @@ def deserialize(config: dict) -> Optimizer:
 
 
 def get(identifier: Any) -> Optimizer | None:
-    """Resolve a name ('sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamw', 'nadam'; any
-    case), a config dict, an Optimizer class or instance (returned as is).
+    """Resolve a name ('sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamw', 'nadam', and
+    the course's forms 'coursegd', 'coursemomentum', 'coursenesterov', 'courseadagrad',
+    'coursermsprop', 'courseadam'; any case), a config dict, an Optimizer class or instance
+    (returned as is), or an object with ``as_optimizer()`` (the course rules of
+    ``neurona.classic``, which become the ``Course…`` optimiser with the same settings).
 
     Example:
         >>> get("adam")
         Adam(name='adam', learning_rate=0.001)
+        >>> get("CourseNesterov").momentum
+        0.9
     """
     if identifier is None or isinstance(identifier, Optimizer):
         return identifier
+    if callable(getattr(identifier, "as_optimizer", None)):  # neurona.classic's course rules
+        return get(identifier.as_optimizer())
     if isinstance(identifier, str):
         return _lookup(identifier)()
     if isinstance(identifier, dict):
