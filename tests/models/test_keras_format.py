@@ -303,6 +303,7 @@ def test_the_archive_has_keras_layout(h5py, tmp_path):
     model = dict(architectures(neurona))["recurrent"]
     model.compile(optimizer="adam", loss="mse")
     model.save(tmp_path / "m.keras")
+    assert os.listdir(tmp_path) == ["m.keras"]  # written in place atomically, nothing else
     with zipfile.ZipFile(tmp_path / "m.keras") as zf:
         assert sorted(zf.namelist()) == ["config.json", "metadata.json", "model.weights.h5"]
         import io
