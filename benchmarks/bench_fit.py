@@ -148,7 +148,12 @@ def run_neurona(weights, x, y, x_test, y_test, batch, epochs, seed, metrics=None
 
 # ----- PyTorch ---------------------------------------------------------------------------------
 def torch_model(torch, weights, hidden="relu", out=None):
-    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
+    acts = {
+        "relu": torch.nn.ReLU,
+        "tanh": torch.nn.Tanh,
+        "sigmoid": torch.nn.Sigmoid,
+        "softmax": lambda: torch.nn.Softmax(dim=1),
+    }
     lin1, lin2 = torch.nn.Linear(784, HIDDEN), torch.nn.Linear(HIDDEN, CLASSES)
     with torch.no_grad():
         for lin, W, b in ((lin1, weights[0], weights[1]), (lin2, weights[2], weights[3])):

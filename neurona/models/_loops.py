@@ -5,13 +5,14 @@ logs of a custom step, and the callback list."""
 from __future__ import annotations
 
 import inspect
+import os
 from typing import Any
 
 import numpy as np
 
 from neurona.callbacks import CallbackList
 from neurona.errors import did_you_mean
-from neurona.models.threads import choose_blas_threads
+from neurona.models.threads import _machine_is_busy, choose_blas_threads
 
 __all__ = ["verbosity"]
 
@@ -29,8 +30,24 @@ def verbosity(verbose: Any) -> int:
 
 
 def _threads(model: Any, batch_size: int, n_samples: int) -> int | None:
-    n_params = sum(w.data.size for w in model.weights)
+    """The BLAS threads for a call (``choose_blas_threads``). Counting the weights walks the
+    layer tree, which takes as long as a small model's forward pass: a one-batch call (predict
+    on a few samples, the latency a served model sees) counts only when the count matters (a
+    busy machine) and then reuses the count of an earlier call; the count only picks a thread
+    number, so an outdated one never changes a result."""
+    one_batch = n_samples <= batch_size
+    if one_batch and not _machine_is_busy() and _auto_threads():
+        return None  # the rule leaves BLAS alone for one batch, whatever the number of weights
+    n_params = model.__dict__.get("_counted_weights") if one_batch else None
+    if n_params is None:
+        n_params = sum(w.data.size for w in model.weights)
+        if getattr(model, "built", False):
+            model._counted_weights = n_params
     return choose_blas_threads(batch_size, n_params, n_samples)
+
+
+def _auto_threads() -> bool:
+    return os.environ.get("NEURONA_BLAS_THREADS", "auto").strip().lower() in ("", "auto")
 
 
 def _reject_unknown(where: str, kwargs: dict, function: Any) -> None:
