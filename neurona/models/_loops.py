@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import inspect
 import os
+import time
 from typing import Any
 
 import numpy as np
 
 from neurona.callbacks import CallbackList
 from neurona.errors import did_you_mean
-from neurona.models.threads import _machine_is_busy, choose_blas_threads
+from neurona.models import threads as blas_rule
+from neurona.models.threads import choose_blas_threads
 
 __all__ = ["verbosity"]
 
@@ -36,7 +38,7 @@ def _threads(model: Any, batch_size: int, n_samples: int) -> int | None:
     busy machine) and then reuses the count of an earlier call; the count only picks a thread
     number, so an outdated one never changes a result."""
     one_batch = n_samples <= batch_size
-    if one_batch and not _machine_is_busy() and _auto_threads():
+    if one_batch and not _busy() and _auto_threads():
         return None  # the rule leaves BLAS alone for one batch, whatever the number of weights
     n_params = model.__dict__.get("_counted_weights") if one_batch else None
     if n_params is None:
@@ -44,6 +46,18 @@ def _threads(model: Any, batch_size: int, n_samples: int) -> int | None:
         if getattr(model, "built", False):
             model._counted_weights = n_params
     return choose_blas_threads(batch_size, n_params, n_samples)
+
+
+_LOAD = [-1.0, False]  # when the load average was last read, and whether the machine was busy
+
+
+def _busy() -> bool:
+    """``_machine_is_busy``, read at most once a second (the kernel updates the load average
+    every 5 s; reading it and the number of cores takes a served model's 20 µs)."""
+    now = time.monotonic()
+    if now - _LOAD[0] > 1.0:
+        _LOAD[1], _LOAD[0] = blas_rule._machine_is_busy(), now
+    return _LOAD[1]
 
 
 def _auto_threads() -> bool:
