@@ -225,6 +225,9 @@ class Report:
             return None
         target = self.path(name)
         figure.savefig(target, dpi=100, bbox_inches="tight")
+        from neurona.viz._mpl import close_figure
+
+        close_figure(figure)  # a pyplot figure (pyplot in use) must not stay open
         return self._record(target)
 
     def save_model(self, model: Any, name: str = "model.neurona") -> Path | None:

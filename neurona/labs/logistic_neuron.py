@@ -135,7 +135,7 @@ def run(
             plot_curves,
             {"training loss": model.loss_history_},
             ylabel="binary cross-entropy",
-            title=f"logistic neuron: {data['name'][:40]}",
+            title=f"logistic neuron: {data['name']}",
         )
     for note in report.notes:
         print_fn(f"note: {note}")

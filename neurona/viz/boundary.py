@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.i18n import text
 from neurona.viz._mpl import new_figure, to_numpy
 
 __all__ = ["plot_decision_boundary"]
@@ -44,7 +45,13 @@ def _grid_outputs(fn: Callable, xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
 
 
 def plot_decision_boundary(
-    predict: Any, X: Any, y: Any, resolution: int = 200, title: str | None = None, ax: Any = None
+    predict: Any,
+    X: Any,
+    y: Any,
+    resolution: int = 200,
+    title: str | None = None,
+    ax: Any = None,
+    class_names: Any = None,
 ) -> Any:
     """The regions where a 2-D classifier answers each class, and the data on top.
 
@@ -62,6 +69,7 @@ def plot_decision_boundary(
         resolution: grid points per axis.
         title: the axis title.
         ax: an Axes to draw on.
+        class_names: the legend's name of each class (default "class 0", "class 1" …).
 
     Returns:
         The matplotlib Figure.
@@ -71,6 +79,8 @@ def plot_decision_boundary(
         >>> fig = plot_decision_boundary(lambda P: P.sum(axis=1) - 0.5, X, y, resolution=20)
         >>> len(fig.axes[0].collections) >= 2   # shaded regions, the boundary line, the points
         True
+        >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        ['class 0', 'class 1']
     """
     X = to_numpy(X).astype(np.float64)
     y = to_numpy(y)
@@ -110,7 +120,18 @@ def plot_decision_boundary(
         figure.colorbar(shaded, ax=axis, label="output")
         if zz.min() < level < zz.max():
             axis.contour(xx, yy, zz, levels=[level], colors="black", linewidths=1.5)
-    axis.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="black", s=30, zorder=3)
+    points = axis.scatter(
+        X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="black", s=30, zorder=3
+    )
+    classes = np.unique(y)
+    if classes.size <= 10:  # a legend that says which colour is which class
+        handles = points.legend_elements()[0]
+        names = (
+            [str(class_names[int(c)]) for c in classes]
+            if class_names is not None
+            else [f"{text('class')} {c:g}" for c in classes]
+        )
+        axis.legend(handles, names, fontsize="small", loc="best", framealpha=0.8)
     axis.set_xlabel("x₁")
     axis.set_ylabel("x₂")
     if title:

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from neurona.viz._mpl import new_figure, to_numpy
+from neurona.i18n import text
+from neurona.viz._mpl import epoch_axis, new_figure, to_numpy
 
 __all__ = ["plot_curves", "plot_forecast", "plot_history", "plot_perceptron_errors"]
 
@@ -76,14 +77,15 @@ def plot_history(
         for key, style in ((name, "-"), (f"val_{name}", "--")):
             if key in logs:
                 values = logs[key]
-                axis.plot(np.arange(1, len(values) + 1), values, style, label=key)
+                axis.plot(np.arange(1, len(values) + 1), values, style, label=key,
+                          **epoch_axis(axis, len(values)))  # fmt: skip
         if best is not None:
             axis.axvline(best, color="grey", linestyle=":", label=f"best val_loss (epoch {best})")
-        axis.set_xlabel("epoch")
+        axis.set_xlabel(text("epoch"))
         axis.set_ylabel(name)
         axis.legend()
     if title:
-        figure.suptitle(title)
+        figure.suptitle(title, wrap=True)
     return figure
 
 
@@ -121,14 +123,18 @@ def plot_curves(
     figure, axis = new_figure("plot_curves", ax, size=(6.4, 4.0))
     for name, values in curves.items():
         values = np.ravel(to_numpy(values)).astype(np.float64)
-        axis.plot(np.arange(start, len(values) + start), values, label=str(name))
+        axis.plot(np.arange(start, len(values) + start), values, label=str(name),
+                  **epoch_axis(axis, len(values)))  # fmt: skip
     if logy:
         axis.set_yscale("log")
     axis.set_xlabel(xlabel)
     axis.set_ylabel(ylabel)
-    axis.legend(fontsize="small")
+    if len(curves) > 3:  # many curves: the legend beside the axes, never over the data
+        axis.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    else:
+        axis.legend(fontsize="small")
     if title:
-        axis.set_title(title)
+        axis.set_title(title, wrap=True)  # a long title wraps, it is never cut
     return figure
 
 
@@ -214,7 +220,7 @@ def plot_forecast(
             f"value), got length {x.shape[0]}."
         )
     figure, axis = new_figure("plot_forecast", ax, size=(8.0, 3.6))
-    axis.plot(x, actual, color="black", linewidth=1.2, label="actual")
+    axis.plot(x, actual, color="black", linewidth=1.2, label=text("actual"))
     for name, values in forecasts.items():
         values = np.ravel(to_numpy(values)).astype(np.float64)
         if values.shape[0] > n:
@@ -223,8 +229,17 @@ def plot_forecast(
                 f"more than the {n} actual ones. Align it with actual first."
             )
         axis.plot(x[n - values.shape[0] :], values, linewidth=1.0, label=str(name))
-    axis.set_xlabel("date" if np.issubdtype(x.dtype, np.datetime64) else "time step")
-    axis.set_ylabel("price")
+    if np.issubdtype(x.dtype, np.datetime64):  # dates that never overlap: concise labels
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+        locator = AutoDateLocator(maxticks=8)
+        axis.xaxis.set_major_locator(locator)
+        axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        axis.set_xlabel(text("date"))
+    else:
+        axis.set_xlabel(text("step"))
+        epoch_axis(axis, n)
+    axis.set_ylabel(text("price (USD)"))
     axis.legend()
     if title:
         axis.set_title(title)

@@ -29,3 +29,38 @@ def image_data(tmp_path, monkeypatch):
     _synthetic_images(tmp_path / "data" / "fashion-mnist")
     monkeypatch.setenv("NEURONA_DATA", str(tmp_path / "data"))
     return "synthetic"
+
+
+def _axes_hold_data(axis) -> bool:
+    """An Axes holds data: a line with finite points, a filled area or scatter, an image, bars
+    or a drawn graph's patches and texts."""
+    for line in axis.get_lines():
+        y = np.asarray(line.get_ydata(), dtype=float)
+        if y.size and np.isfinite(y).any():
+            return True
+    return bool(axis.collections or axis.images or axis.patches or axis.texts)
+
+
+@pytest.fixture(autouse=True)
+def every_plot_holds_data(monkeypatch):
+    """Every plot a lab writes during these tests is checked: each visible Axes of the figure
+    holds data (no blank panel, no all-NaN curve). Yields the names checked."""
+    from neurona.labs import _report
+
+    checked = []
+    original = _report.Report.plot
+
+    def plot(self, name, draw, *args, **kwargs):
+        def checked_draw(*a, **k):
+            figure = draw(*a, **k)
+            if figure is not None:
+                empty = [ax.get_title() or str(i) for i, ax in enumerate(figure.axes)
+                         if ax.get_visible() and not _axes_hold_data(ax)]  # fmt: skip
+                assert not empty, f"{self.lab}/{name}: empty axes {empty}"
+                checked.append(f"{self.lab}/{name}")
+            return figure
+
+        return original(self, name, checked_draw, *args, **kwargs)
+
+    monkeypatch.setattr(_report.Report, "plot", plot)
+    yield checked
