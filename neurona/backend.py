@@ -81,8 +81,11 @@ def set_floatx(dtype: str) -> None:
         >>> set_floatx("float32")
     """
     global _FLOATX
-    d = np.dtype(dtype)
-    if d.kind != "f":
+    try:  # np.dtype(None) is float64: None must not pass as a dtype
+        d = np.dtype(dtype) if dtype is not None else None
+    except TypeError:
+        d = None
+    if d is None or d.kind != "f":
         raise ValueError(
             f"set_floatx expects a float dtype such as 'float32' or 'float64', got {dtype!r}."
         )

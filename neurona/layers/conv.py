@@ -176,7 +176,15 @@ class _Conv(Layer):
             elif self.padding in ("same", "causal"):
                 sizes.append(-(-n // s))
             else:
-                sizes.append(max((n - (k - 1) * d - 1) // s + 1, 0))
+                size = (n - (k - 1) * d - 1) // s + 1
+                if size <= 0:  # Keras refuses it too ("output size would be negative")
+                    raise ValueError(
+                        f"{type(self).__name__} '{self.name}': the kernel {self.kernel_size} "
+                        f"(dilation {self.dilation_rate}) is larger than the input "
+                        f"{input_shape[1:-1]} with padding='valid', so the output would be "
+                        "empty. Use a smaller kernel_size or padding='same'."
+                    )
+                sizes.append(size)
         return (input_shape[0], *sizes, self.filters)
 
     def get_config(self) -> dict:

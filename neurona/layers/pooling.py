@@ -69,9 +69,15 @@ class _Pooling(Layer):
             if n is None
             else -(-n // s)
             if self.padding == "same"
-            else max((n - k) // s + 1, 0)
+            else (n - k) // s + 1
             for n, k, s in zip(input_shape[1:-1], self.pool_size, self.strides)
         ]
+        if any(size is not None and size <= 0 for size in sizes):  # Keras refuses it too
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': the pool {self.pool_size} is larger "
+                f"than the input {input_shape[1:-1]} with padding='valid', so the output would "
+                "be empty. Use a smaller pool_size, padding='same' or fewer pooling layers."
+            )
         return (input_shape[0], *sizes, input_shape[-1])
 
     def get_config(self) -> dict:

@@ -15,6 +15,7 @@ import numpy as np
 
 from neurona.backend import blas_threads
 from neurona.callbacks import CallbackList, History
+from neurona.models._checks import check_call_arguments, check_class_weight, check_samples
 from neurona.models._loops import (
     _check_dataset_arguments,
     _epoch_logs,
@@ -105,6 +106,15 @@ def fit(
     """
     _reject_unknown("fit", kwargs, fit)
     self._check_compiled("fit")
+    check_call_arguments(
+        "fit",
+        batch_size=batch_size,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
+        verbose=verbose,
+        validation_split=validation_split,
+        shuffle=shuffle,
+    )
     batch_size = batch_size or 32
     if is_dataset(x):
         _check_dataset_arguments("fit", y, sample_weight, validation_split)
@@ -119,6 +129,7 @@ def fit(
                 x, y, sample_weight, validation_split
             )
         first_x, labels, n = x, y, num_samples(x)
+        check_samples("fit", n)
         plan = BatchPlan(n, batch_size, shuffle, steps_per_epoch)
         steps, epoch_batches = plan.steps, None
     if class_weight is not None:
@@ -126,6 +137,7 @@ def fit(
             raise ValueError(
                 "fit: class_weight needs arrays; with a dataset, give each batch its sample_weight."
             )
+        check_class_weight(class_weight, _n_classes(self))
         weights = class_weight_to_sample_weight(y, class_weight)  # the training part only
         sample_weight = weights if sample_weight is None else sample_weight * weights
     if epoch_batches is None:
@@ -172,6 +184,14 @@ def fit(
     callbacks.on_train_end(logs or {})
     self.history = callbacks.history
     return callbacks.history
+
+
+def _n_classes(model) -> int | None:
+    """The classes a single-output model tells apart (its units; 2 for one sigmoid unit)."""
+    shapes = model._output_shapes() if hasattr(model, "_output_shapes") else None
+    if not shapes or len(shapes) != 1 or not shapes[0] or shapes[0][-1] is None:
+        return None
+    return max(int(shapes[0][-1]), 2)
 
 
 def _fit_loop(

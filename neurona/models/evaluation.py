@@ -8,6 +8,7 @@ from typing import Any
 
 from neurona.autodiff import no_grad
 from neurona.backend import blas_threads
+from neurona.models._checks import check_call_arguments, check_samples
 from neurona.models._loops import (
     _SILENT,
     _callback_list,
@@ -107,6 +108,7 @@ def evaluate(
     """
     _reject_unknown("evaluate", kwargs, evaluate)
     self._check_compiled("evaluate")
+    check_call_arguments("evaluate", batch_size=batch_size, verbose=verbose)
     batch_size = batch_size or 32
     epoch_batches = _evaluation_batches("evaluate", x, y, sample_weight, batch_size, steps)
     if is_dataset(x):
@@ -116,6 +118,7 @@ def evaluate(
         x = check_inputs("evaluate", x, None, None)[0]
         self._build_for(x)
         n = num_samples(x)
+        check_samples("evaluate", n)
         n_batches = -(-n // batch_size)
         n_steps = n_batches if steps is None else min(steps, n_batches)
     callbacks = _callback_list(callbacks, self, verbosity(verbose), n_steps)

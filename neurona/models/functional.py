@@ -78,6 +78,13 @@ class Functional(Model):
         self._layers = [
             node.layer for node in nodes if not (id(node.layer) in seen or seen.add(id(node.layer)))
         ]
+        names = [layer.name for layer in self._layers]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:  # Keras: "All operation names should be unique."
+            raise ValueError(
+                f"Model: expected every layer to have its own name, got {twice} used more than "
+                "once. Pass a unique name= to each layer (or leave names to neurona)."
+            )
         self._build_input_shape = self.input_shape
         self.built = True
         if not trainable:

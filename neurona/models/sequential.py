@@ -51,6 +51,7 @@ class Sequential(Model):
         self._reset_compile_state()
         self._input_layer: InputLayer | None = None
         self._layers: list[Layer] = []
+        self._layer_names: set[str] = set()
         self._input: KerasTensor | None = None
         self._output: KerasTensor | None = None
         for layer in layers or []:
@@ -83,7 +84,13 @@ class Sequential(Model):
                 )
             self._input_layer = layer
         elif isinstance(layer, Layer):
+            if layer.name in self._layer_names:  # as Keras (a set: add stays O(1))
+                raise ValueError(
+                    f"Sequential '{self.name}': expected every layer to have its own name, got "
+                    f"a second layer named {layer.name!r}. Pass a unique name= to it."
+                )
             self._layers.append(layer)
+            self._layer_names.add(layer.name)
             if self.built:  # only the new layer needs building (no rebuild of the stack)
                 self._output = self._chain_symbolically(self._output, [layer])
                 return
@@ -233,6 +240,7 @@ class Sequential(Model):
         if not self._layers:
             raise IndexError(f"Sequential '{self.name}'.pop: there are no layers to remove.")
         layer = self._layers.pop()
+        self._layer_names.discard(layer.name)
         self.built = False
         if self._declared_input_shape() is not None and self._layers:
             self.build()

@@ -24,6 +24,7 @@ from neurona.layers._structure import flatten
 from neurona.layers._tracking import collect_constraints, layer_tree
 from neurona.losses import checked_labels
 from neurona.models import engine, evaluation, prediction
+from neurona.models._checks import check_loss_weights
 from neurona.models.compile_utils import (
     CompileLoss,
     CompileMetrics,
@@ -96,6 +97,7 @@ class Trainer:
                 "takes optimizer, loss, loss_weights, metrics, weighted_metrics, "
                 f"and ignores {sorted(_COMPILE_IGNORED)}."
             )
+        check_loss_weights(loss_weights)
         self._reset_compile_state()
         self.optimizer = optimizers.get(optimizer)
         names = self._known_output_names()
