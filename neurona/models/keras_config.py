@@ -35,7 +35,6 @@ _KERAS_ONLY = {
     "synchronized": None,
     "zero_output_for_mask": None,
     "optional": (False,),
-    "activity_regularizer": (None,),
 }
 # Keras's compile settings that do not change what is computed
 _COMPILE_IGNORED = {"run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss"}
@@ -134,9 +133,10 @@ def from_keras_config(
         if name in _DTYPE_POLICIES and isinstance(value["config"], dict):
             return value["config"].get("name")
         if name == "Lambda":
+            config = value["config"] if isinstance(value["config"], dict) else {}
             raise ModelFileError(
                 f"{where}: the file holds a Lambda layer "
-                f"({(value['config'] or {}).get('name')!r}), whose function is Python bytecode. "
+                f"({config.get('name')!r}), whose function is Python bytecode. "
                 + (
                     "Loading it would run code from the file, which safe_mode=True forbids "
                     "(as in Keras). "

@@ -30,7 +30,7 @@ def architectures(lib):
         lib.Sequential(
             [
                 lib.Input((6,)),
-                L.Dense(5, activation="relu"),
+                L.Dense(5, activation="relu", kernel_regularizer="l2", activity_regularizer="l1"),
                 L.Dropout(0.3),
                 L.BatchNormalization(),
                 L.Dense(2, activation="softmax"),
