@@ -10,6 +10,7 @@ import numpy as np
 from neurona.autodiff import no_grad
 from neurona.backend import blas_threads
 from neurona.layers._structure import flatten, map_structure, pack_like
+from neurona.models._checks import check_call_arguments
 from neurona.models._loops import (
     _SILENT,
     _callback_list,
@@ -49,6 +50,7 @@ def predict(
         (5, 2)
     """
     _reject_unknown("predict", kwargs, predict)
+    check_call_arguments("predict", batch_size=batch_size, verbose=verbose)
     batch_size = batch_size or 32
     verbose = verbosity(verbose)
     if is_dataset(x):  # batches of x (or (x, ...), whose x is used)

@@ -131,3 +131,9 @@ def test_same_padding_and_a_fitting_kernel_still_build():
     model = Sequential([layers.Input((3, 3, 1)), layers.Conv2D(2, 5, padding="same")])
     assert model.output_shape == (None, 3, 3, 2)
     assert Sequential([layers.Input((3, 3, 1)), layers.Conv2D(2, 3)]).output_shape[1:3] == (1, 1)
+
+
+@pytest.mark.parametrize("kwargs", [{"batch_size": 0}, {"verbose": "abc"}, {"batch_size": 1.5}])
+def test_predict_refuses_bad_arguments(kwargs):
+    with pytest.raises((ValueError, TypeError), match="^predict: expected"):
+        _model().predict(X, **kwargs)
