@@ -66,6 +66,7 @@ MODELS = {
     "conv2d_pooling": lambda: _seq(
         (11, 10, 3),
         L.ZeroPadding2D(1),
+        L.UpSampling2D((2, 3)),
         L.Conv2D(4, 3, strides=2, padding="same", activation="relu"),
         L.BatchNormalization(),
         L.MaxPooling2D(2, padding="same"),
@@ -129,6 +130,9 @@ def test_a_functional_model_with_several_inputs_and_a_nested_model(ort, rng, tmp
     merged = L.Concatenate()([x, y, L.Multiply()([y, y]), L.Subtract()([y, L.Dense(3)(b)])])
     summed = L.Add()([L.Dense(2)(merged), L.Average()([L.Dense(2)(merged), L.Dense(2)(b)])])
     out = L.Maximum()([summed, L.Minimum()([summed, L.Dense(2)(b)])])
+    cosine = L.Dot(axes=1, normalize=True)([out, L.Dense(2)(b)])
+    pairs = L.Dot(axes=(2, 2))([a, L.Dense(3)(a)])  # (batch, 6, 6)
+    out = L.Concatenate()([out, cosine, L.Flatten()(pairs)])
     model = neurona.Model([a, b], [out, L.Activation("softmax")(out)])
     _randomize(model, rng)
     xs = [rng.normal(size=(5, 6, 3)).astype("float32"), rng.normal(size=(5, 4)).astype("float32")]

@@ -252,6 +252,32 @@ def _merge(g: Graph, layer: Any, xs: list, shapes: list) -> list:
     return [g.op(op_type, xs, op_type.lower())]
 
 
+def _dot(g: Graph, layer: Any, xs: list, shapes: list) -> list:
+    """Keras's batch_dot as one Einsum, the inputs first L2-normalised when asked."""
+    a_x, a_y = layer._axes([tuple(s) for s in shapes])
+    x, y = xs
+    if layer.normalize:
+        normed = []
+        for value, axis in ((x, a_x), (y, a_y)):
+            sum_sq = g.op("ReduceSumSquare", [value], "sum_sq", axes=[axis], keepdims=1)
+            floor = g.const(1e-7**2, "eps2")
+            norm = g.op("Sqrt", [g.op("Max", [sum_sq, floor], "floor")], "norm")
+            normed.append(g.op("Div", [value, norm], "normalized"))
+        x, y = normed
+    letters = iter("bcdefghijklmnopqrstuvwxyz")
+    x_sub = ["a"] + [next(letters) for _ in shapes[0][1:]]
+    y_sub = ["a"] + [next(letters) for _ in shapes[1][1:]]
+    y_sub[a_y] = x_sub[a_x]
+    out = [c for i, c in enumerate(x_sub) if i != a_x] + [
+        c for i, c in enumerate(y_sub) if i not in (0, a_y)
+    ]
+    equation = f"{''.join(x_sub)},{''.join(y_sub)}->{''.join(out)}"
+    z = g.op("Einsum", [x, y], "dot", equation=equation)
+    if len(out) == 1:  # Keras keeps a feature axis of size 1
+        z = g.op("Unsqueeze", [z, g.ints([1])], "dot_axis")
+    return [z]
+
+
 def _simple(g: Graph, layer: Any, xs: list, shapes: list) -> list:
     kind, x = type(layer).__name__, xs[0]
     if kind in ("Dropout", "InputLayer"):
@@ -286,6 +312,18 @@ def _simple(g: Graph, layer: Any, xs: list, shapes: list) -> list:
         indices = g.op("Cast", [x], "indices", to=7)  # int64, whatever the input's dtype
         table = g.const(_w(layer.embeddings), "embeddings")
         return [g.op("Gather", [table, indices], "embedding", axis=0)]
+    if kind == "UpSampling2D":  # nearest: each pixel repeated size[0] × size[1] times
+        scales = g.const([1.0, *layer.size, 1.0], "scales", np.float32)
+        return [
+            g.op(
+                "Resize",
+                [x, "", scales],
+                "upsample",
+                mode="nearest",
+                coordinate_transformation_mode="asymmetric",
+                nearest_mode="floor",
+            )
+        ]
     if kind == "ZeroPadding2D":
         (top, bottom), (left, right) = layer.padding
         pads = g.ints([0, top, left, 0, 0, bottom, right, 0])
@@ -293,7 +331,8 @@ def _simple(g: Graph, layer: Any, xs: list, shapes: list) -> list:
     raise ExportError(
         f"{layer.name}: no ONNX export for {kind} layers yet. Exported: Dense, Conv1D/2D, "
         "Conv2DTranspose, pooling, BatchNormalization, LayerNormalization, Dropout, Embedding, "
-        "SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed, merges, reshapes, activations."
+        "SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed, merges, Dot, reshapes, "
+        "UpSampling2D, ZeroPadding2D, activations."
     )
 
 
@@ -313,6 +352,7 @@ _CONVERTERS = {
     "BatchNormalization": _batch_norm,
     "LayerNormalization": _layer_norm,
     "TimeDistributed": _time_distributed,
+    "Dot": _dot,
     **{
         k: _merge
         for k in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate")
