@@ -37,13 +37,13 @@ def setup(threads: int):
 class KerasRun:
     """One compiled Keras model, reset to the same initial weights before each timed run."""
 
-    def __init__(self, keras, build, weights: list, metrics=None) -> None:
+    def __init__(
+        self, keras, build, weights: list, metrics=None, loss="sparse_categorical_crossentropy"
+    ) -> None:
         self.keras, self.weights = keras, [np.asarray(w) for w in weights]
         self.model = build()
         self.model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate=1e-3),
-            loss="sparse_categorical_crossentropy",
-            metrics=metrics,
+            optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=loss, metrics=metrics
         )
         self.model.set_weights(self.weights)
 
