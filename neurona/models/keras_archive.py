@@ -23,6 +23,7 @@ import io
 import json
 import os
 import warnings
+import zipfile
 from typing import Any
 
 import numpy as np
@@ -183,8 +184,6 @@ def save_keras(
     weights = _weights_bytes(model, include_optimizer)
 
     def write(file: Any) -> None:
-        import zipfile
-
         with zipfile.ZipFile(file, "w") as zf:
             zf.writestr(_METADATA, json.dumps(metadata))
             zf.writestr(_CONFIG, json.dumps(config))
@@ -317,8 +316,9 @@ def _remember_class_names(model: Any, entry: Any) -> None:
 
 
 def load_weights_h5(model: Any, filepath: Any) -> None:
-    """Load a Keras 3 '.weights.h5' file (Keras's or neurona's) into a built model of the same
-    architecture; the optimiser's state too when the model is compiled. All or nothing.
+    """Load a Keras 3 '.weights.h5' file (Keras's or neurona's), or the weights inside a
+    '.keras' archive, into a built model of the same architecture; the optimiser's state too
+    when the model is compiled. All or nothing.
 
     Example:
         >>> import os, tempfile
@@ -342,6 +342,10 @@ def load_weights_h5(model: Any, filepath: Any) -> None:
             f"{where}: the model '{model.name}' is not built, so it has no weights to fill. "
             "Call it on a batch or start it with layers.Input(shape)."
         )
+    if zipfile.is_zipfile(path):  # the weights inside a Keras 3 '.keras' archive
+        _, zf = open_archive(path, where)
+        with zf:
+            path = io.BytesIO(read_member(zf, _WEIGHTS_H5, where))
     opt = read_weights_h5(path, model, where)
     if opt is not None and getattr(model, "compiled", False):
         set_optimizer_variables(model, opt, where)

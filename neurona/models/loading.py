@@ -82,6 +82,11 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False) -> None
 
         return load_weights_h5(model, filepath)
     path, zf = open_archive(filepath, where)
+    from neurona.models.keras_archive import is_keras_archive, load_weights_h5
+
+    if is_keras_archive(zf.namelist()):  # a Keras 3 '.keras' file: its model.weights.h5
+        zf.close()
+        return load_weights_h5(model, path)
     with zf:
         names = zf.namelist()
         if CONFIG in names and WEIGHTS in names:  # a whole-model file

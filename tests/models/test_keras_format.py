@@ -114,6 +114,9 @@ def test_a_keras_file_written_by_keras_loads_in_neurona(case, keras, h5py, rng, 
     fresh = dict(architectures(neurona))[case]  # the same architecture built in neurona
     fresh.load_weights(tmp_path / "k.weights.h5")
     _close(fresh.predict(x, verbose=0), expected)
+    other = dict(architectures(neurona))[case]
+    other.load_weights(tmp_path / "k.keras")  # the weights inside the archive
+    _close(other.predict(x, verbose=0), expected)
 
 
 @pytest.mark.parametrize("case", CASES)
