@@ -5,6 +5,7 @@ dtype names."""
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from typing import Any
 
@@ -222,7 +223,16 @@ def initial_weight(
     shape = tuple(int(n) for n in ((shape,) if isinstance(shape, int) else shape or ()))
     check_allocation("weight", shape, layer)  # load_model's budget, before any memory is taken
     init = initializers.get("glorot_uniform" if initializer is None else initializer)
-    value = np.asarray(init(shape, dtype or layer.dtype), dtype=dtype or layer.dtype)
+    try:
+        value = np.asarray(init(shape, dtype or layer.dtype), dtype=dtype or layer.dtype)
+    except (MemoryError, ValueError) as error:  # e.g. units=10**12: say which weight and why
+        if all(n >= 0 for n in shape) and math.prod(shape) < 2**31:
+            raise
+        raise ValueError(
+            f"{type(layer).__name__} '{layer.name}': expected a weight '{name}' that fits in "
+            f"memory, got shape {shape} ({math.prod(shape):.3g} values; {error}). Check the "
+            "layer's sizes (units, filters, kernel_size, input_dim)."
+        ) from None
     if value.shape != shape:
         raise ValueError(
             f"{type(layer).__name__} '{layer.name}': the initializer of weight "

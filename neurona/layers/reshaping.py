@@ -74,8 +74,15 @@ class Reshape(Layer):
 
     def __init__(self, target_shape: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        shape = (target_shape,) if isinstance(target_shape, int) else tuple(target_shape)
-        if not all(isinstance(n, int) and (n > 0 or n == -1) for n in shape) or shape.count(-1) > 1:
+        if isinstance(target_shape, int):
+            shape = (target_shape,)
+        else:
+            shape = tuple(target_shape) if isinstance(target_shape, (tuple, list)) else (None,)
+        if (
+            not shape
+            or not all(isinstance(n, int) and (n > 0 or n == -1) for n in shape)
+            or shape.count(-1) > 1
+        ):
             raise ValueError(
                 f"Reshape: expected target_shape to be a tuple of positive ints with "
                 f"at most one -1 (batch axis excluded), got {target_shape!r}."

@@ -32,8 +32,8 @@ def _int_at_least(where: str, name: str, value: Any, low: int, fix: str) -> None
 
 
 def check_call_arguments(where: str, **arguments: Any) -> None:
-    """Check the arguments given (by name) among batch_size, epochs, initial_epoch, verbose,
-    validation_split and shuffle, as Keras takes them.
+    """Check the arguments given (by name) among batch_size, steps, epochs, initial_epoch,
+    verbose, validation_split and shuffle, as Keras takes them.
 
     Example:
         >>> check_call_arguments("fit", batch_size=32, epochs=3, verbose="auto")
@@ -50,6 +50,10 @@ def check_call_arguments(where: str, **arguments: Any) -> None:
             arguments["batch_size"],
             1,
             "Pass a whole number such as 32, or None for Keras's default 32.",
+        )
+    if "steps" in arguments and arguments["steps"] is not None:
+        _int_at_least(
+            where, "steps", arguments["steps"], 1, "Pass a number of batches, or None for all."
         )
     for name in ("epochs", "initial_epoch"):
         if name in arguments:

@@ -108,7 +108,7 @@ def evaluate(
     """
     _reject_unknown("evaluate", kwargs, evaluate)
     self._check_compiled("evaluate")
-    check_call_arguments("evaluate", batch_size=batch_size, verbose=verbose)
+    check_call_arguments("evaluate", batch_size=batch_size, verbose=verbose, steps=steps)
     batch_size = batch_size or 32
     epoch_batches = _evaluation_batches("evaluate", x, y, sample_weight, batch_size, steps)
     if is_dataset(x):

@@ -50,7 +50,7 @@ def predict(
         (5, 2)
     """
     _reject_unknown("predict", kwargs, predict)
-    check_call_arguments("predict", batch_size=batch_size, verbose=verbose)
+    check_call_arguments("predict", batch_size=batch_size, verbose=verbose, steps=steps)
     batch_size = batch_size or 32
     verbose = verbosity(verbose)
     if is_dataset(x):  # batches of x (or (x, ...), whose x is used)
