@@ -95,6 +95,15 @@ def _lab_options(lab: object, args: argparse.Namespace) -> dict | None:
             _err(f"neurona lab {args.name}: this lab takes no --coin (the crypto-* labs do).")
             return None
         options["coin"] = args.coin
+    for option in ("repeats", "n_jobs", "backend", "address"):  # the studies' own options
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if option not in inspect.signature(lab.run).parameters:
+            flag = "--" + option.replace("_", "-")
+            _err(f"neurona lab {args.name}: this lab takes no {flag} (breast-cancer-study does).")
+            return None
+        options[option] = value
     return options
 
 
@@ -270,6 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=("en", "es"), default=None, help="text and plots in English or Spanish"
     )
     lab.add_argument("--coin", choices=("btc", "eth"), default=None, help="crypto labs' coin")
+    lab.add_argument(
+        "--repeats", type=_positive, default=None, help="repetitions of k-fold (studies)"
+    )
+    lab.add_argument(
+        "--n-jobs", type=int, default=None, help="fits at once: worker processes (-1: all cores)"
+    )
+    lab.add_argument(
+        "--backend", choices=("local", "dask", "ray"), default=None, help="where the fits run"
+    )
+    lab.add_argument("--address", default=None, help="the Dask scheduler's or Ray's address")
     lab.set_defaults(handler=_lab)
     info = sub.add_parser("info", help="versions, extras, BLAS and where the data sets are")
     info.set_defaults(handler=_info)

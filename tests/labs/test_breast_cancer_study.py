@@ -53,3 +53,15 @@ def test_same_seed_same_auc_table():
     b = breast_cancer_study.run(fast=True, out=False, print_fn=None, seed=4)
     assert a["auc_table"] == b["auc_table"] and a["rates_table"] == b["rates_table"]
     assert np.isfinite([row[1] for row in a["auc_table"]["rows"]]).all()
+
+
+def test_the_command_passes_repeats_and_n_jobs_and_refuses_them_elsewhere(tmp_path, capsys):
+    from neurona import cli
+
+    argv = ["lab", "breast-cancer-study", "--fast", "--repeats", "2", "--n-jobs", "1"]
+    assert cli.main([*argv, "--quiet", "--out", str(tmp_path)]) == 0
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved["settings"]["repeats"] == 2
+    assert len(saved["models"]["DL"]["folds"]["rows"]) == 6  # 2 repetitions × 3 folds
+    assert cli.main(["lab", "house-prices", "--fast", "--repeats", "2", "--out", "x"]) == 2
+    assert "takes no --repeats" in capsys.readouterr().err
