@@ -80,7 +80,9 @@ class Reshape(Layer):
             shape = tuple(target_shape) if isinstance(target_shape, (tuple, list)) else (None,)
         if (
             not shape
-            or not all(isinstance(n, int) and (n > 0 or n == -1) for n in shape)
+            or not all(
+                isinstance(n, int) and not isinstance(n, bool) and (n > 0 or n == -1) for n in shape
+            )
             or shape.count(-1) > 1
         ):
             raise ValueError(

@@ -119,6 +119,11 @@ def check_inputs(where: str, x: Any, y: Any, sample_weight: Any, finite: bool = 
     ]
     lengths = {}
     for name, value in zip(("x", "y", "sample_weight"), arrays):
+        if value is not None and not flatten(value):
+            raise ValueError(
+                f"{where}: expected {name} to hold arrays (one row per sample), got an empty "
+                f"{type(value).__name__}. Pass an array, or None."
+            )
         for i, leaf in enumerate(flatten(value) if value is not None else []):
             lengths[name if i == 0 else f"{name} (entry {i})"] = len(leaf)
     if len(set(lengths.values())) > 1:
