@@ -9,7 +9,7 @@ from typing import Any
 from neurona.autodiff.function import Function
 from neurona.backend import get_array_module
 from neurona.functional import _windows as win
-from neurona.functional.linalg import _FUSED, Dense, _activation_function, _operand
+from neurona.functional.linalg import _FUSED, Dense, _activation_function, _operand, row_sum
 
 __all__ = ["conv1d", "conv2d"]
 
@@ -54,7 +54,7 @@ class Conv(Function):
         grad_W = None
         if need_W:  # Xᵀ δ, (kh·kw·c, f)
             grad_W = xp.dot(cols.T, delta).reshape(W_shape[1:] if one_d else W_shape)
-        grad_b = delta.sum(axis=0) if need_b else None
+        grad_b = row_sum(delta) if need_b else None
         grad_x = None
         if need_x:  # δ W₂ᵀ, offset-major: (kh·kw, n·oh·ow, c) = δ (kh·kw, f, c)
             W3 = W2.reshape(kernel[0] * kernel[1], x_pad_shape[3], W_shape[-1])

@@ -10,6 +10,7 @@ from typing import Any
 from neurona.autodiff.function import Function
 from neurona.autodiff.tensor import Tensor
 from neurona.backend import get_array_module
+from neurona.functional.linalg import row_sum
 from neurona.functional.losses import EPSILON, _check_labels, _log_softmax, _same_shape
 
 __all__ = ["softmax_output_cross_entropy", "dense_softmax_cross_entropy"]
@@ -140,7 +141,7 @@ class DenseSoftmaxCrossEntropy(SoftmaxOutputCrossEntropy):
             None,
             (delta @ W.T).reshape(x_shape) if need_x else None,
             xp.dot(x2.T, delta) if need_W else None,  # xp.dot: see linalg.Dense
-            delta.sum(axis=0) if need_b else None,
+            row_sum(delta) if need_b else None,
         )
 
     def jvp(self, y_dot, x_dot, W_dot, b_dot=None):

@@ -10,6 +10,7 @@ from typing import Any
 from neurona.autodiff.function import Function
 from neurona.backend import get_array_module
 from neurona.functional import _recurrent as R
+from neurona.functional.linalg import row_sum
 
 __all__ = ["gru"]
 
@@ -217,7 +218,7 @@ class GRUSequence(Function):
         if reset_after:
             grad_U = R.weight_grad(Hm[first:T], dR[first:]) if need_U else None
             if need_b:
-                grad_b = xp.stack([dZ.sum(axis=(0, 1)), dR.sum(axis=(0, 1))])
+                grad_b = xp.stack([row_sum(dZ.reshape(T * B, -1)), row_sum(dR.reshape(T * B, -1))])
         else:
             if need_U:
                 grad_U = xp.concatenate(
@@ -227,7 +228,7 @@ class GRUSequence(Function):
                     ],
                     axis=1,
                 )
-            grad_b = dZ.sum(axis=(0, 1)) if need_b else None
+            grad_b = row_sum(dZ.reshape(T * B, -1)) if need_b else None
         return grad_x, dh if need_h0 else None, grad_W, grad_U, grad_b
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from neurona.autodiff.function import Function
 from neurona.backend import get_array_module
 from neurona.functional import _recurrent as R
+from neurona.functional.linalg import row_sum
 
 __all__ = ["lstm"]
 
@@ -178,7 +179,7 @@ class LSTMSequence(Function):
         if need_U:  # h_0 = 0 adds nothing to Σ_t h_{t−1}ᵀ dz_t
             first = 1 if zero_start else 0
             grad_U = R.weight_grad(Hm[first:T], dZ[first:])[:, inv]
-        grad_b = dZ.sum(axis=(0, 1))[inv] if need_b else None
+        grad_b = row_sum(dZ.reshape(T * B, -1))[inv] if need_b else None
         return (grad_x, dh if need_h0 else None, dc if need_c0 else None, grad_W, grad_U, grad_b)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from neurona.autodiff.function import Function
 from neurona.backend import get_array_module
 from neurona.functional import _recurrent as R
+from neurona.functional.linalg import row_sum
 
 __all__ = ["simple_rnn"]
 
@@ -87,7 +88,7 @@ class SimpleRNNSequence(Function):
         grad_x = R.grad_input(dZ, W, x_shape, x_mask, go_backwards) if need_x else None
         grad_W = R.weight_grad(xt, dZ) if need_W else None
         grad_U = R.weight_grad(Hm[first:T], dZ[first:]) if need_U else None
-        grad_b = dZ.sum(axis=(0, 1)) if need_b else None
+        grad_b = row_sum(dZ.reshape(T * B, -1)) if need_b else None
         return grad_x, dh if need_h0 else None, grad_W, grad_U, grad_b
 
 
