@@ -17,8 +17,11 @@ Loading is safe with files from anywhere: nothing is unpickled (np.load with
 allow_pickle=False; object arrays are refused), classes are looked up by name in the registries
 and ``custom_objects`` only (never imported from a module named in the file), every member,
 key, class, shape and dtype is checked, and anything unexpected raises ``ModelFileError`` (a
-ValueError) saying what was expected and what was found. (A file can still ask for a very
-large model: loading checks content, not size.)
+ValueError) saying what was expected and what was found. Cost is bounded before anything is
+built: the config is checked against the weight manifest and the arrays' headers (a file
+cannot declare more numbers than it holds) and against an overridable budget
+(``neurona.models._budget.LOAD_BUDGET``), so any file under 1 MB is loaded or refused within
+about a second and 100 MB. Saving keeps an existing file's permission bits.
 
 A key is Keras 3's path of the weight inside the model: the layer's class in snake case,
 numbered within the model ('dense', 'dense_1', …), then the weight's own name. It does not

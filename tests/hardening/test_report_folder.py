@@ -101,3 +101,20 @@ def test_check_out_refuses_a_file_and_an_unwritable_folder(tmp_path):
         with pytest.raises(ValueError, match="not writable"):
             check_out(locked / "new")
     check_out(tmp_path / "new" / "deeper")  # to be created: fine
+
+
+def test_every_lab_writes_its_report_as_one_unit():
+    """Each lab that writes a report uses ``with Report(...) as report:`` (staged, atomic)."""
+    from pathlib import Path
+
+    import neurona.labs
+
+    folder = Path(neurona.labs.__file__).parent
+    plain = [
+        p.name
+        for p in sorted(folder.glob("*.py"))
+        if "Report(" in p.read_text(encoding="utf-8")
+        and p.name != "_report.py"
+        and "with Report(" not in p.read_text(encoding="utf-8")
+    ]
+    assert plain == [], f"labs writing their report file by file: {plain}"
