@@ -10,11 +10,10 @@ import os
 
 __all__ = ["lang", "text"]
 
+# fmt: off
 _ES = {
-    # the command and the report
     "report folder": "carpeta del informe",
     "note": "nota",
-    # plot axes and legends
     "epoch": "época",
     "loss": "pérdida",
     "training": "entrenamiento",
@@ -31,7 +30,6 @@ _ES = {
     "units": "unidades",
     "time (s)": "tiempo (s)",
     "library": "biblioteca",
-    # the labs' text
     "data": "datos",
     "test accuracy": "exactitud en prueba",
     "train accuracy": "exactitud en entrenamiento",
@@ -59,7 +57,73 @@ _ES = {
     "bribes": "sobornos",
     "a linear model cannot curve": "un modelo lineal no puede curvarse",
     "hidden units": "unidades ocultas",
+    "report": "informe",
+    " x1 x2 | target | prediction": " x1 x2 | objetivo | predicción",
+    "loss {first:.4f} -> {last:.4f} after {epochs} epochs; XOR solved: {solved}":
+        "pérdida {first:.4f} -> {last:.4f} tras {epochs} épocas; XOR resuelto: {solved}",
+    "loss {first:.4f} -> {last:.4f}; XOR solved: {solved}":
+        "pérdida {first:.4f} -> {last:.4f}; XOR resuelto: {solved}",
+    "a 2-8-1 network learns XOR with reverse-mode autodiff":
+        "una red 2-8-1 aprende XOR con diferenciación automática en modo inverso",
+    "converged": "convergió",
+    "NOT converged": "NO convergió",
+    "{state} after {epochs} epochs, accuracy {accuracy:.2f}; mistakes per epoch {errors}":
+        "{state} tras {epochs} épocas, exactitud {accuracy:.2f}; errores por época {errors}",
+    "loss {first:.4f} (epoch 1) -> {last:.4f}": "pérdida {first:.4f} (época 1) -> {last:.4f}",
+    "accuracy: train {train:.3f}, test {test:.3f};  test AUC {auc:.3f}":
+        "exactitud: entrenamiento {train:.3f}, prueba {test:.3f};  AUC en prueba {auc:.3f}",
+    "yes": "sí",
+    "NO": "NO",
+    "  the truth table of {name}: {answer}": "  la tabla de verdad de {name}: {answer}",
+    "both modes agree: {agree}  (by hand: ∂e/∂a = d = 2, ∂e/∂b = d + c = 5)":
+        "ambos modos coinciden: {agree}  (a mano: ∂e/∂a = d = 2, ∂e/∂b = d + c = 5)",
+    "test accuracy {accuracy:.4f} (loss {loss:.5f}) on {name}; the course reports 0.9758 on "
+    "MNIST after 15 epochs":
+        "exactitud en prueba {accuracy:.4f} (pérdida {loss:.5f}) en {name}; el curso obtiene "
+        "0.9758 en MNIST tras 15 épocas",
+    "test accuracy {accuracy:.4f} after {epochs} epochs":
+        "exactitud en prueba {accuracy:.4f} tras {epochs} épocas",
+    "test accuracy {accuracy:.4f} after {epochs} epochs ({params} weights)":
+        "exactitud en prueba {accuracy:.4f} tras {epochs} épocas ({params} pesos)",
+    "{name}: {coin} daily close, {windows} training windows of {lookback} days (to {end}), "
+    "forecasting {days} days {first} … {last} one step ahead":
+        "{name}: cierre diario de {coin}, {windows} ventanas de entrenamiento de {lookback} días "
+        "(hasta {end}), pronóstico de {days} días {first} … {last} a un paso",
+    "SGD (α = 0.1, batch 8, {steps} steps): slope {slope:.3f}, intercept {intercept:.3f}; "
+    "least squares: {ls_slope:.3f}, {ls_intercept:.3f}":
+        "SGD (α = 0.1, lote 8, {steps} pasos): pendiente {slope:.3f}, ordenada {intercept:.3f}; "
+        "mínimos cuadrados: {ls_slope:.3f}, {ls_intercept:.3f}",
+    "{accuracy_label} {accuracy:.4f} (baseline 'always the rest' {baseline:.4f}); precision "
+    "{precision:.4f}, recall {recall:.4f}":
+        "{accuracy_label} {accuracy:.4f} (referencia 'siempre el resto' {baseline:.4f}); "
+        "precisión {precision:.4f}, exhaustividad {recall:.4f}",
+    "'{label}' against the rest": "'{label}' contra el resto",
+    "slow": "lenta",
+    "oscillates": "oscila",
+    "verdict": "veredicto",
+    "remedy": "remedio",
+    "none": "ninguno",
+    "early stopping": "parada temprana",
+    "inputs": "entradas",
+    "steps to 1 %": "pasos hasta el 1 %",
+    "initial weights": "pesos iniciales",
+    "saturated": "saturadas",
+    "distinct units (layer 1)": "unidades distintas (capa 1)",
+    "train acc.": "exact. entren.",
+    "test acc.": "exact. prueba",
+    "test loss": "pérdida en prueba",
+    "the same network, the same weights": "la misma red, los mismos pesos",
+    "the signal through {depth} layers": "la señal a través de {depth} capas",
+    "hidden layer": "capa oculta",
+    "std of the tanh activations (before training)":
+        "desviación típica de las activaciones tanh (antes de entrenar)",
+    "predicted probabilities on the test set, by class":
+        "probabilidades predichas en el conjunto de prueba, por clase",
+    "the rest": "el resto",
+    "images": "imágenes",
+    "gradient descent on the MSE": "descenso por gradiente sobre el ECM",
 }
+# fmt: on
 
 
 def lang() -> str:

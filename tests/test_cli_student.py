@@ -21,7 +21,7 @@ def test_quiet_prints_nothing_but_still_writes_the_report(tmp_path, capsys):
 
 
 def test_lang_es_prints_spanish(tmp_path, capsys, monkeypatch):
-    monkeypatch.delenv("NEURONA_LANG", raising=False)
+    monkeypatch.setenv("NEURONA_LANG", "en")  # restored after the test: --lang sets it
     assert cli.main(["lab", "sobornos-regression", "--fast", "--lang", "es", "--out",
                      str(tmp_path)]) == 0  # fmt: skip
     out = capsys.readouterr().out
@@ -74,3 +74,25 @@ def test_threadpoolctl_is_a_core_dependency():
     text = (Path(__file__).parents[1] / "pyproject.toml").read_text()
     dependencies = re.search(r"^dependencies = \[(.*?)\]", text, re.M | re.S).group(1)
     assert '"threadpoolctl' in dependencies
+
+
+def test_lang_es_translates_result_lines_and_plot_labels(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NEURONA_LANG", "es")
+    from neurona import viz
+    from neurona.labs import xor_mlp
+
+    lines = []
+    xor_mlp.run(out=False, print_fn=lines.append)
+    assert lines[0] == " x1 x2 | objetivo | predicción" and "XOR resuelto: True" in lines[-1]
+    pytest.importorskip("matplotlib")
+    figure = viz.plot_history({"loss": [1.0, 0.5]})
+    assert figure.axes[0].get_xlabel() == "época"
+
+
+def test_english_is_the_default(monkeypatch):
+    monkeypatch.delenv("NEURONA_LANG", raising=False)
+    from neurona.labs import xor_mlp
+
+    lines = []
+    xor_mlp.run(out=False, print_fn=lines.append)
+    assert "XOR solved: True" in lines[-1]

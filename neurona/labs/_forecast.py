@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from neurona import datasets
+from neurona.i18n import text
 from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
@@ -294,9 +295,18 @@ def run_forecast_lab(
     dates, prices = datasets.load_crypto_prices(coin, dtype="float64")
     data = prepare(prices, lookback, test_days, train_days, dates, sequence)
     say(
-        f"{name}: {coin.upper()} daily close, {len(data.x_train)} training windows of "
-        f"{lookback} days (to {data.dates[-test_days - 1]}), forecasting {test_days} days "
-        f"{data.test_dates[0]} … {data.test_dates[-1]} one step ahead"
+        text(
+            "{name}: {coin} daily close, {windows} training windows of {lookback} days (to "
+            "{end}), forecasting {days} days {first} … {last} one step ahead",
+            name=name,
+            coin=coin.upper(),
+            windows=len(data.x_train),
+            lookback=lookback,
+            end=data.dates[-test_days - 1],
+            days=test_days,
+            first=data.test_dates[0],
+            last=data.test_dates[-1],
+        )  # fmt: skip
     )
     forecasts = {"naive": naive_forecast(data.prices, test_days)}
     histories, trained = {}, {}

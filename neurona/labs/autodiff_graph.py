@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import neurona as nr
 from neurona.autodiff import to_dot
+from neurona.i18n import text
 from neurona.labs._report import Report
 from neurona.viz import render_graph
 
@@ -85,7 +86,9 @@ def run(
         "forward mode (one jvp per input):         "
         + ",  ".join(f"{k} = {v:g}" for k, v in forward.items())
     )
-    print_fn(f"both modes agree: {agree}  (by hand: ∂e/∂a = d = 2, ∂e/∂b = d + c = 5)")
+    print_fn(
+        text("both modes agree: {agree}  (by hand: ∂e/∂a = d = 2, ∂e/∂b = d + c = 5)", agree=agree)
+    )
     results = {"values": values, "reverse": reverse, "forward": forward, "modes_agree": agree}
     with Report(NAME, out) as report:
         report.write_json("metrics.json", results)
@@ -99,7 +102,7 @@ def run(
                 report.notes.append(str(error))
                 report.files.append(report.path("graph.dot"))
     for note in report.notes:
-        print_fn(f"note: {note}")
+        print_fn(f"{text('note')}: {note}")
     if report.files:
-        print_fn(f"report: {', '.join(str(p) for p in report.files)}")
+        print_fn(f"{text('report')}: {', '.join(str(p) for p in report.files)}")
     return results

@@ -115,7 +115,8 @@ def run(
     x_train, x_test = x_train.astype(np.float32) / 255, x_test.astype(np.float32) / 255
     t_train = (y_train == positive).astype(np.float32)
     t_test = (y_test == positive).astype(np.float32)
-    print_fn(f"{NAME}: {name}, '{label}' against the rest; {len(x_train)} training images")
+    against = text("'{label}' against the rest", label=label)
+    print_fn(f"{NAME}: {name}, {against}; {len(x_train)} training images")
     set_random_seed(seed)
     model = build_model()
     history = model.fit(
@@ -126,8 +127,15 @@ def run(
     test = scores(t_test, probabilities)
     baseline = float(1 - t_test.mean())
     print_fn(
-        f"{text('test accuracy')} {test['accuracy']:.4f} (baseline 'always the rest' "
-        f"{baseline:.4f}); precision {test['precision']:.4f}, recall {test['recall']:.4f}"
+        text(
+            "{accuracy_label} {accuracy:.4f} (baseline 'always the rest' {baseline:.4f}); "
+            "precision {precision:.4f}, recall {recall:.4f}",
+            accuracy_label=text("test accuracy"),
+            accuracy=test["accuracy"],
+            baseline=baseline,
+            precision=test["precision"],
+            recall=test["recall"],
+        )  # fmt: skip
     )
     results = {
         "lab": NAME,
@@ -159,12 +167,12 @@ def _plot_probabilities(probabilities, truth, label) -> Any:
 
     figure, axis = new_figure("binary-shallow", size=(6.4, 4.0))
     bins = np.linspace(0, 1, 26)
-    axis.hist(probabilities[truth == 0], bins=bins, alpha=0.6, label="the rest")
+    axis.hist(probabilities[truth == 0], bins=bins, alpha=0.6, label=text("the rest"))
     axis.hist(probabilities[truth == 1], bins=bins, alpha=0.6, label=f"'{label}'")
     axis.axvline(0.5, color="black", linestyle=":", label="threshold 0.5")
     axis.set_yscale("log")
     axis.set_xlabel(f"{text('prediction')}: P('{label}' | x)")
-    axis.set_ylabel("images")
-    axis.set_title(f"{NAME}: predicted probabilities on the test set, by {text('class')}")
+    axis.set_ylabel(text("images"))
+    axis.set_title(f"{NAME}: {text('predicted probabilities on the test set, by class')}")
     axis.legend(fontsize="small")
     return figure

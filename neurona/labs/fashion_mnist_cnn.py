@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from neurona import datasets, layers, models
+from neurona.i18n import text
 from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.labs.fashion_mnist_mlp import CLASS_NAMES, early_stopping, per_class_accuracy
@@ -163,8 +164,13 @@ def run(
             trained[label], x_fit, y_train, x_eval, y_test, epochs, batch_size, patience, print_fn
         )
         say(
-            f"{label}: test accuracy {results[label]['test_accuracy']:.4f} after "
-            f"{results[label]['epochs_trained']} epochs ({results[label]['params']} weights)"
+            f"{label}: "
+            + text(
+                "test accuracy {accuracy:.4f} after {epochs} epochs ({params} weights)",
+                accuracy=results[label]["test_accuracy"],
+                epochs=results[label]["epochs_trained"],
+                params=results[label]["params"],
+            )
         )
     if compare:
         results["cnn_beats_mlp"] = results["cnn"]["test_accuracy"] > results["mlp"]["test_accuracy"]

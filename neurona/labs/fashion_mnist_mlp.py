@@ -18,6 +18,7 @@ import numpy as np
 
 from neurona import datasets, layers, models
 from neurona.callbacks import EarlyStopping
+from neurona.i18n import text
 from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
@@ -162,7 +163,13 @@ def run(
         "per_class_accuracy": per_class,
         "history": {key: [float(v) for v in values] for key, values in history.history.items()},
     }
-    print_fn(f"test accuracy {test_accuracy:.4f} after {results['epochs_trained']} epochs")
+    print_fn(
+        text(
+            "test accuracy {accuracy:.4f} after {epochs} epochs",
+            accuracy=test_accuracy,
+            epochs=results["epochs_trained"],
+        )
+    )
     for name, accuracy in per_class.items():
         print_fn(f"  {name:<12} {accuracy:.3f}")
     with Report(NAME, out) as report:

@@ -189,5 +189,5 @@ def _plot_comparison(rows) -> Any:
         axis.bar_label(bars, fmt="%.3g")
         axis.set_ylabel(label)
         axis.set_xlabel(text("library"))
-    figure.suptitle(f"{NAME}: the same network, the same weights")
+    figure.suptitle(f"{NAME}: {text('the same network, the same weights')}")
     return figure

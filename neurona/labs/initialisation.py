@@ -145,8 +145,8 @@ def run(
                      "distinct_units": len({tuple(np.round(c, 6)) for c in first.T})})  # fmt: skip
     columns = ["initializer", "last_layer_std", "saturated", "first_layer_gradient",
                "accuracy", "distinct_units"]  # fmt: skip
-    headers = ["initial weights", "std (layer 6)", "saturated", "‖∂L/∂W₁‖", "accuracy",
-               "distinct units (layer 1)"]  # fmt: skip
+    headers = [text("initial weights"), "std (layer 6)", text("saturated"), "‖∂L/∂W₁‖",
+               text("accuracy"), text("distinct units (layer 1)")]  # fmt: skip
     print_fn(format_table(rows, columns, headers))
     results = {"lab": NAME, "epochs": epochs, "seed": seed, "table": rows,
                "activation_stds": stds, "curves": curves}  # fmt: skip
@@ -169,8 +169,8 @@ def _plot_signal(stds) -> Any:
         axis.plot(range(1, len(values) + 1), np.maximum(values, 1e-12), "o-", label=name)
     axis.set_yscale("log")
     axis.set_xticks(range(1, DEPTH + 1))
-    axis.set_xlabel("hidden layer")
-    axis.set_ylabel("std of the tanh activations (before training)")
-    axis.set_title(f"{NAME}: the signal through {DEPTH} layers")
+    axis.set_xlabel(text("hidden layer"))
+    axis.set_ylabel(text("std of the tanh activations (before training)"))
+    axis.set_title(f"{NAME}: {text('the signal through {depth} layers', depth=DEPTH)}")
     axis.legend(fontsize="small")
     return figure

@@ -140,7 +140,7 @@ def run(
         row.update(flip_rate=flip, verdict=verdict(losses, best, flip))
     print_fn(format_table(rows, ["fraction", "learning_rate", "first_loss", "final_loss",
                                  "verdict"], ["α/α_max", "α", "loss (step 1)", "loss (end)",
-                                 "verdict"]))  # fmt: skip
+                                 text("verdict")]))  # fmt: skip
     results = {"lab": NAME, "epochs": epochs, "seed": seed, "alpha_max": limit,
                "table": rows, "curves": curves}  # fmt: skip
     with Report(NAME, out) as report:

@@ -15,6 +15,7 @@ import numpy as np
 
 from neurona.classic import LinearNeuron, get_optimizer
 from neurona.datasets import load_boston_housing, standardize, train_test_split
+from neurona.i18n import text
 from neurona.labs._report import Report
 from neurona.viz import plot_curves
 
@@ -161,7 +162,7 @@ def run(
             title="Boston housing, one linear neuron: the course's optimisers (J* = least squares)",
         )
     for note in report.notes:
-        print_fn(f"note: {note}")
+        print_fn(f"{text('note')}: {note}")
     if report.files:
-        print_fn(f"report: {report.folder}")
+        print_fn(f"{text('report')}: {report.folder}")
     return results

@@ -19,6 +19,7 @@ from neurona.datasets import (
     standardize,
     train_test_split,
 )
+from neurona.i18n import text
 from neurona.labs._report import Report
 from neurona.metrics import confusion_matrix_report, roc_auc
 from neurona.viz import plot_curves
@@ -115,10 +116,20 @@ def run(
         "confusion": confusion,
         "loss_history": model.loss_history_,
     }
-    print_fn(f"loss {model.loss_history_[0]:.4f} (epoch 1) -> {model.loss_history_[-1]:.4f}")
     print_fn(
-        f"accuracy: train {results['train_accuracy']:.3f}, test "
-        f"{results['test_accuracy']:.3f};  test AUC {results['test_auc']:.3f}"
+        text(
+            "loss {first:.4f} (epoch 1) -> {last:.4f}",
+            first=model.loss_history_[0],
+            last=model.loss_history_[-1],
+        )
+    )
+    print_fn(
+        text(
+            "accuracy: train {train:.3f}, test {test:.3f};  test AUC {auc:.3f}",
+            train=results["train_accuracy"],
+            test=results["test_accuracy"],
+            auc=results["test_auc"],
+        )
     )
     print_fn(
         f"confusion (threshold 0.5): TP {confusion['TP']}  FN {confusion['FN']}  "
@@ -138,7 +149,7 @@ def run(
             title=f"logistic neuron: {data['name']}",
         )
     for note in report.notes:
-        print_fn(f"note: {note}")
+        print_fn(f"{text('note')}: {note}")
     if report.files:
-        print_fn(f"report: {report.folder}")
+        print_fn(f"{text('report')}: {report.folder}")
     return results

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from neurona.classic import McCullochPitts
+from neurona.i18n import text
 from neurona.labs._report import Report
 from neurona.viz import plot_decision_boundary
 from neurona.viz._mpl import new_figure
@@ -100,12 +101,18 @@ def run(
         for row, out_bit in zip(X, y):
             bits = "  ".join(str(b) for b in row)
             print_fn(f"  {bits}  | {row @ unit.weights:3g} | {out_bit}")
-        print_fn(f"  the truth table of {name}: {'yes' if correct else 'NO'}")
+        print_fn(
+            text(
+                "  the truth table of {name}: {answer}",
+                name=name,
+                answer=text("yes" if correct else "NO"),
+            )
+        )
     with Report(NAME, out) as report:
         report.write_json("metrics.json", results)
         report.plot("thresholds.png", _threshold_lines, table)
     for note in report.notes:
-        print_fn(f"note: {note}")
+        print_fn(f"{text('note')}: {note}")
     if report.files:
-        print_fn(f"report: {report.folder}")
+        print_fn(f"{text('report')}: {report.folder}")
     return results

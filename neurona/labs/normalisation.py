@@ -116,7 +116,7 @@ def run(
         for name, r in runs.items()
     ]  # fmt: skip
     print_fn(f"{NAME}: Boston, {' and '.join(FEATURES)} (centred), MSE, gradient descent")
-    headers = ["inputs", "κ = λmax/λmin", "α", "steps to 1 %", "final MSE"]
+    headers = [text("inputs"), "κ = λmax/λmin", "α", text("steps to 1 %"), "MSE"]
     print_fn(
         format_table(rows, ["inputs", "condition", "alpha", "steps_to_1pc", "final_loss"], headers)
     )
@@ -159,6 +159,6 @@ def _plot_bowls(runs, X, y) -> Any:
         axis.set_title(f"{text(name)}: κ = {r['condition']:.0f}")
         axis.set_aspect("equal")  # the true shape of the bowl
         axis.legend(fontsize="small")
-    figure.suptitle(f"{NAME}: gradient descent on the MSE, {text('raw inputs')} vs "
+    figure.suptitle(f"{NAME}: {text('gradient descent on the MSE')}, {text('raw inputs')} vs "
                     f"{text('standardised inputs')}")  # fmt: skip
     return figure

@@ -15,6 +15,7 @@ import numpy as np
 
 from neurona.classic import ConvergenceWarning, Perceptron
 from neurona.datasets import logic_gate
+from neurona.i18n import text
 from neurona.labs._report import Report
 from neurona.viz import plot_decision_boundary, plot_perceptron_errors
 from neurona.viz._mpl import new_figure
@@ -95,9 +96,14 @@ def run(
         }
         print_fn(
             f"{gate.upper():>3}: w = {p.weights_.tolist()}, b = {p.bias_:g}, "
-            f"{'converged' if p.converged_ else 'NOT converged'} after {p.n_epochs_} "
-            f"epochs, accuracy {p.score(X, y):.2f}; mistakes per epoch "
-            f"{p.errors_[:12]}{' …' if len(p.errors_) > 12 else ''}"
+            + text(
+                "{state} after {epochs} epochs, accuracy {accuracy:.2f}; mistakes per epoch "
+                "{errors}",
+                state=text("converged" if p.converged_ else "NOT converged"),
+                epochs=p.n_epochs_,
+                accuracy=p.score(X, y),
+                errors=f"{p.errors_[:12]}{' …' if len(p.errors_) > 12 else ''}",
+            )
         )
         if warning:
             print_fn(f"     warning: {warning}")
@@ -111,7 +117,7 @@ def run(
         )
         report.plot("boundaries.png", _boundaries, perceptrons)
     for note in report.notes:
-        print_fn(f"note: {note}")
+        print_fn(f"{text('note')}: {note}")
     if report.files:
-        print_fn(f"report: {report.folder}")
+        print_fn(f"{text('report')}: {report.folder}")
     return results

@@ -110,7 +110,8 @@ def run(
                      "test_loss": float(test_loss), "epochs_run": len(history.history["loss"]),
                      "zero_weights": float(np.mean(np.abs(kernels) < 1e-3))})  # fmt: skip
     columns = ["remedy", "train_accuracy", "test_accuracy", "gap", "test_loss", "zero_weights"]
-    headers = ["remedy", "train acc.", "test acc.", "gap", "test loss", "|w| < 0.001"]
+    headers = [text(h) for h in ("remedy", "train acc.", "test acc.", "gap (train − test)",
+                                 "test loss")] + ["|w| < 0.001"]  # fmt: skip
     print_fn(format_table(rows, columns, headers))
     results = {"lab": NAME, "epochs": epochs, "seed": seed, "table": rows, "curves": curves}
     with Report(NAME, out) as report:

@@ -159,8 +159,15 @@ def run(
     sgd_path = sgd(grad_i, len(x), [0.0, 0.0], 0.1, steps, batch_size=8, seed=seed)
     exact = np.linalg.lstsq(X, y, rcond=None)[0]
     print_fn(
-        f"SGD (α = 0.1, batch 8, {steps} steps): slope {sgd_path[-1, 0]:.3f}, intercept "
-        f"{sgd_path[-1, 1]:.3f}; least squares: {exact[0]:.3f}, {exact[1]:.3f}"
+        text(
+            "SGD (α = 0.1, batch 8, {steps} steps): slope {slope:.3f}, intercept "
+            "{intercept:.3f}; least squares: {ls_slope:.3f}, {ls_intercept:.3f}",
+            steps=steps,
+            slope=sgd_path[-1, 0],
+            intercept=sgd_path[-1, 1],
+            ls_slope=exact[0],
+            ls_intercept=exact[1],
+        )  # fmt: skip
     )
     rows, paths = [], {}
     for function in FUNCTIONS:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from neurona import datasets, layers, models
+from neurona.i18n import text
 from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
@@ -168,8 +169,13 @@ def run(
         "history": {key: [float(v) for v in values] for key, values in history.history.items()},
     }
     print_fn(
-        f"test accuracy {test_accuracy:.4f} (loss {test_loss:.5f}) on {name}; the course "
-        "reports 0.9758 on MNIST after 15 epochs"
+        text(
+            "test accuracy {accuracy:.4f} (loss {loss:.5f}) on {name}; the course reports "
+            "0.9758 on MNIST after 15 epochs",
+            accuracy=test_accuracy,
+            loss=test_loss,
+            name=name,
+        )
     )
     with Report(NAME, out) as report:
         if report.enabled:

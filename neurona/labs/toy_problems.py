@@ -38,7 +38,7 @@ def features(X: np.ndarray) -> np.ndarray:
     """The Playground's inputs: x₁, x₂, x₁², x₂², x₁x₂, sin x₁, sin x₂ (inputs in [−3, 3]).
 
     Example:
-        >>> features(np.array([[1.0, 2.0]])).round(3).tolist()
+        >>> features(np.array([[1.0, 2.0]])).astype(np.float64).round(3).tolist()
         [[1.0, 2.0, 1.0, 4.0, 2.0, 0.841, 0.909]]
     """
     x1, x2 = X[:, 0], X[:, 1]
@@ -137,8 +137,8 @@ def run(
                          "train_accuracy": float(model.evaluate(prepare(X), y, verbose=0)[1]),
                          "test_accuracy": float(model.evaluate(prepare(X_test), y_test,
                                                                verbose=0)[1])})  # fmt: skip
-    print_fn(format_table(rows, ["problem", "setting", "train_accuracy", "test_accuracy"],
-                          [text("problem"), "", "train acc.", "test acc."]))  # fmt: skip
+    headers = [text("problem"), "", text("train acc."), text("test acc.")]
+    print_fn(format_table(rows, ["problem", "setting", "train_accuracy", "test_accuracy"], headers))
     results = {"lab": NAME, "epochs": epochs, "seed": seed, "features": list(FEATURE_NAMES),
                "table": rows}  # fmt: skip
     with Report(NAME, out) as report:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from neurona import initializers, layers, models, optimizers
+from neurona.i18n import text
 from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
@@ -105,7 +106,7 @@ def run(
     grid = np.linspace(0, 1, 1001, dtype=np.float32)[:, None]  # (1001, 1)
     f_grid = target(grid.astype(np.float64))
     table, fits = [], {}
-    print_fn(f"{'units':>5}  {'sup |f − F|':>12}  {'RMSE':>8}")
+    print_fn(f"{text('units'):>8}  {'sup |f − F|':>12}  {'RMSE':>8}")
     for h in units:
         set_random_seed(seed)
         model = build_model(int(h), learning_rate)
@@ -122,7 +123,7 @@ def run(
         }
         table.append(row)
         fits[int(h)] = F.ravel()
-        print_fn(f"{h:>5}  {row['sup_error']:>12.4f}  {row['rmse']:>8.4f}")
+        print_fn(f"{h:>8}  {row['sup_error']:>12.4f}  {row['rmse']:>8.4f}")
     results = {
         "lab": NAME,
         "function": "sin(2πx) + x/2 on [0, 1]",

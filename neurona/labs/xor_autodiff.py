@@ -14,6 +14,7 @@ import numpy as np
 
 import neurona as nr
 from neurona import functional as F
+from neurona.i18n import text
 from neurona.labs._report import Report
 from neurona.viz import plot_curves, plot_decision_boundary
 
@@ -137,13 +138,21 @@ def run(
     """
     print_fn = print_fn or (lambda line: None)  # None: silent (neurona lab --quiet)
     epochs = epochs or (300 if fast else 1000)
-    print_fn("a 2-8-1 network learns XOR with reverse-mode autodiff")
+    print_fn(text("a 2-8-1 network learns XOR with reverse-mode autodiff"))
     result = train(epochs=epochs, seed=seed, report_every=max(epochs // 10, 1), print_fn=print_fn)
-    print_fn("\n x1 x2 | target | prediction")
+    print_fn("\n" + text(" x1 x2 | target | prediction"))
     for (x1, x2), y, p in zip(X, Y, result.predictions):
         print_fn(f"  {int(x1)}  {int(x2)} |   {int(y[0])}    |   {p[0]:.3f}")
     solved = bool(((result.predictions > 0.5).astype(int) == Y).all())
-    print_fn(f"\nloss {result.losses[0]:.4f} -> {result.losses[-1]:.4f}; XOR solved: {solved}")
+    print_fn(
+        "\n"
+        + text(
+            "loss {first:.4f} -> {last:.4f}; XOR solved: {solved}",
+            first=result.losses[0],
+            last=result.losses[-1],
+            solved=solved,
+        )
+    )
     results = {
         "epochs": epochs,
         "seed": seed,
@@ -171,7 +180,7 @@ def run(
             title="XOR: the network's output σ(·) and the 0.5 contour",
         )
     for note in report.notes:
-        print_fn(f"note: {note}")
+        print_fn(f"{text('note')}: {note}")
     if report.files:
-        print_fn(f"report: {', '.join(str(path) for path in report.files)}")
+        print_fn(f"{text('report')}: {', '.join(str(path) for path in report.files)}")
     return results

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from neurona import layers, models, optimizers
+from neurona.i18n import text
 from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
@@ -107,11 +108,17 @@ def run(
         "final_loss": losses[-1],
         "loss_curve": losses,
     }
-    print_fn(" x1 x2 | target | prediction")
+    print_fn(text(" x1 x2 | target | prediction"))
     for (x1, x2), y, p in zip(X, Y.ravel(), predictions):
         print_fn(f"  {int(x1)}  {int(x2)} |   {int(y)}    |   {p:.3f}")
     print_fn(
-        f"loss {losses[0]:.4f} -> {losses[-1]:.4f} after {epochs} epochs; XOR solved: {solved}"
+        text(
+            "loss {first:.4f} -> {last:.4f} after {epochs} epochs; XOR solved: {solved}",
+            first=losses[0],
+            last=losses[-1],
+            epochs=epochs,
+            solved=solved,
+        )
     )
     with Report(NAME, out) as report:
         _write_report(report, model, history, results)
