@@ -1,4 +1,4 @@
-"""Side lab: over-fitting and its remedies (docs/course.md R1, R4, R5, E9). A network far
+"""Side lab: over-fitting and its remedies (docs/course.md R1, R4, R5). A network far
 too big for its data, 2 → 128 → 128 → 1 (ReLU), learns 60 noisy "moons" points and is tested on
 1000 fresh ones. Without regularisation it memorises the noise: the training loss keeps
 falling while the test loss turns up, and the boundary curls around single points. The
