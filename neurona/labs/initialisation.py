@@ -166,7 +166,9 @@ def _plot_signal(stds) -> Any:
 
     figure, axis = new_figure("initialisation", size=(6.4, 4.0))
     for name, values in stds.items():
-        axis.plot(range(1, len(values) + 1), np.maximum(values, 1e-12), "o-", label=name)
+        zero = max(values) == 0  # a log axis cannot show 0: drawn at 10⁻¹², and said so
+        label = f"{name} (0, drawn at 1e-12)" if zero else name
+        axis.plot(range(1, len(values) + 1), np.maximum(values, 1e-12), "o-", label=label)
     axis.set_yscale("log")
     axis.set_xticks(range(1, DEPTH + 1))
     axis.set_xlabel(text("hidden layer"))
