@@ -5,7 +5,8 @@
     neurona lab NAME [--epochs N] [--out DIR] [--seed S] [--fast] [--quiet] [--lang es]
     neurona info                 versions, optional extras, BLAS, where the data sets are
 
-Exit codes: 0 done, 1 a lab failed (or the demo did not solve XOR), 2 bad arguments.
+Exit codes: 0 done, 1 a lab failed (or the demo did not solve XOR), 2 bad arguments,
+130 interrupted (Ctrl-C), 141 the reader of the output left (a broken pipe).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from neurona.errors import DataFileError
+
 __all__ = ["build_parser", "info_lines", "main"]
 
 DEMO_FOLDER = Path("neurona-reports") / "demo"
@@ -26,13 +29,26 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _out_refused(out: object, where: str) -> bool:
+    """Check ``--out`` before any training (an empty name, a file, an unwritable folder)."""
+    from neurona.labs._report import check_out
+
+    try:
+        check_out(out, where)
+    except ValueError as error:
+        _err(f"{error} (--out)")
+        return True
+    return False
+
+
 def _demo(args: argparse.Namespace) -> int:
     from neurona.labs import xor_autodiff
 
+    out = DEMO_FOLDER if args.out is None else args.out
+    if _out_refused(out, "neurona demo"):
+        return 2
     print("neurona demo: the xor-autodiff lab (`neurona labs` lists the others)")
-    results = xor_autodiff.run(
-        epochs=args.epochs, out=args.out or DEMO_FOLDER, seed=args.seed, fast=args.fast
-    )
+    results = xor_autodiff.run(epochs=args.epochs, out=out, seed=args.seed, fast=args.fast)
     return 0 if results["solved"] else 1
 
 
@@ -55,6 +71,8 @@ def _lab(args: argparse.Namespace) -> int:
     except ValueError as error:
         _err(f"neurona lab: {error}")
         return 2
+    if _out_refused(args.out, f"neurona lab {args.name}"):
+        return 2
     options = _lab_options(lab, args)
     if options is None:
         return 2
@@ -66,6 +84,11 @@ def _lab(args: argparse.Namespace) -> int:
     except ImportError as error:  # an optional extra; the message says what to install
         _err(f"neurona lab {args.name}: missing package: {error}")
         return 1
+    except DataFileError as error:  # a damaged data set file: the message says what to do
+        _err(f"neurona lab {args.name}: damaged data: {error}")
+        return 1
+    except BrokenPipeError:  # handled by main (the reader of our output left)
+        raise
     except Exception:  # a bug in the lab: show where, but keep the exit code of a failure
         traceback.print_exc()
         _err(f"neurona lab {args.name}: failed (the traceback above says where).")
@@ -310,7 +333,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.handler(args)
-    except BrokenPipeError:  # `neurona demo | head`: the reader left; stop quietly
+        code = args.handler(args)
+        sys.stdout.flush()  # a reader that left shows up here, not at interpreter exit
+        return code
+    except KeyboardInterrupt:  # Ctrl-C: one line, the shell's code for SIGINT (128 + 2)
+        _err(f"neurona {args.command}: interrupted (Ctrl-C); no report was replaced.")
+        return 130
+    except BrokenPipeError:  # `neurona demo | head`: the reader left; stop quietly (128 + 13)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return 141
