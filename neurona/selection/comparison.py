@@ -91,13 +91,13 @@ class Comparison:
             >>> r = CVResult(list(("auc",) + RATES), [dict.fromkeys(("auc",) + RATES, 0.5)],
             ...              [0], [1], [0])
             >>> Comparison({"NB": r}).to_markdown().splitlines()[0]
-            '### AUC (1 folds, 1 repetitions)'
+            '### AUC (1 folds, 1 repetition)'
         """
         any_result = next(iter(self.results.values()))
         n, reps = len(any_result.fold_scores), any_result.n_repeats
         over = "repetitions (each the mean of its folds)" if reps > 1 else "folds"
         parts = [
-            f"### AUC ({n} folds, {reps} repetitions)",
+            f"### AUC ({n} folds, {reps} repetition{'s' * (reps != 1)})",
             "",
             f"Mean, standard deviation and 2.5/97.5 percentiles over the {over}.",
             "",
