@@ -121,6 +121,29 @@ def test_onnxruntime_gives_what_predict_gives(name, ort, rng, tmp_path):
     _check(model, _inputs(name, rng), ort, rng, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "padding, kernel, strides, output_padding",
+    [
+        ("same", 3, 2, 1),
+        ("same", 4, 2, 1),
+        ("same", 3, 3, 2),
+        ("same", 1, 2, None),
+        ("valid", 1, 2, None),
+        ("valid", 4, 3, 2),
+    ],
+)
+def test_conv_transpose_sizes_and_crops(
+    padding, kernel, strides, output_padding, ort, rng, tmp_path
+):
+    model = _seq(
+        (5, 4, 2),
+        L.Conv2DTranspose(
+            3, kernel, strides=strides, padding=padding, output_padding=output_padding
+        ),
+    )
+    _check(model, rng.normal(size=(2, 5, 4, 2)).astype("float32"), ort, rng, tmp_path)
+
+
 def test_a_functional_model_with_several_inputs_and_a_nested_model(ort, rng, tmp_path):
     a, b = L.Input((6, 3), name="seq"), L.Input((4,), name="tab")
     x = L.Bidirectional(L.GRU(2, return_sequences=True))(a)

@@ -145,18 +145,24 @@ def _conv(g: Graph, layer: Any, xs: list, shapes: list) -> list:
     }
     if type(layer).__name__ == "Conv2DTranspose":
         w = kernel.transpose(n + 1, n, *range(n))  # (k…, out, in) → (in, out, k…)
-        if layer.padding == "same":
-            pads, extra = [], []
-            for k, s, d in zip(layer.kernel_size, layer.strides, layer.dilation_rate):
-                total = (k - 1) * d + 1 - s
-                pads.append(max(total, 0))
-                extra.append(max(-total, 0))
-            attrs["pads"] = [p // 2 for p in pads] + [p - p // 2 for p in pads]
-            attrs["output_padding"] = extra
-        else:
-            attrs["pads"] = [0] * (2 * n)
-        if getattr(layer, "output_padding", None) is not None:
-            attrs["output_padding"] = list(layer.output_padding)
+        # neurona crops the full transposed output by Keras's rules (F.transpose_plan); ONNX
+        # crops with pads, and a negative crop at the end is its output_padding
+        from neurona.functional.conv_transpose import transpose_plan
+
+        size = tuple(64 if d is None else d for d in shapes[0][1 : n + 1])
+        _, crops = transpose_plan(
+            layer.name,
+            size,
+            tuple(layer.kernel_size),
+            tuple(layer.strides),
+            tuple(layer.dilation_rate),
+            layer.padding,
+            None if layer.output_padding is None else tuple(layer.output_padding),
+        )
+        begin = [before for before, _ in crops]
+        end = [max(after, 0) for _, after in crops]
+        extra = [max(-after, 0) for _, after in crops]
+        attrs["pads"], attrs["output_padding"] = begin + end, extra
         op_type = "ConvTranspose"
     else:
         w = kernel.transpose(n + 1, n, *range(n))  # (k…, in, out) → (out, in, k…)
