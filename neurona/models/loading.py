@@ -13,7 +13,12 @@ from typing import Any
 import numpy as np
 
 from neurona.layers._context import check_allocation
-from neurona.models._budget import allocations_within, check_manifest, load_budget
+from neurona.models._budget import (
+    allocations_within,
+    check_manifest,
+    count_layers,
+    load_budget,
+)
 from neurona.models._files import npz_headers, open_archive, read_member, read_npz
 from neurona.models.saving import (
     _MAX_CONFIG_BYTES,
@@ -251,8 +256,10 @@ def load_model(
 
     try:
         if is_keras_archive(zf.namelist()):  # Keras 3's '.keras' file: models.keras_archive
-            zf.close()
-            return load_keras(path, custom_objects, compile, safe_mode)
+            with zf:
+                stored = _keras_budget(zf, where, budget)
+            with allocations_within(stored, budget, where):
+                return load_keras(path, custom_objects, compile, safe_mode)
         with zf:
             return _load_neurona(zf, where, custom_objects, compile, budget)
     except ModelFileError:
@@ -262,6 +269,26 @@ def load_model(
             f"{where}: the file could not be loaded ({type(error).__name__}: {error}). It is "
             "damaged, altered or from an incompatible version; save the model again."
         ) from None
+
+
+def _keras_budget(zf: zipfile.ZipFile, where: str, budget: dict) -> int:
+    """The budget checks a '.keras' file gets before it is built: config.json's size and
+    layer count; returns the most weight values its model.weights.h5 can hold (1 per byte)."""
+    config_size = zf.getinfo("config.json").file_size
+    if config_size > budget["config_bytes"]:
+        raise ModelFileError(
+            f"{where}: config.json holds {config_size} bytes, more than the load budget "
+            f"allows ({budget['config_bytes']}). If you trust the file, pass "
+            "load_model(..., budget={'config_bytes': ...})."
+        )
+    layers = count_layers(json.loads(read_member(zf, "config.json", where).decode("utf-8")))
+    if layers > budget["layers"]:
+        raise ModelFileError(
+            f"{where}: the file declares {layers} layers, more than the load budget allows "
+            f"({budget['layers']}). If you trust the file, pass load_model(..., "
+            f"budget={{'layers': {layers}}})."
+        )
+    return min(zf.getinfo("model.weights.h5").file_size, budget["parameters"])
 
 
 def _load_neurona(

@@ -241,3 +241,30 @@ def test_load_model_never_raises_a_raw_error_for_garbage(tmp_path):
         path.write_bytes(data)
         with pytest.raises(ModelFileError):
             load_model(path)
+
+
+def test_a_hostile_keras_file_is_bounded_too(tmp_path):
+    """A '.keras' archive (read by models.keras_archive) gets the same budget: its layer count
+    and config size before, every weight allocation while it is built."""
+    path = tmp_path / "k.keras"
+    small_model().save(path)
+    items = members(path)
+
+    def tampered(change, name):
+        config = json.loads(items["config.json"])
+        change(config)
+        return write_members(tmp_path / name, {**items, "config.json": json.dumps(config)})
+
+    def dense(config):
+        config["config"]["layers"][0]["config"]["batch_shape"] = [None, 8000]
+        config["config"]["layers"][1]["config"]["units"] = 8000
+
+    def many(config):
+        entry = {"module": "keras.layers", "class_name": "Activation", "registered_name": None}
+        config["config"]["layers"][1:1] = [
+            {**entry, "config": {"activation": "linear", "name": f"a{i}"}} for i in range(12_000)
+        ]
+
+    _refused(tampered(dense, "d.keras"), "more weight values")
+    _refused(tampered(many, "m.keras"), "layers")
+    assert timed_load(path)[0] == "loaded"
