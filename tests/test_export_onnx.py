@@ -144,6 +144,24 @@ def test_conv_transpose_sizes_and_crops(
     _check(model, rng.normal(size=(2, 5, 4, 2)).astype("float32"), ort, rng, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "shape, make",
+    [
+        ((9, 3), lambda: L.Conv1D(2, 3, padding="same", dilation_rate=2)),
+        ((9, 3), lambda: L.Conv1D(2, 4, padding="same", strides=2)),
+        ((7, 8, 3), lambda: L.Conv2D(2, (3, 2), padding="same", strides=(2, 3))),
+        ((7, 8, 3), lambda: L.Conv2D(2, 3, padding="same", dilation_rate=2)),
+        ((7, 8, 3), lambda: L.MaxPooling2D(3, strides=2, padding="same")),
+        ((7, 8, 3), lambda: L.AveragePooling2D(3, strides=2, padding="same")),
+        ((9, 3), lambda: L.MaxPooling1D(3, strides=2, padding="same")),
+        ((7, 8, 3), lambda: L.GlobalAveragePooling2D(keepdims=True)),
+    ],
+)
+def test_same_padding_strides_and_dilation(shape, make, ort, rng, tmp_path):
+    model = _seq(shape, make())
+    _check(model, rng.normal(size=(2, *shape)).astype("float32"), ort, rng, tmp_path)
+
+
 def test_a_functional_model_with_several_inputs_and_a_nested_model(ort, rng, tmp_path):
     a, b = L.Input((6, 3), name="seq"), L.Input((4,), name="tab")
     x = L.Bidirectional(L.GRU(2, return_sequences=True))(a)

@@ -13,6 +13,9 @@ Weight layouts, Keras → ONNX:
     LSTM         gates i f c o, kernel (in, 4u) → W (1, 4u, in) in ONNX's order i o f c
     GRU          gates z r h (the same order); reset_after ↔ linear_before_reset=1, bias[0] the
                  input bias Wb, bias[1] the recurrent bias Rb
+
+Convolution and pooling layers are in ``neurona.models.onnx_conv``, the recurrent layers in
+``neurona.models.onnx_recurrent``; ``convert_layer`` sends each layer to its converter.
 """
 
 from __future__ import annotations
@@ -119,85 +122,6 @@ def _dense(g: Graph, layer: Any, xs: list, shapes: list) -> list:
     if layer.use_bias:
         y = g.op("Add", [y, g.const(_w(layer.bias), "bias")], "dense_bias")
     return [activation(g, layer.activation, y, layer.name)]
-
-
-def _to_channels_first(g: Graph, x: str, rank: int) -> str:
-    return g.op("Transpose", [x], "nchw", perm=[0, rank + 1, *range(1, rank + 1)])
-
-
-def _to_channels_last(g: Graph, x: str, rank: int) -> str:
-    return g.op("Transpose", [x], "nhwc", perm=[0, *range(2, rank + 2), 1])
-
-
-def _check_channels_last(layer: Any) -> None:
-    if getattr(layer, "data_format", "channels_last") not in (None, "channels_last"):
-        raise ExportError(f"{layer.name}: only data_format='channels_last' is exported.")
-
-
-def _conv(g: Graph, layer: Any, xs: list, shapes: list) -> list:
-    _check_channels_last(layer)
-    n = len(layer.kernel_size)
-    kernel = _w(layer.kernel)
-    attrs: dict = {
-        "kernel_shape": list(layer.kernel_size),
-        "strides": list(layer.strides),
-        "dilations": list(layer.dilation_rate),
-    }
-    if type(layer).__name__ == "Conv2DTranspose":
-        w = kernel.transpose(n + 1, n, *range(n))  # (k…, out, in) → (in, out, k…)
-        # neurona crops the full transposed output by Keras's rules (F.transpose_plan); ONNX
-        # crops with pads, and a negative crop at the end is its output_padding
-        from neurona.functional.conv_transpose import transpose_plan
-
-        size = tuple(64 if d is None else d for d in shapes[0][1 : n + 1])
-        _, crops = transpose_plan(
-            layer.name,
-            size,
-            tuple(layer.kernel_size),
-            tuple(layer.strides),
-            tuple(layer.dilation_rate),
-            layer.padding,
-            None if layer.output_padding is None else tuple(layer.output_padding),
-        )
-        begin = [before for before, _ in crops]
-        end = [max(after, 0) for _, after in crops]
-        extra = [max(-after, 0) for _, after in crops]
-        attrs["pads"], attrs["output_padding"] = begin + end, extra
-        op_type = "ConvTranspose"
-    else:
-        w = kernel.transpose(n + 1, n, *range(n))  # (k…, in, out) → (out, in, k…)
-        if layer.padding == "same":
-            attrs["auto_pad"] = "SAME_UPPER"
-        elif layer.padding == "causal":
-            attrs["pads"] = [(layer.kernel_size[0] - 1) * layer.dilation_rate[0], 0]
-        else:
-            attrs["pads"] = [0] * (2 * n)
-        op_type = "Conv"
-    inputs = [_to_channels_first(g, xs[0], n), g.const(w, "kernel")]
-    if layer.use_bias:
-        inputs.append(g.const(_w(layer.bias), "bias"))
-    y = _to_channels_last(g, g.op(op_type, inputs, op_type.lower(), **attrs), n)
-    return [activation(g, layer.activation, y, layer.name)]
-
-
-def _pooling(g: Graph, layer: Any, xs: list, shapes: list) -> list:
-    _check_channels_last(layer)
-    n = len(layer.pool_size)
-    op_type = "MaxPool" if "Max" in type(layer).__name__ else "AveragePool"
-    attrs: dict = {"kernel_shape": list(layer.pool_size), "strides": list(layer.strides)}
-    if layer.padding == "same":
-        attrs["auto_pad"] = "SAME_UPPER"  # AveragePool leaves the padding out of the mean
-    else:
-        attrs["pads"] = [0] * (2 * n)
-    y = g.op(op_type, [_to_channels_first(g, xs[0], n)], op_type.lower(), **attrs)
-    return [_to_channels_last(g, y, n)]
-
-
-def _global_pooling(g: Graph, layer: Any, xs: list, shapes: list) -> list:
-    _check_channels_last(layer)
-    axes = list(range(1, len(shapes[0]) - 1))
-    op_type = "ReduceMax" if "Max" in type(layer).__name__ else "ReduceMean"
-    return [g.op(op_type, [xs[0]], "global_pool", axes=axes, keepdims=int(layer.keepdims))]
 
 
 def _batch_norm(g: Graph, layer: Any, xs: list, shapes: list) -> list:
@@ -342,19 +266,23 @@ def _simple(g: Graph, layer: Any, xs: list, shapes: list) -> list:
     )
 
 
+_CONV_KINDS = {  # converted in neurona.models.onnx_conv
+    **dict.fromkeys(("Conv1D", "Conv2D", "Conv2DTranspose"), "conv"),
+    **dict.fromkeys(
+        ("MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D"), "pool"
+    ),
+    **dict.fromkeys(
+        (
+            "GlobalAveragePooling1D",
+            "GlobalAveragePooling2D",
+            "GlobalMaxPooling1D",
+            "GlobalMaxPooling2D",
+        ),
+        "global",
+    ),
+}
 _CONVERTERS = {
     "Dense": _dense,
-    "Conv1D": _conv,
-    "Conv2D": _conv,
-    "Conv2DTranspose": _conv,
-    "MaxPooling1D": _pooling,
-    "MaxPooling2D": _pooling,
-    "AveragePooling1D": _pooling,
-    "AveragePooling2D": _pooling,
-    "GlobalAveragePooling1D": _global_pooling,
-    "GlobalAveragePooling2D": _global_pooling,
-    "GlobalMaxPooling1D": _global_pooling,
-    "GlobalMaxPooling2D": _global_pooling,
     "BatchNormalization": _batch_norm,
     "LayerNormalization": _layer_norm,
     "TimeDistributed": _time_distributed,
@@ -382,6 +310,12 @@ def convert_layer(g: Graph, layer: Any, xs: list, shapes: list) -> list:
         from neurona.models.onnx_export import convert_model
 
         return convert_model(g, layer, xs, shapes)
+    kind = type(layer).__name__
+    if kind in _CONV_KINDS:
+        from neurona.models.onnx_conv import convolution, global_pooling, pooling
+
+        convert = {"conv": convolution, "pool": pooling, "global": global_pooling}
+        return convert[_CONV_KINDS[kind]](g, layer, xs, shapes)
     if type(layer).__name__ in ("SimpleRNN", "LSTM", "GRU", "Bidirectional"):
         from neurona.models.onnx_recurrent import bidirectional, recurrent
 
