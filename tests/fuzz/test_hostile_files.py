@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import stat
 import zipfile
@@ -74,10 +75,13 @@ def test_sequential_from_config_is_linear_in_its_layers(saved, tmp_path):
     for n in (500, 2000):
         config = json.loads(members(saved)["config.json"])["config"]
         config["layers"][1:1] = _layers(n)
-        start = time.perf_counter()
-        Sequential.from_config(config)
-        times.append(time.perf_counter() - start)
-    assert times[1] < 8 * times[0] + 0.05, times  # 4× the layers: about 4× the time
+        best = math.inf
+        for _ in range(2):  # CPU time, best of two: other processes on the machine do not count
+            start = time.process_time()
+            Sequential.from_config(config)
+            best = min(best, time.process_time() - start)
+        times.append(best)
+    assert times[1] < 10 * times[0] + 0.05, times  # 4× the layers: ~4× (quadratic: 16×)
 
 
 def test_dense_far_larger_than_its_weights_is_refused_before_building(saved, tmp_path):
