@@ -183,6 +183,23 @@ def test_a_functional_model_with_several_inputs_and_a_nested_model(ort, rng, tmp
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
 
 
+def test_a_float64_model_is_exported_in_float32(ort, rng, tmp_path):
+    model = neurona.Sequential(
+        [
+            L.Input((5, 3), dtype="float64"),
+            L.LSTM(4, dtype="float64", return_sequences=True),
+            L.Conv1D(2, 2, dtype="float64"),  # onnxruntime has no float64 Conv
+            L.Flatten(),
+            L.Dense(2, dtype="float64"),
+        ]
+    )
+    model.export(tmp_path / "d.onnx", format="onnx")
+    x = rng.normal(size=(3, 5, 3))
+    (ours,) = _run(ort, tmp_path / "d.onnx", x.astype("float32"))
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours, model.predict(x, verbose=0), rtol=1e-5, atol=1e-5)
+
+
 def test_what_cannot_be_exported_says_so(ort, tmp_path):
     with pytest.raises(ExportError, match="no ONNX export for RBF"):
         _seq((3,), L.RBF(2)).export(tmp_path / "r.onnx", format="onnx")

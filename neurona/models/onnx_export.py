@@ -4,7 +4,9 @@ ONNX graph for inference, written with ``onnx.helper`` (the optional extra ``neu
 The graph has one input per model input (the batch axis dynamic, named 'batch') and one output
 per model output; each layer becomes a few ONNX operators (``neurona.models.onnx_layers``).
 Opset 17 and IR version 8, which onnxruntime 1.14 and later load. The file is checked with
-``onnx.checker`` and written atomically.
+``onnx.checker`` and written atomically. Weights, inputs and outputs are float32, the precision
+onnxruntime's kernels have (it has no float64 convolution): a float64 model is exported in
+float32.
 """
 
 from __future__ import annotations
@@ -125,8 +127,7 @@ def export_onnx(model: Any, filepath: Any, opset_version: int | None = None) -> 
             f"{where}: the model '{model.name}' is not built. Start it with "
             "layers.Input(shape) or call it on a batch first."
         )
-    dtype = np.dtype(model.weights[0].data.dtype if model.weights else np.float32)
-    g = Graph(dtype)
+    g = Graph(np.float32)  # onnxruntime's kernels are float32 (no float64 Conv): so is the file
     types = {
         "float32": TensorProto.FLOAT,
         "float64": TensorProto.DOUBLE,
@@ -142,10 +143,11 @@ def export_onnx(model: Any, filepath: Any, opset_version: int | None = None) -> 
             "batch",
             *[d if d is not None else f"{name}_dim{i}" for i, d in enumerate(shape[1:], 1)],
         ]
-        graph_inputs.append(helper.make_tensor_value_info(name, types[dt], dims))
+        onnx_type = TensorProto.FLOAT if dt == "float64" else types[dt]
+        graph_inputs.append(helper.make_tensor_value_info(name, onnx_type, dims))
         names.append(name)
     outs, out_shapes = _convert(g, model, names, [shape for _, shape, _ in inputs])
-    out_type = TensorProto.DOUBLE if dtype == np.float64 else TensorProto.FLOAT
+    out_type = TensorProto.FLOAT
     graph_outputs = []
     for i, (y, shape) in enumerate(zip(outs, out_shapes)):
         name = f"output_{i}"
