@@ -309,6 +309,8 @@ class Sequential(Model):
             shape = config.get("build_input_shape")
             if shape is not None and not model.built:
                 model.build(tuple(shape))
+        except ModelFileError:  # load_model's budget: its message says it all
+            raise
         except (TypeError, ValueError) as error:
             raise ModelFileError(
                 f"Sequential.from_config: the saved layers do not fit together ({error})."
