@@ -5,7 +5,7 @@ shows what Keras 3's callback shows:
     <log_dir>/train        'epoch_<metric>' at each epoch end (step = epoch), the learning rate
                            as 'epoch_learning_rate', 'batch_<metric>' every ``update_freq``
                            batches (step = the batch's number since training began), and with
-                           ``histogram_freq`` the weights as histograms '<layer>/<weight>'
+                           ``histogram_freq`` the weights as histograms '<layer>/<weight>/histogram'
     <log_dir>/validation   'epoch_<metric>' of the 'val_' logs (the prefix removed)
 
 Keras's graph, image, profiler and embedding summaries need TensorFlow: ``write_graph`` is
@@ -106,7 +106,8 @@ class TensorBoard(Callback):
         self.update_freq = update_freq
         self._writers: dict = {}
         self._step = 0
-        self._epoch_start = 0.0
+        self._epoch_start = self._batch_start = 0.0
+        self._batches = 0
 
     def _writer(self, split: str) -> Any:
         if split not in self._writers:
@@ -121,11 +122,17 @@ class TensorBoard(Callback):
         self._epoch_start = time.perf_counter()
         self._batches = 0
 
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        self._batch_start = time.perf_counter()
+
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self._step += 1
         self._batches += 1
         if self.update_freq != "epoch" and self._step % self.update_freq == 0:
             writer = self._writer("train")
+            if self.write_steps_per_second:
+                seconds = max(time.perf_counter() - self._batch_start, 1e-9)
+                writer.add_scalar("batch_steps_per_second", 1.0 / seconds, self._step)
             for key, value in (logs or {}).items():
                 if np.ndim(value) == 0:
                     writer.add_scalar(f"batch_{key}", float(value), self._step)
@@ -148,10 +155,10 @@ class TensorBoard(Callback):
             seconds = max(time.perf_counter() - self._epoch_start, 1e-9)
             train.add_scalar("epoch_steps_per_second", self._batches / seconds, epoch)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
-            for layer in self.model.layers:
+            for layer in self.model.layers:  # Keras's tag: the weight's path, '/histogram'
                 for w in layer.weights:
-                    name = str(w.name).rsplit("/", 1)[-1]
-                    train.add_histogram(f"{layer.name}/{name}", np.asarray(w.data), epoch)
+                    path = str(w.name) if "/" in str(w.name) else f"{layer.name}/{w.name}"
+                    train.add_histogram(f"{path}/histogram", np.asarray(w.data), epoch)
         for writer in self._writers.values():
             writer.flush()
 

@@ -76,7 +76,9 @@ def test_epoch_batch_validation_and_histograms(event_pb2, tmp_path, rng):
         for value in event.summary.value
         if value.HasField("histo")
     }
-    assert ("hidden/kernel", 0) in histograms and ("hidden/bias", 2) in histograms
+    assert ("hidden/kernel/histogram", 0) in histograms
+    assert ("hidden/bias/histogram", 2) in histograms
+    assert len(train["batch_steps_per_second"]) == 6
     assert not any(step == 1 for _, step in histograms)
 
 
