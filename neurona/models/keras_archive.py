@@ -49,7 +49,8 @@ def _slot_groups(optimizer: Any) -> list | None:
     if name == "SGD":
         return [["momentum"]] if optimizer.momentum else []
     if name in ("Adam", "AdamW", "Nadam"):
-        return [["momentum", "velocity"]] + ([["velocity_hat"]] if optimizer.amsgrad else [])
+        amsgrad = getattr(optimizer, "amsgrad", False)
+        return [["momentum", "velocity"]] + ([["velocity_hat"]] if amsgrad else [])
     if name == "RMSprop":
         return (
             [["velocity"]]
