@@ -11,6 +11,7 @@ import math
 import os
 import secrets
 import stat
+import time
 import zipfile
 import zlib
 from typing import Any
@@ -38,7 +39,11 @@ def _temp_tag(path: str) -> str:
 
 
 def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs on this machine (a temporary's writer may still be busy)."""
+    """Whether process ``pid`` runs on this machine (a temporary's writer may still be busy).
+    Only asked on POSIX (signal 0 tests for the process); elsewhere the answer is yes, and a
+    temporary is left until it is a day old."""
+    if os.name != "posix":
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -50,7 +55,8 @@ def _alive(pid: int) -> bool:
 
 def remove_stale_temporaries(folder: str, tag: str) -> list[str]:
     """Remove the temporaries ``atomic_write`` left in ``folder`` for one file (names starting
-    with ``tag``) when the process that wrote them is gone (killed mid-save); returns them.
+    with ``tag``) when the process that wrote them is gone (killed mid-save) or they are over a
+    day old; returns them.
 
     Example:
         >>> import tempfile
@@ -65,7 +71,12 @@ def remove_stale_temporaries(folder: str, tag: str) -> list[str]:
             if not (entry.name.startswith(tag) and entry.name.endswith(".tmp")):
                 continue
             pid = entry.name[len(tag) :].split("-", 1)[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            old = False
+            with contextlib.suppress(OSError):
+                old = time.time() - entry.stat().st_mtime > 86400
+            if old or not _alive(int(pid)):
                 with contextlib.suppress(OSError):
                     os.remove(entry.path)
                     removed.append(entry.path)
