@@ -103,7 +103,7 @@ class Report:
     """The folder where one lab run leaves its results.
 
     Used as a context manager (``with Report(NAME, out) as report:``) the report is written as
-    one unit: every file goes to a hidden staging folder beside the report folder and is moved
+    one unit: every file goes to a hidden staging folder inside the report folder and is moved
     into place only when the block ends without an error, with Ctrl-C held back during those
     renames; an interrupted or failed lab leaves the previous report as it was. Without
     ``with``, each file is written in place (atomically, one by one).
@@ -132,13 +132,12 @@ class Report:
         self._staging: Path | None = None
 
     def __enter__(self) -> Report:
-        if self.enabled:
-            self.folder.parent.mkdir(parents=True, exist_ok=True)
-            for stale in self.folder.parent.glob(f".{self.folder.name[:40]}.partial-*"):
-                if not _alive(stale.name.rsplit("-", 2)[-2]):  # left by a killed lab
+        if self.enabled:  # staged inside the folder: only the folder itself must be writable
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for stale in self.folder.glob(".partial-*"):
+                if not _alive(stale.name.split("-")[1]):  # left by a killed lab
                     shutil.rmtree(stale, ignore_errors=True)
-            name = f".{self.folder.name[:40]}.partial-{os.getpid()}-{secrets.token_hex(3)}"
-            self._staging = self.folder.parent / name
+            self._staging = self.folder / f".partial-{os.getpid()}-{secrets.token_hex(3)}"
             self._staging.mkdir()
         return self
 

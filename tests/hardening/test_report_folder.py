@@ -38,8 +38,7 @@ def test_interrupted_lab_leaves_the_previous_report(tmp_path):
     assert json.loads(before["metrics.json"]) == {"run": 1}
     with pytest.raises(KeyboardInterrupt), Report("demo", out) as report:
         _write(report, 2, stop_after="metrics")
-    assert _contents(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no staging left
+    assert _contents(out) == before  # no staging left either
     with Report("demo", out) as report:
         _write(report, 3)
     assert json.loads((out / "metrics.json").read_text()) == {"run": 3}
@@ -56,12 +55,24 @@ def test_a_report_keeps_unrelated_files_in_its_folder(tmp_path):
 
 def test_stale_staging_of_a_killed_lab_is_removed(tmp_path):
     out = tmp_path / "r"
-    stale = tmp_path / ".r.partial-999999999-abcdef"  # a pid that cannot run
-    stale.mkdir()
+    stale = out / ".partial-999999999-abcdef"  # a pid that cannot run
+    stale.mkdir(parents=True)
     (stale / "metrics.json").write_text("{}")
     with Report("demo", out) as report:
         report.write_json("metrics.json", {})
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json"]
+
+
+def test_only_the_report_folder_must_be_writable(tmp_path):
+    parent = tmp_path / "parent"
+    (parent / "r").mkdir(parents=True)
+    parent.chmod(0o500)
+    try:
+        with Report("demo", parent / "r") as report:
+            report.write_json("metrics.json", {"a": 1})
+    finally:
+        parent.chmod(0o700)
+    assert json.loads((parent / "r" / "metrics.json").read_text()) == {"a": 1}
 
 
 def test_report_files_take_the_umask(tmp_path):
