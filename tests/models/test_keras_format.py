@@ -174,7 +174,7 @@ def test_every_other_layer_class_crosses_both_ways(keras, h5py, rng, tmp_path):
 
 def test_a_registered_custom_layer_crosses(keras, h5py, tmp_path):
     @keras.saving.register_keras_serializable(package="demo")
-    class Scale(keras.layers.Layer):
+    class KerasOnlyScale(keras.layers.Layer):  # a name no neurona class has
         def __init__(self, factor=2.0, **kwargs):
             super().__init__(**kwargs)
             self.factor = factor
@@ -202,12 +202,12 @@ def test_a_registered_custom_layer_crosses(keras, h5py, tmp_path):
         def get_config(self):
             return {**super().get_config(), "factor": self.factor}
 
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3), Scale(3.0)])
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3), KerasOnlyScale(3.0)])
     model.layers[1].set_weights([np.array([0.5, 1.0, 2.0], "float32")])
     model.save(tmp_path / "c.keras")
-    with pytest.raises(ModelFileError, match="'Scale'.*custom_objects"):
+    with pytest.raises(ModelFileError, match="'KerasOnlyScale'.*custom_objects"):
         load_model(tmp_path / "c.keras")
-    ours = load_model(tmp_path / "c.keras", custom_objects={"demo>Scale": NeuronaScale})
+    ours = load_model(tmp_path / "c.keras", custom_objects={"demo>KerasOnlyScale": NeuronaScale})
     assert ours.layers[1].factor == 3.0
     x = np.ones((2, 3), "float32")
     _close(ours.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -56,6 +56,10 @@ def test_a_dot_file_holds_the_graph_text(pydot, tmp_path):
 
 
 def test_graphviz_renders_when_present_else_matplotlib(pydot, tmp_path, monkeypatch):
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:  # figures other tests left open in pyplot
+        sys.modules["matplotlib.pyplot"].close("all")
     model = nr.Sequential([nr.Input((3,)), nr.layers.Dense(2)])
     if shutil.which("dot"):  # the real Graphviz
         nr.utils.plot_model(model, to_file=str(tmp_path / "real.svg"))
