@@ -97,6 +97,8 @@ MODELS = {
         L.LSTM(5, return_sequences=True),
         L.GRU(4, return_sequences=True, go_backwards=True),
         L.GRU(3, return_sequences=True, reset_after=False),
+        L.GRU(3, return_sequences=True, reset_after=False, convention="course"),
+        L.GRU(3, return_sequences=True, convention="course"),
         L.SimpleRNN(3, return_sequences=True),
         L.TimeDistributed(L.Dense(2)),
         L.Bidirectional(L.LSTM(2)),

@@ -240,6 +240,12 @@ def to_keras_config(value: Any, where: str = "save") -> Any:
     else:
         value["module"] = next((k for n, k in _MODULES if module.startswith(n)), module)
     config = value["config"]
+    if isinstance(config, dict) and config.get("convention", "keras") != "keras":
+        raise ValueError(
+            f"{where}: layer {config.get('name')!r} ({name}) uses neurona's "
+            f"convention={config['convention']!r}, which Keras 3 does not have, so Keras could "
+            "not load the '.keras' file. Save it in neurona's format ('….neurona')."
+        )
     if module.startswith("neurona.layers") and isinstance(config, dict):
         if isinstance(config.get("dtype"), str) and name != "InputLayer":
             config["dtype"] = {

@@ -40,6 +40,12 @@ def recurrent(g: Graph, layer: Any, xs: list, shapes: list) -> list:
     kernel, recurrent = _w(layer.kernel), _w(layer.recurrent_kernel)
     bias = _w(layer.bias) if layer.use_bias else np.zeros((gates * u,), kernel.dtype)
     input_bias, recurrent_bias = (bias[0], bias[1]) if bias.ndim == 2 else (bias, 0 * bias)
+    if getattr(layer, "convention", "keras") == "course":  # h = z h̃ + (1 − z) h_prev is
+        # Keras's (ONNX's) update with z ↦ 1 − z = σ(−a): the z block of every weight negated
+        kernel, recurrent = kernel.copy(), recurrent.copy()
+        input_bias, recurrent_bias = np.array(input_bias), np.array(recurrent_bias)
+        for array in (kernel, recurrent, input_bias, recurrent_bias):
+            array[..., :u] *= -1
     if kind == "LSTM":  # Keras i f c o → ONNX i o f c
 
         def order(a: np.ndarray) -> np.ndarray:

@@ -387,6 +387,11 @@ def test_unknown_classes_and_missing_features_are_refused(h5py, tmp_path):
         out.writestr("config.json", deep)
     with pytest.raises(ModelFileError, match="JSON|deep"):
         load_model(tmp_path / "deep.keras")
+    course_gru = neurona.Sequential(
+        [neurona.Input((4, 2)), neurona.layers.GRU(2, convention="course")]
+    )
+    with pytest.raises(ValueError, match="convention='course', which Keras 3 does not have"):
+        course_gru.save(tmp_path / "g.keras")
     with pytest.raises(ValueError, match="RBF layer, which Keras 3 does not have"):
         neurona.Sequential([neurona.Input((3,)), neurona.layers.RBF(2)]).save(tmp_path / "r.keras")
     assert not (tmp_path / "r.keras").exists()
