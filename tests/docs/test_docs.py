@@ -31,6 +31,12 @@ def _blocks(page: Path) -> list[str]:
     return BLOCK.findall(page.read_text(encoding="utf-8"))
 
 
+def _runnable(page: Path) -> list[str]:
+    """The blocks the test runs: all but those whose first line says ``# not run`` and why
+    (a cluster's address, an hour-long study), which the reader sees too."""
+    return [b for b in _blocks(page) if not b.lstrip().startswith("# not run")]
+
+
 def _require(module: str):
     """The module, or a skip where it is missing; a failure in CI (NEURONA_REQUIRE_ORACLES=1)."""
     try:
@@ -42,14 +48,14 @@ def _require(module: str):
 
 
 @pytest.mark.parametrize(
-    "page", [p for p in PAGES if _blocks(p)], ids=lambda p: p.relative_to(DOCS).as_posix()
+    "page", [p for p in PAGES if _runnable(p)], ids=lambda p: p.relative_to(DOCS).as_posix()
 )
 def test_every_python_block_runs(page, tmp_path, monkeypatch, capsys):
     if "plot" in page.read_text(encoding="utf-8"):
         pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)  # anything a block writes lands here
     namespace = {"__name__": "__docs__"}
-    for i, block in enumerate(_blocks(page), start=1):
+    for i, block in enumerate(_runnable(page), start=1):
         code = compile(block, f"{page.relative_to(ROOT)} (python block {i})", "exec")
         exec(code, namespace)  # noqa: S102 - running the documentation is the point
     assert capsys.readouterr().out  # the pages print what they claim
