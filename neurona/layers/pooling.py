@@ -65,11 +65,7 @@ class _Pooling(Layer):
         input_shape = tuple(input_shape)
         check_rank(self, input_shape, self.rank)
         sizes = [
-            None
-            if n is None
-            else -(-n // s)
-            if self.padding == "same"
-            else (n - k) // s + 1
+            None if n is None else -(-n // s) if self.padding == "same" else (n - k) // s + 1
             for n, k, s in zip(input_shape[1:-1], self.pool_size, self.strides)
         ]
         if any(size is not None and size <= 0 for size in sizes):  # Keras refuses it too
