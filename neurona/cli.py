@@ -136,6 +136,7 @@ _EXTRAS = {
     "fast": ("threadpoolctl",),  # now a dependency; the extra stays for old commands
     "progress": ("tqdm",),
     "data": ("scikit-learn", "pandas"),
+    "cluster": ("dask", "distributed", "ray"),
     "oracles": ("torch", "keras", "jax"),
 }
 
