@@ -67,6 +67,7 @@ def backprop(out: Path) -> None:
         traces.append(explain.trace(deep, x, target))
     figure = explain.plot_gradient_flow(traces, ["sigmoid", "relu"])
     figure.savefig(out / "04-gradient-flow.png", dpi=90)
+    traces[0].plot(kind="heatmaps").savefig(out / "04-heatmaps.png", dpi=70)
 
 
 def regularisation(out: Path) -> None:

@@ -5,6 +5,8 @@
 - ``kind='layers'``: per layer, the mean |δ⁽ˡ⁾| (the error that reaches the layer) and the spread
   of |∂L/∂W⁽ˡ⁾| on log scales, plus ‖∂L/∂h_t‖ per time step for recurrent layers: the
   vanishing/exploding-gradient picture of docs/course.md R9;
+- ``kind='heatmaps'``: log₁₀ |δ⁽ˡ⁾| of every layer as an image (samples × units, one colour
+  scale for all layers), so that a layer whose error has vanished shows dark;
 - :func:`plot_gradient_flow`: mean |δ⁽ˡ⁾| per layer for several traces on one axes (e.g. a
   10-layer network with sigmoid against the same with ReLU).
 """
@@ -63,8 +65,12 @@ def plot_trace(trace: Any, kind: str = "auto", sample: int = 0, ax: Any = None) 
         >>> figure.axes[0].get_title()[:26]
         'Backpropagation, sample 0:'
     """
-    if kind not in ("auto", "network", "layers"):
-        raise ValueError(f"plot_trace: expected kind 'auto', 'network' or 'layers', got {kind!r}.")
+    if kind not in ("auto", "network", "layers", "heatmaps"):
+        raise ValueError(
+            f"plot_trace: expected kind 'auto', 'network', 'layers' or 'heatmaps', got {kind!r}."
+        )
+    if kind == "heatmaps":
+        return _heatmaps(trace)
     if kind == "auto":
         kind = "network" if _small_dense(trace) else "layers"
     if kind == "network":
@@ -165,6 +171,32 @@ def _layers(trace: Any, ax: Any) -> Any:
         axes[2].set_ylabel("‖∂L/∂h_t‖")
         axes[2].set_title("backpropagation through time", fontsize=9)
         axes[2].legend(fontsize=8)
+    return figure
+
+
+def _heatmaps(trace: Any) -> Any:
+    errors = []
+    for layer in trace.layers:
+        values = layer.delta if layer.delta is not None else layer.grad_a
+        if isinstance(values, list) or values is None:
+            continue
+        values = np.abs(np.asarray(values, dtype=np.float64))
+        errors.append((layer, np.log10(values.reshape(len(values), -1) + _TINY)))
+    if not errors:
+        raise ValueError("plot_trace(kind='heatmaps'): no layer of this trace has an error δ.")
+    finite = np.concatenate([e[e > -300] for _, e in errors] or [np.zeros(1)])
+    low, high = (finite.min(), finite.max()) if finite.size else (-1.0, 0.0)
+    figure, axes = new_figure(
+        "plot_trace", nrows=1, ncols=len(errors), size=(1.8 * len(errors) + 1.2, 3.4)
+    )
+    axes = list(np.ravel(axes))
+    for ax, (layer, error) in zip(axes, errors):
+        image = ax.imshow(error, aspect="auto", cmap="magma", vmin=low, vmax=high)
+        ax.set_title(f"{layer.index}: {layer.class_name}", fontsize=8)
+        ax.set_xlabel("unit", fontsize=7)
+        ax.tick_params(labelsize=6)
+    axes[0].set_ylabel("sample")
+    figure.colorbar(image, ax=axes, label="log₁₀ |δ⁽ˡ⁾|")
     return figure
 
 

@@ -204,7 +204,8 @@ class Trace:
     def plot(self, kind: str = "auto", sample: int = 0, ax: Any = None) -> Any:
         """The figure of the step: ``kind='network'`` draws each neuron with its a and δ (for
         sample ``sample``; small Dense networks), ``kind='layers'`` the size of δ⁽ˡ⁾ and of
-        ∂L/∂W⁽ˡ⁾ per layer (the vanishing/exploding-gradient picture); 'auto' chooses.
+        ∂L/∂W⁽ˡ⁾ per layer (the vanishing/exploding-gradient picture), ``kind='heatmaps'``
+        log |δ⁽ˡ⁾| of every layer as an image; 'auto' chooses between the first two.
 
         Example:
             >>> Trace(0.5, [], False, "SGD", "mse").plot().__class__.__name__  # doctest: +SKIP

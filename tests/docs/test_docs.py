@@ -4,9 +4,11 @@ tutorial page exists in English and in Spanish, and the site builds with
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -55,10 +57,36 @@ def test_every_python_block_runs(page, tmp_path, monkeypatch, capsys):
         pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)  # anything a block writes lands here
     namespace = {"__name__": "__docs__"}
-    for i, block in enumerate(_runnable(page), start=1):
-        code = compile(block, f"{page.relative_to(ROOT)} (python block {i})", "exec")
-        exec(code, namespace)  # noqa: S102 - running the documentation is the point
+    with _time_limit(PAGE_SECONDS, page):
+        for i, block in enumerate(_runnable(page), start=1):
+            code = compile(block, f"{page.relative_to(ROOT)} (python block {i})", "exec")
+            exec(code, namespace)  # noqa: S102 - running the documentation is the point
     assert capsys.readouterr().out  # the pages print what they claim
+
+
+PAGE_SECONDS = 120  # a page's blocks together; a slower page would stall CI (2 shared cores)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int, page: Path):
+    """Fail (rather than hang CI) when a page's blocks run longer than ``seconds``."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def stop(*_: object) -> None:
+        raise TimeoutError(
+            f"{page.relative_to(ROOT)}: its Python blocks ran for more than {seconds} s. Make "
+            "the example smaller, or start the block with '# not run' and say why."
+        )
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_the_tutorial_follows_the_course_in_both_languages():

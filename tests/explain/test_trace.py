@@ -210,6 +210,11 @@ def test_renders_as_text_html_and_json(rng):
     for symbol in ("z⁽¹⁾", "a⁽²⁾", "f'(z⁽¹⁾)", "δ⁽³⁾ = ∂L/∂z⁽³⁾", "∂L/∂W⁽²⁾", "∂L/∂b⁽¹⁾", "ΔW⁽³⁾"):
         assert symbol in text
     assert "<table>" in t._repr_html_() and "δ⁽²⁾" in t.to_markdown()
+    pytest.importorskip("matplotlib")
+    for kind in ("network", "layers", "heatmaps"):
+        assert t.plot(kind=kind).axes
+    with pytest.raises(ValueError, match="kind"):
+        t.plot(kind="pie")
     data = json.loads(json.dumps(t.to_dict()))
     assert data["layers"][0]["delta"]["shape"] == [2, 4]
     assert data["optimizer"] == "Adam" and data["applied"] is False
