@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.explain.render import word
 from neurona.viz._mpl import new_figure
 
 __all__ = ["error_size", "plot_gradient_flow", "plot_trace"]
@@ -131,7 +132,8 @@ def _network(trace: Any, sample: int, ax: Any) -> Any:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.set_title(
-        f"Backpropagation, sample {sample}: a (top) and δ = ∂L/∂z (below), L = {trace.loss:.4g}",
+        f"{word('Backpropagation, sample')} {sample}: {word('a (top) and δ = ∂L/∂z (below)')}, "
+        f"L = {trace.loss:.4g}",
         fontsize=9,
     )
     return figure
@@ -158,18 +160,18 @@ def _layers(trace: Any, ax: Any) -> Any:
         if data:
             axes[1].boxplot(data, positions=where, widths=0.6, showfliers=False)
         axes[1].set_xticks(index, [str(i) for i in index])
-        axes[1].set_xlabel("layer l")
+        axes[1].set_xlabel(word("layer l"))
         axes[1].set_ylabel("log₁₀ |∂L/∂W⁽ˡ⁾|")
-        axes[1].set_title("spread of the weight gradients", fontsize=9)
+        axes[1].set_title(word("spread of the weight gradients"), fontsize=9)
     if len(axes) > 2:
         for layer in recurrent:
             t = [step.t for step in layer.steps]
             size = [float(np.linalg.norm(step.grad_h)) for step in layer.steps]
             axes[2].plot(t, np.maximum(size, _TINY), marker="o", label=layer.name)
         axes[2].set_yscale("log")
-        axes[2].set_xlabel("time step t")
+        axes[2].set_xlabel(word("time step t"))
         axes[2].set_ylabel("‖∂L/∂h_t‖")
-        axes[2].set_title("backpropagation through time", fontsize=9)
+        axes[2].set_title(word("backpropagation through time"), fontsize=9)
         axes[2].legend(fontsize=8)
     return figure
 
@@ -193,9 +195,9 @@ def _heatmaps(trace: Any) -> Any:
     for ax, (layer, error) in zip(axes, errors):
         image = ax.imshow(error, aspect="auto", cmap="magma", vmin=low, vmax=high)
         ax.set_title(f"{layer.index}: {layer.class_name}", fontsize=8)
-        ax.set_xlabel("unit", fontsize=7)
+        ax.set_xlabel(word("unit"), fontsize=7)
         ax.tick_params(labelsize=6)
-    axes[0].set_ylabel("sample")
+    axes[0].set_ylabel(word("sample"))
     figure.colorbar(image, ax=axes, label="log₁₀ |δ⁽ˡ⁾|")
     return figure
 
@@ -220,9 +222,9 @@ def plot_gradient_flow(traces: list, labels: list | None = None, ax: Any = None)
         ticks.update(index)
     ax.set_xticks(sorted(ticks))
     ax.set_yscale("log")
-    ax.set_xlabel("layer l (1 = nearest the input)")
-    ax.set_ylabel("mean |δ⁽ˡ⁾|")
-    ax.set_title("the error that reaches each layer", fontsize=9)
+    ax.set_xlabel(word("layer l (1 = nearest the input)"))
+    ax.set_ylabel(word("mean |δ⁽ˡ⁾|"))
+    ax.set_title(word("the error that reaches each layer"), fontsize=9)
     if any(labels):
         ax.legend(fontsize=8)
     return figure

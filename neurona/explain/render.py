@@ -9,9 +9,65 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["quantities", "summary", "to_dict", "to_html", "to_markdown", "to_text"]
+from neurona.i18n import lang
+
+__all__ = ["quantities", "summary", "to_dict", "to_html", "to_markdown", "to_text", "word"]
 
 FULL = 16  # arrays with at most this many numbers are shown in full
+
+# the trace's words in Spanish (``neurona lab NAME --lang es`` or NEURONA_LANG=es); the symbols
+# are the course's and stay as they are
+_ES = {
+    "Backpropagation trace": "Traza de retropropagación",
+    "loss": "pérdida",
+    "optimiser": "optimizador",
+    "update applied": "actualización aplicada",
+    "update not applied": "actualización no aplicada",
+    "layer": "capa",
+    "input": "entrada",
+    "from step": "del paso",
+    "quantity": "magnitud",
+    "shape": "forma",
+    "values": "valores",
+    "Backpropagation, sample": "Retropropagación, muestra",
+    "a (top) and δ = ∂L/∂z (below)": "a (arriba) y δ = ∂L/∂z (abajo)",
+    "layer l": "capa l",
+    "spread of the weight gradients": "dispersión de los gradientes de los pesos",
+    "time step t": "paso de tiempo t",
+    "backpropagation through time": "retropropagación en el tiempo",
+    "unit": "unidad",
+    "sample": "muestra",
+    "layer l (1 = nearest the input)": "capa l (1 = la más cercana a la entrada)",
+    "mean |δ⁽ˡ⁾|": "media de |δ⁽ˡ⁾|",
+    "the error that reaches each layer": "el error que llega a cada capa",
+    "Part 1: the course's worked example (one step of SGD, η = 0.5, not applied)": (
+        "Parte 1: el ejemplo resuelto del curso (un paso de SGD, η = 0.5, sin aplicar)"
+    ),
+    "  partial    trace            course's formula   update −η ∂e/∂w": (
+        "  parcial    traza            fórmula del curso  actualización −η ∂e/∂w"
+    ),
+    "largest difference": "mayor diferencia",
+    "Part 2: mean |δ⁽ˡ⁾| in a 10-layer network, one step on the same batch": (
+        "Parte 2: media de |δ⁽ˡ⁾| en una red de 10 capas, un paso con el mismo lote"
+    ),
+    "(sigmoid's error vanishes on its way back: σ' ≤ 1/4)": (
+        "(el error de la sigmoide se desvanece camino atrás: σ' ≤ 1/4)"
+    ),
+    "W is Keras's kernel (inputs, units); ∂L/∂W⁽ˡ⁾ = a⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾, Δ = after − before": (
+        "W es el kernel de Keras (entradas, unidades); ∂L/∂W⁽ˡ⁾ = a⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾, Δ = después − antes"
+    ),
+}
+
+
+def word(english: str) -> str:
+    """``english`` in the language of ``neurona.i18n.lang()`` (Spanish with NEURONA_LANG=es).
+
+    Example:
+        >>> import os; os.environ.pop("NEURONA_LANG", None) and None
+        >>> word("layer")
+        'layer'
+    """
+    return _ES.get(english, english) if lang() == "es" else english
 
 
 def summary(values: Any) -> str:
@@ -50,7 +106,7 @@ def quantities(layer: Any) -> list[tuple[str, Any]]:
     """
     up = layer.superscript
     below = "⁽" + str(layer.index - 1).translate(_SUPERSCRIPT) + "⁾"
-    rows: list[tuple[str, Any]] = [(f"a{below} (input)", _one(layer.inputs))]
+    rows: list[tuple[str, Any]] = [(f"a{below} ({word('input')})", _one(layer.inputs))]
     if layer.z is not None:
         rows.append((f"z{up}", layer.z))
     rows.append((f"a{up}", layer.a))
@@ -94,19 +150,21 @@ def _step_rows(step: Any) -> list[tuple[str, Any]]:
         rows.append((f"∂L/∂c_t ({t})", step.grad_c))
     for name, grad in step.grads.items():
         symbol = {"kernel": "W", "recurrent_kernel": "U", "bias": "b"}.get(name, name)
-        rows.append((f"∂L/∂{symbol} from step {step.t}", grad))
+        rows.append((f"∂L/∂{symbol} {word('from step')} {step.t}", grad))
     return rows
 
 
 def _title(layer: Any) -> str:
     activation = f", {layer.activation}" if layer.activation else ""
-    return f"layer {layer.index} · {layer.name} ({layer.class_name}{activation}) · {layer.kind}"
+    name = f"{layer.name} ({layer.class_name}{activation})"
+    return f"{word('layer')} {layer.index} · {name} · {layer.kind}"
 
 
 def _header(trace: Any) -> str:
     return (
-        f"loss L = {trace.loss:.10g} ({trace.loss_name}), optimiser {trace.optimizer}, "
-        f"update {'applied' if trace.applied else 'not applied'}"
+        f"{word('loss')} L = {trace.loss:.10g} ({trace.loss_name}), "
+        f"{word('optimiser')} {trace.optimizer}, "
+        + word("update applied" if trace.applied else "update not applied")
     )
 
 
@@ -120,8 +178,8 @@ def to_text(trace: Any) -> str:
         W is Keras's kernel (inputs, units); ∂L/∂W⁽ˡ⁾ = a⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾, Δ = after − before
     """
     lines = [
-        f"Backpropagation trace: {_header(trace)}",
-        "W is Keras's kernel (inputs, units); ∂L/∂W⁽ˡ⁾ = a⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾, Δ = after − before",
+        f"{word('Backpropagation trace')}: {_header(trace)}",
+        word("W is Keras's kernel (inputs, units); ∂L/∂W⁽ˡ⁾ = a⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾, Δ = after − before"),
     ]
     for layer in trace.layers:
         lines.append("")
@@ -142,9 +200,10 @@ def to_markdown(trace: Any) -> str:
         >>> to_markdown(Trace(0.25, [], True, "Adam", "mse")).endswith("update applied")
         True
     """
-    parts = [f"**Backpropagation trace** — {_header(trace)}"]
+    parts = [f"**{word('Backpropagation trace')}** — {_header(trace)}"]
+    head = f"| {word('quantity')} | {word('shape')} | {word('values')} |\n| --- | --- | --- |"
     for layer in trace.layers:
-        parts.append(f"\n**{_title(layer)}**\n\n| quantity | shape | values |\n| --- | --- | --- |")
+        parts.append(f"\n**{_title(layer)}**\n\n{head}")
         for symbol, values in quantities(layer):
             text = summary(values).replace("\n", " ").replace("|", "\\|")
             parts.append(f"| {symbol} | {_shape(values)} | `{text}` |")
@@ -160,11 +219,14 @@ def to_html(trace: Any) -> str:
         '<div class="neurona-trace"><p>'
     """
     parts = [
-        f'<div class="neurona-trace"><p><b>Backpropagation trace</b>: {_e(_header(trace))}</p>'
+        f'<div class="neurona-trace"><p><b>{word("Backpropagation trace")}</b>: '
+        f"{_e(_header(trace))}</p>"
     ]
     for layer in trace.layers:
         parts.append(f"<p><b>{_e(_title(layer))}</b></p><table>")
-        parts.append("<tr><th>quantity</th><th>shape</th><th>values</th></tr>")
+        parts.append(
+            f"<tr><th>{word('quantity')}</th><th>{word('shape')}</th><th>{word('values')}</th></tr>"
+        )
         for symbol, values in quantities(layer):
             parts.append(
                 f"<tr><td>{_e(symbol)}</td><td>{_e(_shape(values))}</td>"

@@ -29,6 +29,7 @@ import numpy as np
 
 from neurona import explain, layers, models, optimizers
 from neurona.explain.plot import error_size, plot_gradient_flow
+from neurona.explain.render import word
 from neurona.labs._report import Report
 from neurona.utils import set_random_seed
 
@@ -168,16 +169,16 @@ def run(
     worked = explain.trace(course_model(), X, Y)
     traced, formulas = traced_partials(worked), course_partials(worked)
     difference = float(max(abs(traced[k] - formulas[k]) for k in traced))
-    print_fn("Part 1: the course's worked example (one step of SGD, η = 0.5, not applied)")
+    print_fn(word("Part 1: the course's worked example (one step of SGD, η = 0.5, not applied)"))
     print_fn(str(worked))
     print_fn("")
-    print_fn("  partial    trace            course's formula   update −η ∂e/∂w")
+    print_fn(word("  partial    trace            course's formula   update −η ∂e/∂w"))
     for key in ("w20", "w21", "w10", "w11", "w12"):
         name = f"∂e/∂{key[0]}{key[1]},{key[2]}"
         print_fn(
             f"  {name:<10} {traced[key]:+.10f}  {formulas[key]:+.10f}    {-ETA * traced[key]:+.6f}"
         )
-    print_fn(f"  largest difference: {difference:.1e}")
+    print_fn(f"  {word('largest difference')}: {difference:.1e}")
 
     set_random_seed(seed)
     rng = np.random.default_rng(seed)
@@ -191,13 +192,13 @@ def run(
     sizes = {name: [error_size(layer) for layer in t.layers[:-1]] for name, t in deep.items()}
     ratio = {name: float(s[0] / s[-1]) for name, s in sizes.items()}
     print_fn("")
-    print_fn("Part 2: mean |δ⁽ˡ⁾| in a 10-layer network, one step on the same batch")
-    print_fn("  layer   sigmoid      relu")
+    print_fn(word("Part 2: mean |δ⁽ˡ⁾| in a 10-layer network, one step on the same batch"))
+    print_fn(f"  {word('layer'):>5}   sigmoid      relu")
     for i, (a, b) in enumerate(zip(sizes["sigmoid"], sizes["relu"]), start=1):
         print_fn(f"  {i:>5}   {a:.3e}   {b:.3e}")
     print_fn(
         f"  |δ⁽¹⁾| / |δ⁽¹⁰⁾|: sigmoid {ratio['sigmoid']:.2e}, relu {ratio['relu']:.2e} "
-        "(sigmoid's error vanishes on its way back: σ' ≤ 1/4)"
+        + word("(sigmoid's error vanishes on its way back: σ' ≤ 1/4)")
     )
     results = {
         "lab": NAME,

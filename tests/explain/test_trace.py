@@ -224,3 +224,15 @@ def test_an_uncompiled_model_is_refused():
     model = _mlp("relu")
     with pytest.raises(RuntimeError, match="compile"):
         explain.trace(model, np.ones((1, 3)), np.ones((1, 2)))
+
+
+def test_the_trace_speaks_spanish_with_neurona_lang_es(monkeypatch, rng):
+    model = _mlp("tanh")
+    model.compile(optimizer="sgd", loss="mse")
+    t = explain.trace(model, rng.normal(size=(2, 3)), rng.normal(size=(2, 2)))
+    assert str(t).startswith("Backpropagation trace: loss L")
+    monkeypatch.setenv("NEURONA_LANG", "es")
+    text = str(t)
+    assert text.startswith("Traza de retropropagación: pérdida L") and "capa 2 · " in text
+    assert "a⁽⁰⁾ (entrada)" in text and "δ⁽¹⁾ = ∂L/∂z⁽¹⁾" in text  # the course's symbols stay
+    assert "<th>magnitud</th>" in t._repr_html_() and "| magnitud |" in t.to_markdown()
