@@ -159,7 +159,7 @@ class Tensor:
             >>> np.asarray(Tensor([1.0, 2.0]))
             array([1., 2.], dtype=float32)
         """
-        data = self.numpy()
+        data = np.asarray(self.numpy())  # a 0-d result may hold a NumPy scalar, not an array
         if dtype is not None and data.dtype != dtype:
             return data.astype(dtype)
         return np.array(data, copy=True) if copy else data

@@ -86,3 +86,14 @@ def test_numpy_asarray_gives_the_values_as_for_a_keras_tensor():
     assert values.dtype == np.float32 and values.tolist() == [[2.0, 4.0]]
     assert np.asarray(t, dtype=np.float64).dtype == np.float64
     assert np.array(t, copy=True) is not t.data
+
+
+def test_numpy_asarray_of_a_scalar_result_is_a_0d_array():
+    from neurona import layers, regularizers
+    from neurona.models import Sequential
+
+    model = Sequential([layers.Input((3,)), layers.Dense(2, kernel_regularizer=regularizers.l2())])
+    model(np.ones((1, 3), np.float32))
+    penalty = np.asarray(model.losses[0])  # raised "object __array__ method not producing an array"
+    assert penalty.shape == () and penalty.dtype == np.float32
+    assert np.asarray(nr.tensor([2.0]).sum()).shape == ()
