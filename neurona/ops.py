@@ -1,9 +1,13 @@
 """Side floor: ``keras.ops``, the names the Keras guides use, each one call into
 ``neurona.functional`` (or a Tensor method) so that gradients flow through them. Keras's
-argument names and defaults; NumPy arrays and numbers are accepted wherever a tensor is."""
+argument names and defaults; NumPy arrays and numbers are accepted wherever a tensor is.
+
+Called on symbolic tensors (``layers.Input``), each function records an ``Operation`` node
+instead, so Functional models can use ops between layers as in Keras."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -11,6 +15,8 @@ import numpy as np
 from neurona import functional as F
 from neurona.autodiff import Function, Tensor
 from neurona.backend import floatx
+from neurona.layers.operation import record_op, register_op
+from neurona.layers.symbolic import KerasTensor
 
 __all__ = [
     "abs",
@@ -91,6 +97,8 @@ def shape(x: Any) -> tuple:
         >>> shape(ones((4, 2)))[0]
         4
     """
+    if isinstance(x, KerasTensor):
+        return tuple(x.shape)  # Keras: the symbolic shape, None for free axes
     return tuple(np.shape(getattr(x, "data", x)))
 
 
@@ -346,3 +354,32 @@ def stack(x: Any, axis: int = 0) -> Tensor:
         (2, 2)
     """
     return F.stack([_tensor(t) for t in x], axis=axis)
+
+
+def _symbolic(name: str, function: Any) -> Any:
+    """``function`` that records an Operation node when any argument holds a KerasTensor."""
+
+    @functools.wraps(function)
+    def op(*args: Any, **kwargs: Any) -> Any:
+        if _holds_keras_tensor((args, kwargs)):
+            return record_op(name, args, kwargs)
+        return function(*args, **kwargs)
+
+    return op
+
+
+def _holds_keras_tensor(value: Any) -> bool:
+    if isinstance(value, KerasTensor):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_holds_keras_tensor(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_keras_tensor(v) for v in value.values())
+    return False
+
+
+for _name in __all__:
+    if _name not in ("shape", "zeros", "ones", "convert_to_tensor"):
+        register_op(_name, globals()[_name])
+        globals()[_name] = _symbolic(_name, globals()[_name])
+del _name

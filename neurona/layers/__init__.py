@@ -135,3 +135,5 @@ __all__ += ["Conv2DTranspose", "Convolution2DTranspose", "RepeatVector"]
 from neurona.layers.serialization import deserialize, serialize  # noqa: E402
 
 __all__ += ["deserialize", "serialize"]
+# registered for loading (the node arithmetic and ops.* on symbolic tensors record), not public
+from neurona.layers.operation import Operation  # noqa: E402, F401

@@ -1,14 +1,22 @@
 """Floor 4: ``Operation``, the small layer that arithmetic on symbolic tensors records in a graph:
 ``x + y``, ``2 * x``, ``x[:, 0]``, ``-x`` on ``KerasTensor``s become an Operation node, so that a
-Functional model can mix layers and plain operators as Keras allows."""
+Functional model can mix layers and plain operators as Keras allows. ``neurona.ops`` functions
+called on KerasTensors are recorded the same way (``op="ops.<name>"``): ops registers its
+functions here with :func:`register_op` when it is imported; a model loaded before anything
+imported ops imports it here (the one upward import of this floor, listed in the house rules)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from neurona.layers.layer import Layer
 
-__all__ = ["Operation"]
+__all__ = ["Operation", "record_op", "register_op"]
+
+_OPS: dict[str, Callable[..., Any]] = {}
 
 _BINARY = {
     "add": lambda x, y: x + y,
@@ -46,6 +54,75 @@ def _decode_key(key: Any) -> Any:
     return key
 
 
+def register_op(name: str, function: Callable[..., Any]) -> None:
+    """Make ``function`` recordable as ``Operation("ops.<name>")`` (neurona.ops calls this for
+    each of its functions when it is imported).
+
+    Example:
+        >>> register_op("identity_example", lambda x: x); "identity_example" in _OPS
+        True
+    """
+    _OPS[name] = function
+
+
+def _encode_argument(value: Any, tensors: list, where: str) -> Any:
+    """``value`` as JSON-friendly data; each KerasTensor in it becomes ``{"tensor": i}``."""
+    from neurona.layers.symbolic import KerasTensor
+
+    if isinstance(value, KerasTensor):
+        tensors.append(value)
+        return {"tensor": len(tensors) - 1}
+    if isinstance(value, (list, tuple)):
+        items = [_encode_argument(v, tensors, where) for v in value]
+        return items if isinstance(value, list) else {"tuple": items}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"dict": {k: _encode_argument(v, tensors, where) for k, v in value.items()}}
+    if isinstance(value, np.ndarray):
+        return {"array": value.tolist(), "dtype": str(value.dtype)}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.dtype):
+        return str(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(
+        f"{where} on a KerasTensor: expected constant arguments that are numbers, strings, "
+        f"lists, tuples, dicts or NumPy arrays, got {type(value).__name__}. Compute it "
+        "inside a layer's call instead."
+    )
+
+
+def _decode_argument(value: Any, tensors: tuple) -> Any:
+    if isinstance(value, list):
+        return [_decode_argument(v, tensors) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"tensor"}:
+            return tensors[value["tensor"]]
+        if set(value) == {"tuple"}:
+            return tuple(_decode_argument(v, tensors) for v in value["tuple"])
+        if set(value) == {"dict"}:
+            return {k: _decode_argument(v, tensors) for k, v in value["dict"].items()}
+        if set(value) == {"array", "dtype"}:
+            return np.asarray(value["array"], dtype=value["dtype"])
+    return value
+
+
+def record_op(name: str, args: tuple, kwargs: dict) -> Any:
+    """``ops.<name>(*args, **kwargs)`` on KerasTensors, recorded as an Operation node; the
+    KerasTensors anywhere in the arguments become the node's inputs, the rest its config.
+
+    Example:
+        >>> from neurona import layers
+        >>> x = layers.Input((3,))
+        >>> register_op("twice_example", lambda t, factor=2.0: t * factor)
+        >>> record_op("twice_example", (x,), {"factor": 3.0}).shape
+        (None, 3)
+    """
+    tensors: list = []
+    template = _encode_argument([list(args), kwargs], tensors, f"ops.{name}")
+    return Operation(f"ops.{name}", arguments=template)(*tensors)
+
+
 class Operation(Layer):
     """An operator applied to tensors, as a layer: ``op`` is one of add, sub, mul, div, pow,
     matmul (and their reflected forms radd, rsub, rmul, rdiv), neg, abs or getitem.
@@ -66,17 +143,24 @@ class Operation(Layer):
         array([[6.]], dtype=float32)
     """
 
-    def __init__(self, op: str, key: Any = None, **kwargs: Any) -> None:
-        if op not in _BINARY and op not in _UNARY and op != "getitem":
+    def __init__(self, op: str, key: Any = None, arguments: Any = None, **kwargs: Any) -> None:
+        known = op in _BINARY or op in _UNARY or op == "getitem"
+        if not known and isinstance(op, str) and op.startswith("ops.") and not _OPS:
+            import neurona.ops  # noqa: F401 - a loaded model's ops: importing ops registers them
+        if not known and not (isinstance(op, str) and op.removeprefix("ops.") in _OPS):
             raise ValueError(
                 f"Operation: unknown op {op!r}; expected one of "
-                f"{sorted([*_BINARY, *_UNARY, 'getitem'])}."
+                f"{sorted([*_BINARY, *_UNARY, 'getitem'])} or 'ops.<name>' for a function "
+                "of neurona.ops."
             )
         kwargs.setdefault("name", None)
         super().__init__(**kwargs)
-        self.op, self.key = op, _decode_key(key)
+        self.op, self.key, self.arguments = op, _decode_key(key), arguments
 
     def call(self, x: Any, *args: Any) -> Any:
+        if self.op.startswith("ops."):
+            positional, keywords = _decode_argument(self.arguments, (x, *args))
+            return _OPS[self.op.removeprefix("ops.")](*positional, **keywords)
         if self.op == "getitem":
             return x[self.key]
         if self.op in _UNARY:
@@ -84,4 +168,5 @@ class Operation(Layer):
         return _BINARY[self.op](x, args[0])
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "op": self.op, "key": _encode_key(self.key)}
+        config = {**super().get_config(), "op": self.op, "key": _encode_key(self.key)}
+        return config if self.arguments is None else {**config, "arguments": self.arguments}
