@@ -110,8 +110,8 @@ def run(
         seed: seeds the folds and every fold's models.
         fast: 1 repetition of 3 folds and small models (a few seconds, for tests).
         print_fn: where the text goes (None: nothing).
-        repeats: repetitions of k-fold (default 20, a few minutes on 2 cores; 1000 is the
-            published study's).
+        repeats: repetitions of k-fold (default 20: 63 s in one process on an idle 2-core
+            machine; 1000 is the published study's, about an hour there).
         folds: k (the study does not give it; 5).
         n_jobs, backend, address: where the fits run (``neurona.selection.execution``):
             e.g. n_jobs=2, or backend='dask' with a scheduler address.
