@@ -122,6 +122,39 @@ _ES = {
     "the rest": "el resto",
     "images": "imágenes",
     "gradient descent on the MSE": "descenso por gradiente sobre el ECM",
+    "ETHICS NOTE": "NOTA ÉTICA",
+    "{train} towns for {folds}-fold CV, {test} kept for the test; {n} features ({names}); "
+    "price in $1000s":
+        "{train} localidades para la validación cruzada de {folds} pliegues, {test} reservadas "
+        "para la prueba; {n} características ({names}); precio en miles de $",
+    "fold {i}/{folds}: {train} towns to train, {val} to validate":
+        "pliegue {i}/{folds}: {train} localidades para entrenar, {val} para validar",
+    "validation MAE: epoch 1 {first}, lowest at epoch {best} {lowest}, last {last} k$":
+        "EAM de validación: época 1 {first}, mínimo en la época {best} {lowest}, última {last} k$",
+    "the same {folds} folds for every model; test = the {n} towns kept aside":
+        "los mismos {folds} pliegues para todos los modelos; prueba = las {n} localidades "
+        "reservadas",
+    "(the network's CV row is its validation error at the epoch chosen on those same folds, "
+    "so it is optimistic; the test columns are not)":
+        "(la fila de validación cruzada de la red es su error de validación en la época elegida "
+        "con esos mismos pliegues, así que es optimista; las columnas de prueba no lo son)",
+    "validation MAE ($1000s)": "EAM de validación (miles de $)",
+    "Boston house prices: {folds}-fold CV of the Dense network":
+        "Precios de viviendas de Boston: validación cruzada de {folds} pliegues de la red densa",
+    " (from epoch 11)": " (desde la época 11)",
+    "Breast Cancer Coimbra: {n} women ({patients} patients), 9 blood-analysis features "
+    "standardised inside each fold; {repeats} × stratified {folds}-fold CV, {models} models, "
+    "{fits} fits":
+        "Cáncer de mama Coimbra: {n} mujeres ({patients} pacientes), 9 características de "
+        "análisis de sangre estandarizadas dentro de cada pliegue; {repeats} × validación "
+        "cruzada estratificada de {folds} pliegues, {models} modelos, {fits} ajustes",
+    "AUC over {repeats} × {folds}-fold CV":
+        "AUC en {repeats} × validación cruzada de {folds} pliegues",
+    "confusion-matrix rates, mean (sd); patient = positive":
+        "tasas de la matriz de confusión, media (desv. típ.); paciente = positivo",
+    "published AUC means": "medias de AUC publicadas",
+    "Breast Cancer Coimbra: AUC of {repeats} × {folds}-fold CV":
+        "Cáncer de mama Coimbra: AUC de {repeats} × validación cruzada de {folds} pliegues",
 }
 # fmt: on
 

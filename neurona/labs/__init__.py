@@ -22,15 +22,43 @@ from neurona.errors import did_you_mean
 __all__ = ["available", "get"]
 
 
+# the optional packages a lab may need, and the extra that installs each
+_EXTRAS = {"sklearn": "data", "pandas": "data", "matplotlib": "plot", "joblib": "data"}
+
+
 def _lab_modules() -> list[ModuleType]:
     modules = []
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
+        try:
+            module = importlib.import_module(f"{__name__}.{info.name}")
+        except ModuleNotFoundError as error:
+            top = (error.name or "").split(".")[0]
+            if top not in _EXTRAS:
+                raise
+            module = _needs_extra(info.name, top)
         if hasattr(module, "NAME") and hasattr(module, "run"):
             modules.append(module)
     return modules
+
+
+def _needs_extra(module_name: str, package: str) -> ModuleType:
+    """A stand-in for a lab whose optional package is missing (the plain install): it is
+    listed, and running it says what to install instead of breaking every other lab."""
+    extra = _EXTRAS[package]
+    stand_in = ModuleType(f"{__name__}.{module_name}")
+    stand_in.NAME = module_name.replace("_", "-")
+    stand_in.DESCRIPTION = f'(needs {package}: pip install "neurona[{extra}]")'
+
+    def run(*args: object, **kwargs: object) -> dict:
+        raise ImportError(
+            f"lab {stand_in.NAME}: expected the optional package {package!r}, which is not "
+            f'installed. Install it with: pip install "neurona[{extra}]"'
+        )
+
+    stand_in.run = run
+    return stand_in
 
 
 def available() -> dict[str, str]:

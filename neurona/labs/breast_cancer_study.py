@@ -29,6 +29,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from neurona.datasets import load_breast_cancer_coimbra
+from neurona.i18n import text
 from neurona.labs._report import Report
 from neurona.selection import compare_models
 from neurona.sklearn import NeuronaClassifier
@@ -134,9 +135,17 @@ def run(
     study_models = models(epochs, fast)
     cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
     say(
-        f"Breast Cancer Coimbra: {len(y)} women ({int(y.sum())} patients), 9 blood-analysis "
-        f"features standardised inside each fold; {repeats} × stratified {folds}-fold CV, "
-        f"{len(study_models)} models, {repeats * folds * len(study_models)} fits"
+        text(
+            "Breast Cancer Coimbra: {n} women ({patients} patients), 9 blood-analysis features "
+            "standardised inside each fold; {repeats} × stratified {folds}-fold CV, {models} "
+            "models, {fits} fits",
+            n=len(y),
+            patients=int(y.sum()),
+            repeats=repeats,
+            folds=folds,
+            models=len(study_models),
+            fits=repeats * folds * len(study_models),
+        )
     )
     where = {"n_jobs": n_jobs, "backend": backend, "address": address}
     start = time.perf_counter()
@@ -146,11 +155,13 @@ def run(
         study = compare_models(study_models, X, y, cv=cv, seed=seed, **where)
     seconds = time.perf_counter() - start
     auc, rates = study.auc_table(), study.rates_table()
-    say(f"\nAUC over {repeats} repetition{'s' * (repeats != 1)} ({seconds:.1f} s)")
+    say("\n" + text("AUC over {repeats} × {folds}-fold CV", repeats=repeats, folds=folds))
+    say(f"({seconds:.1f} s)")
     say(auc.to_markdown(4))
-    say("\nconfusion-matrix rates, mean (sd); patient = positive")
+    say("\n" + text("confusion-matrix rates, mean (sd); patient = positive"))
     say(rates.to_markdown(4))
-    say("\npublished AUC means: " + ", ".join(f"{k} {v}" for k, v in PUBLISHED_AUC.items()))
+    published = ", ".join(f"{k} {v}" for k, v in PUBLISHED_AUC.items())
+    say("\n" + text("published AUC means") + ": " + published)
     results = {
         "settings": {
             "repeats": repeats,
@@ -173,7 +184,11 @@ def run(
         report.plot(
             "auc_boxplot.png",
             study.plot,
-            title=f"Breast Cancer Coimbra: AUC of {repeats} × {folds}-fold CV",
+            title=text(
+                "Breast Cancer Coimbra: AUC of {repeats} × {folds}-fold CV",
+                repeats=repeats,
+                folds=folds,
+            ),
         )
     for note in report.notes:
         say(f"note: {note}")

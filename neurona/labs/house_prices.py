@@ -28,6 +28,7 @@ from sklearn.preprocessing import StandardScaler
 from neurona import layers
 from neurona.classic import LinearNeuron
 from neurona.datasets import Standardizer, load_boston_housing
+from neurona.i18n import text
 from neurona.labs._progress import fit_kwargs
 from neurona.labs._report import Report
 from neurona.models import Sequential
@@ -154,17 +155,32 @@ def run(
     folds = 3 if fast else folds
     boston = load_boston_housing()  # without B
     X, y = (np.asarray(a, dtype=np.float64) for a in boston)
-    say("ETHICS NOTE: " + boston.description.split(". ", 1)[1])
+    say(text("ETHICS NOTE") + ": " + boston.description.split(". ", 1)[1])
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=seed)
     cv = KFold(n_splits=folds, shuffle=True, random_state=seed)
     say(
-        f"{len(y_train)} towns for {folds}-fold CV, {len(y_test)} kept for the test; "
-        f"{X.shape[1]} features ({', '.join(boston.feature_names)}); price in $1000s"
+        text(
+            "{train} towns for {folds}-fold CV, {test} kept for the test; {n} features "
+            "({names}); price in $1000s",
+            train=len(y_train),
+            folds=folds,
+            test=len(y_test),
+            n=X.shape[1],
+            names=", ".join(boston.feature_names),
+        )
     )
     start = time.perf_counter()
     curves, mse_curves = [], []
     for i, (train, val) in enumerate(cv.split(X_train)):
-        say(f"fold {i + 1}/{folds}: {len(train)} towns to train, {len(val)} to validate")
+        say(
+            text(
+                "fold {i}/{folds}: {train} towns to train, {val} to validate",
+                i=i + 1,
+                folds=folds,
+                train=len(train),
+                val=len(val),
+            )
+        )
         _, _, history = _train(
             X_train[train],
             y_train[train],
@@ -179,8 +195,13 @@ def run(
     mean, std = curves.mean(axis=0), curves.std(axis=0, ddof=1)
     best = int(np.argmin(mean)) + 1
     say(
-        f"validation MAE: epoch 1 {mean[0]:.2f} ± {std[0]:.2f}, lowest at epoch {best} "
-        f"{mean[best - 1]:.2f} ± {std[best - 1]:.2f}, last {mean[-1]:.2f} ± {std[-1]:.2f} k$"
+        text(
+            "validation MAE: epoch 1 {first}, lowest at epoch {best} {lowest}, last {last} k$",
+            first=f"{mean[0]:.2f} ± {std[0]:.2f}",
+            best=best,
+            lowest=f"{mean[best - 1]:.2f} ± {std[best - 1]:.2f}",
+            last=f"{mean[-1]:.2f} ± {std[-1]:.2f}",
+        )
     )
     rows = []
     net_mae, net_mse = curves[:, best - 1], mse_curves[:, best - 1]
@@ -217,11 +238,20 @@ def run(
     table = Table(
         ["model", "CV MAE mean", "CV MAE sd", "CV MSE mean", "test MAE", "test MSE"], rows
     )
-    say(f"\nthe same {folds} folds for every model; test = the {len(y_test)} towns kept aside")
+    say(
+        "\n"
+        + text(
+            "the same {folds} folds for every model; test = the {n} towns kept aside",
+            folds=folds,
+            n=len(y_test),
+        )
+    )
     say(table.to_markdown(3))
     say(
-        "(the network's CV row is its validation error at the epoch chosen on those same folds, "
-        "so it is optimistic; the test columns are not)"
+        text(
+            "(the network's CV row is its validation error at the epoch chosen on those same "
+            "folds, so it is optimistic; the test columns are not)"
+        )
     )
     results = {
         "ethics_note": boston.description,
@@ -245,9 +275,9 @@ def run(
             plot_fold_curves,
             curves,
             chosen=best,
-            ylabel="validation MAE ($1000s)",
-            title=f"Boston house prices: {folds}-fold CV of the Dense network"
-            + (" (from epoch 11)" if epochs > 20 else ""),
+            ylabel=text("validation MAE ($1000s)"),
+            title=text("Boston house prices: {folds}-fold CV of the Dense network", folds=folds)
+            + (text(" (from epoch 11)") if epochs > 20 else ""),
             skip=10 if epochs > 20 else 0,
         )
         report.save_model(model)
