@@ -138,7 +138,8 @@ def run(
     for row, flip in zip(rows, flips):
         losses = curves[f"α = {row['fraction']:g}·α_max"]
         row.update(flip_rate=flip, verdict=verdict(losses, best, flip))
-    print_fn(format_table(rows, ["fraction", "learning_rate", "first_loss", "final_loss",
+    shown_rows = [{**row, "verdict": text(row["verdict"])} for row in rows]  # --lang es
+    print_fn(format_table(shown_rows, ["fraction", "learning_rate", "first_loss", "final_loss",
                                  "verdict"], ["α/α_max", "α", "loss (step 1)", "loss (end)",
                                  text("verdict")]))  # fmt: skip
     results = {"lab": NAME, "epochs": epochs, "seed": seed, "alpha_max": limit,
