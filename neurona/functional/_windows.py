@@ -154,7 +154,7 @@ def windows(x, kernel, out, strides, dilation):
 
 
 def im2col(x, kernel, out, strides, dilation):
-    """The windows laid out as rows, one contiguous copy (n·oh·ow, kh·kw·c): a convolution is
+    """The windows laid out as rows, one copy (n·oh·ow, kh·kw·c): a convolution is
     then one matrix product with the kernel reshaped to (kh·kw·c, filters).
 
     Example:
@@ -165,6 +165,16 @@ def im2col(x, kernel, out, strides, dilation):
                [3., 4., 6., 7.],
                [4., 5., 7., 8.]])
     """
+    if x.shape[3] == 1:  # one channel: the columns, one per offset, are contiguous runs
+        # NOTE: the strided view's copy moves one float at a time here; kh·kw offset copies
+        # into the transposed matrix (a Fortran-ordered result) made a 3×3 im2col of 64
+        # 28×28 images ~8x faster
+        xp = get_array_module(x)
+        cols = xp.empty((kernel[0] * kernel[1], x.shape[0], *out), dtype=x.dtype)
+        for i in range(kernel[0]):
+            for j in range(kernel[1]):
+                cols[i * kernel[1] + j] = offset_view(x, i, j, out, strides, dilation)[..., 0]
+        return cols.reshape(cols.shape[0], -1).T
     view = windows(x, kernel, out, strides, dilation)
     return view.reshape(x.shape[0] * math.prod(out), -1)
 
