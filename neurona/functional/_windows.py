@@ -153,30 +153,42 @@ def windows(x, kernel, out, strides, dilation):
     return xp.lib.stride_tricks.as_strided(x, shape, steps, writeable=False)
 
 
-def im2col(x, kernel, out, strides, dilation):
+def im2col(x, kernel, out, strides, dilation, extra=None):
     """The windows laid out as rows, one copy (n·oh·ow, kh·kw·c): a convolution is
     then one matrix product with the kernel reshaped to (kh·kw·c, filters).
 
+    ``extra``: a number, appended to every row as one more column (ones: the column that a
+    bias, the kernel's extra last row, multiplies, so that the bias rides in the same product).
+
     Example:
         >>> import numpy as np
-        >>> im2col(np.arange(9.0).reshape(1, 3, 3, 1), (2, 2), (2, 2), (1, 1), (1, 1))
-        array([[0., 1., 3., 4.],
-               [1., 2., 4., 5.],
-               [3., 4., 6., 7.],
-               [4., 5., 7., 8.]])
+        >>> im2col(np.arange(9.0).reshape(1, 3, 3, 1), (2, 2), (2, 2), (1, 1), (1, 1), extra=1)
+        array([[0., 1., 3., 4., 1.],
+               [1., 2., 4., 5., 1.],
+               [3., 4., 6., 7., 1.],
+               [4., 5., 7., 8., 1.]])
     """
+    xp = get_array_module(x)
+    k = kernel[0] * kernel[1]
+    n_cols = k * x.shape[3] + (extra is not None)
     if x.shape[3] == 1:  # one channel: the columns, one per offset, are contiguous runs
         # NOTE: the strided view's copy moves one float at a time here; kh·kw offset copies
         # into the transposed matrix (a Fortran-ordered result) made a 3×3 im2col of 64
         # 28×28 images ~8x faster
-        xp = get_array_module(x)
-        cols = xp.empty((kernel[0] * kernel[1], x.shape[0], *out), dtype=x.dtype)
+        cols = xp.empty((n_cols, x.shape[0], *out), dtype=x.dtype)
         for i in range(kernel[0]):
             for j in range(kernel[1]):
                 cols[i * kernel[1] + j] = offset_view(x, i, j, out, strides, dilation)[..., 0]
-        return cols.reshape(cols.shape[0], -1).T
-    view = windows(x, kernel, out, strides, dilation)
-    return view.reshape(x.shape[0] * math.prod(out), -1)
+        cols = cols.reshape(n_cols, -1).T
+    else:
+        view = windows(x, kernel, out, strides, dilation)
+        if extra is None:
+            return view.reshape(x.shape[0] * math.prod(out), -1)
+        cols = xp.empty((x.shape[0] * math.prod(out), n_cols), dtype=x.dtype)
+        cols[:, :-1].reshape(view.shape)[...] = view  # splitting axes: a view, never a copy
+    if extra is not None:
+        cols[:, -1] = extra
+    return cols
 
 
 def col2im(cols, x_shape, kernel, out, strides, dilation):
