@@ -133,8 +133,7 @@ def rng() -> np.random.Generator:
 _BLAS_CONTROLLER: Any = None  # a threadpoolctl.ThreadpoolController, made on first use
 
 
-@contextlib.contextmanager
-def blas_threads(n: int | None):
+def blas_threads(n: int | None) -> Any:
     """Run the block with at most ``n`` BLAS threads (NumPy's matrix products), then restore.
 
     Uses threadpoolctl (the optional extra ``neurona[fast]``); without it, or with n None, the
@@ -146,10 +145,17 @@ def blas_threads(n: int | None):
         ...     float((np.ones((64, 64)) @ np.ones((64, 64)))[0, 0])
         64.0
     """
+    if n is None:  # no generator to make: a served model's predict passes here on every call
+        return _UNCHANGED
+    return _limited_blas(n)
+
+
+_UNCHANGED = contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def _limited_blas(n: int) -> Any:
     global _BLAS_CONTROLLER
-    if n is None:
-        yield
-        return
     if _BLAS_CONTROLLER is None:
         try:
             from threadpoolctl import ThreadpoolController  # optional extra 'fast'

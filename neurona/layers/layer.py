@@ -211,6 +211,8 @@ class Layer:
     def _convert_inputs(self, inputs: Any) -> Any:
         """A tensor, or a list/tuple/dict of tensors, from what the layer was called on (a list
         of numbers is data; a list holding arrays or tensors is several inputs)."""
+        if type(inputs) is np.ndarray:  # the usual case
+            return self._to_tensor(inputs)
         if is_structure(inputs):
             return map_structure(self._to_tensor, inputs)
         return self._to_tensor(inputs)

@@ -38,7 +38,7 @@ def _threads(model: Any, batch_size: int, n_samples: int) -> int | None:
     busy machine) and then reuses the count of an earlier call; the count only picks a thread
     number, so an outdated one never changes a result."""
     one_batch = n_samples <= batch_size
-    if one_batch and not _busy() and _auto_threads():
+    if one_batch and _quiet_and_auto():
         return None  # the rule leaves BLAS alone for one batch, whatever the number of weights
     n_params = model.__dict__.get("_counted_weights") if one_batch else None
     if n_params is None:
@@ -48,7 +48,9 @@ def _threads(model: Any, batch_size: int, n_samples: int) -> int | None:
     return choose_blas_threads(batch_size, n_params, n_samples)
 
 
-_LOAD = [-1.0, False]  # when the load average was last read, and whether the machine was busy
+# when the load average and NEURONA_BLAS_THREADS were last read, whether the machine was busy,
+# whether the setting was 'auto'
+_LOAD = [-1.0, False, True]
 
 
 def _busy() -> bool:
@@ -56,8 +58,15 @@ def _busy() -> bool:
     every 5 s; reading it and the number of cores takes a served model's 20 µs)."""
     now = time.monotonic()
     if now - _LOAD[0] > 1.0:
-        _LOAD[1], _LOAD[0] = blas_rule._machine_is_busy(), now
+        _LOAD[1], _LOAD[2], _LOAD[0] = blas_rule._machine_is_busy(), _auto_threads(), now
     return _LOAD[1]
+
+
+def _quiet_and_auto() -> bool:
+    """A quiet machine and NEURONA_BLAS_THREADS 'auto', both as read in the last second (a
+    served model's call reads neither: the environment alone takes 0.5 µs). A setting changed
+    since counts within a second; it only picks a thread number, never a result."""
+    return not _busy() and _LOAD[2]
 
 
 def _auto_threads() -> bool:
@@ -77,10 +86,16 @@ def _reject_unknown(where: str, kwargs: dict, function: Any) -> None:
     )
 
 
-def _overrides(model: Any, method: str) -> bool:
-    from neurona.models.model import Model
+_BASE_STEPS: dict = {}  # Model's own train_step/test_step/predict_step, looked up once
 
-    return getattr(type(model), method) is not getattr(Model, method)
+
+def _overrides(model: Any, method: str) -> bool:
+    base = _BASE_STEPS.get(method)
+    if base is None:
+        from neurona.models.model import Model
+
+        base = _BASE_STEPS[method] = getattr(Model, method)
+    return getattr(type(model), method) is not base
 
 
 def _pack(x: Any, y: Any, w: Any) -> Any:

@@ -3,16 +3,16 @@ without gradients (methods of ``Model``)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
-from neurona.autodiff import no_grad
+from neurona.autodiff import Tensor, no_grad
 from neurona.backend import blas_threads
 from neurona.layers._structure import flatten, map_structure, pack_like
 from neurona.models._checks import check_call_arguments
 from neurona.models._loops import (
-    _SILENT,
     _callback_list,
     _overrides,
     _reject_unknown,
@@ -49,6 +49,18 @@ def predict(
         >>> model.predict(np.ones((5, 3)), verbose=0).shape
         (5, 2)
     """
+    if (
+        type(x) is np.ndarray
+        and type(verbose) is int
+        and verbose == 0
+        and not kwargs
+        and not callbacks
+        and steps is None
+        and (batch_size is None or (type(batch_size) is int and batch_size > 0))
+    ):  # the usual served call; returns None (the checks below then speak) for anything else
+        out = _predict_one_batch(self, x, batch_size or 32)
+        if out is not None:
+            return out
     _reject_unknown("predict", kwargs, predict)
     check_call_arguments("predict", batch_size=batch_size, verbose=verbose, steps=steps)
     batch_size = batch_size or 32
@@ -63,19 +75,6 @@ def predict(
         n_steps = -(-n // batch_size) if steps is None else steps
         epoch_batches = array_batches(x, None, None, None, batch_size)
     callbacks = _callback_list(callbacks, self, verbose, n_steps)
-    if (
-        n is not None
-        and n_steps == 1
-        and n <= batch_size
-        and callbacks is _SILENT
-        and type(x) is np.ndarray
-        and not _overrides(self, "predict_step")
-        and (threads := _threads(self, batch_size, n)) is None
-    ):  # one batch of one array, nothing to report: the latency a served model sees
-        with no_grad(), blas_threads(threads):
-            out = self(x, training=False)
-        arrays = [np.asarray(getattr(o, "data", o)) for o in flatten(out)]
-        return pack_like(out, [a.copy() if np.may_share_memory(a, x) else a for a in arrays])
     batch_begin = callbacks.has("on_predict_batch_begin")
     batch_end = callbacks.has("on_predict_batch_end")
     step_fn = self.predict_step if _overrides(self, "predict_step") else None
@@ -99,6 +98,30 @@ def predict(
         return np.zeros((0, *(getattr(self, "output_shape", None) or (None,))[1:]), dtype="float32")
     merged = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
     return pack_like(structure, merged)
+
+
+def _predict_one_batch(self: Any, x: np.ndarray, batch_size: int) -> Any:
+    """predict's outputs for one batch of one array, silently (the latency a served model
+    sees), with check_inputs' checks of x inlined for a numeric array; None when x needs more
+    (a scalar, object or NaN data, several batches) or the model has its own predict_step:
+    the general path then checks and runs it."""
+    kind = x.dtype.kind
+    if (
+        x.ndim == 0
+        or not 0 < len(x) <= batch_size
+        or kind not in "fciub"
+        or (kind == "f" and not math.isfinite(np.add.reduce(x, axis=None)))  # NaN/inf: the
+        or (kind == "c" and not np.isfinite(np.add.reduce(x, axis=None)))  # full check speaks
+        or _overrides(self, "predict_step")
+    ):
+        return None
+    with no_grad(), blas_threads(_threads(self, batch_size, len(x))):
+        out = self(x, training=False)
+    if type(out) is Tensor and type(out.data) is np.ndarray:
+        a = out.data
+        return a.copy() if np.may_share_memory(a, x) else a
+    arrays = [np.asarray(getattr(o, "data", o)) for o in flatten(out)]
+    return pack_like(out, [a.copy() if np.may_share_memory(a, x) else a for a in arrays])
 
 
 def predict_on_batch(self, x: Any) -> Any:
