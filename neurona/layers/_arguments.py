@@ -256,6 +256,11 @@ def to_tensor(layer: Any, inputs: Any) -> Tensor:
         dtype('float32')
     """
     try:
+        if type(inputs) is np.ndarray:  # the usual case: one conversion, no second look
+            data = as_array(inputs, layer.dtype)
+            if data.dtype.kind == "f":  # Tensor(data) would keep it as it is
+                return Tensor._make(data, False, None, 0)
+            return Tensor(data)
         return Tensor(
             as_array(np.asarray(inputs) if hasattr(inputs, "to_numpy") else inputs, layer.dtype)
         )
