@@ -53,20 +53,15 @@ def _threads(model: Any, batch_size: int, n_samples: int) -> int | None:
 _LOAD = [-1.0, False, True]
 
 
-def _busy() -> bool:
-    """``_machine_is_busy``, read at most once a second (the kernel updates the load average
-    every 5 s; reading it and the number of cores takes a served model's 20 µs)."""
+def _quiet_and_auto() -> bool:
+    """A quiet machine (``_machine_is_busy`` false) and NEURONA_BLAS_THREADS 'auto', both read
+    at most once a second: the kernel updates the load average every 5 s, and reading it, the
+    number of cores and the environment takes a served model's 20 µs. A setting changed since
+    counts within a second; it only picks a thread number, never a result."""
     now = time.monotonic()
     if now - _LOAD[0] > 1.0:
         _LOAD[1], _LOAD[2], _LOAD[0] = blas_rule._machine_is_busy(), _auto_threads(), now
-    return _LOAD[1]
-
-
-def _quiet_and_auto() -> bool:
-    """A quiet machine and NEURONA_BLAS_THREADS 'auto', both as read in the last second (a
-    served model's call reads neither: the environment alone takes 0.5 µs). A setting changed
-    since counts within a second; it only picks a thread number, never a result."""
-    return not _busy() and _LOAD[2]
+    return not _LOAD[1] and _LOAD[2]
 
 
 def _auto_threads() -> bool:

@@ -15,6 +15,7 @@ from neurona.models._checks import check_call_arguments
 from neurona.models._loops import (
     _callback_list,
     _overrides,
+    _quiet_and_auto,
     _reject_unknown,
     _threads,
     verbosity,
@@ -115,7 +116,8 @@ def _predict_one_batch(self: Any, x: np.ndarray, batch_size: int) -> Any:
         or _overrides(self, "predict_step")
     ):
         return None
-    with no_grad(), blas_threads(_threads(self, batch_size, len(x))):
+    threads = None if _quiet_and_auto() else _threads(self, batch_size, len(x))
+    with no_grad(), blas_threads(threads):
         out = self(x, training=False)
     if type(out) is Tensor and type(out.data) is np.ndarray:
         a = out.data
