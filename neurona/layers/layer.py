@@ -197,7 +197,10 @@ class Layer:
         previous = context.training
         context.training, context.depth = training, context.depth + 1
         try:
-            out = self.call(x, *args[1:], **kwargs)
+            if len(args) > 1:
+                out = self.call(x, *args[1:], **kwargs)
+            else:  # the usual call: no tuple slice, no empty dict unpacked
+                out = self.call(x, **kwargs) if kwargs else self.call(x)
         finally:
             context.training, context.depth = previous, context.depth - 1
         if self.activity_regularizer is not None:
