@@ -23,7 +23,7 @@ class Conv(Function):
                                           ∂L/∂x = col2im(δ W₂ᵀ)  (each window's share added back)
     jvp: ȧ = f'(z) ⊙ (im2col(ẋ) W₂ + X Ẇ₂ + ḃ).
     A bias rides in the products as W₂'s last row against a column of ones in X:
-    [X 1] [W₂; b] = X W₂ + b, and [X 1]ᵀ δ = [Xᵀ δ; Σ_rows δ].
+    ``[X 1] [W₂; b] = X W₂ + b``, and ``[X 1]ᵀ δ = [Xᵀ δ; Σ_rows δ]``.
     NOTE: that spares two passes over z and δ (the bias add and Σ_rows δ); it made the first
     convolution of bench_cnn.py (64×26×26×32 outputs) ~0.5 ms a step faster.
 
@@ -90,7 +90,7 @@ class Conv(Function):
 
 
 def _with_bias(W2, b):
-    """[W₂; b], the bias as the kernel matrix's last row (W₂ itself without a bias)."""
+    """``[W₂; b]``, the bias as the kernel matrix's last row (W₂ itself without a bias)."""
     if b is None:
         return W2
     return get_array_module(W2).concatenate((W2, b.reshape(1, -1)))
