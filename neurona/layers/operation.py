@@ -33,27 +33,6 @@ _BINARY = {
 _UNARY = {"neg": lambda x: -x, "abs": abs}
 
 
-def _encode_key(key: Any) -> Any:
-    """An index (ints, slices, None, Ellipsis, tuples of them) as JSON-friendly values."""
-    if isinstance(key, slice):
-        return {"slice": [key.start, key.stop, key.step]}
-    if key is Ellipsis:
-        return {"ellipsis": True}
-    if isinstance(key, tuple):
-        return {"tuple": [_encode_key(k) for k in key]}
-    return key
-
-
-def _decode_key(key: Any) -> Any:
-    if isinstance(key, dict) and "slice" in key:
-        return slice(*key["slice"])
-    if isinstance(key, dict) and "ellipsis" in key:
-        return Ellipsis
-    if isinstance(key, dict) and "tuple" in key:
-        return tuple(_decode_key(k) for k in key["tuple"])
-    return key
-
-
 def register_op(name: str, function: Callable[..., Any]) -> None:
     """Make ``function`` recordable as ``Operation("ops.<name>")`` (neurona.ops calls this for
     each of its functions when it is imported).
@@ -65,26 +44,32 @@ def register_op(name: str, function: Callable[..., Any]) -> None:
     _OPS[name] = function
 
 
-def _encode_argument(value: Any, tensors: list, where: str) -> Any:
-    """``value`` as JSON-friendly data; each KerasTensor in it becomes ``{"tensor": i}``."""
+def _encode(value: Any, tensors: list | None = None, where: str = "Operation") -> Any:
+    """``value`` (an index or an ops call's arguments) as JSON-friendly data: slices, Ellipsis,
+    tuples, dicts and arrays as tagged dicts; with ``tensors``, each KerasTensor in it becomes
+    ``{"tensor": i}`` and is appended there."""
     from neurona.layers.symbolic import KerasTensor
 
-    if isinstance(value, KerasTensor):
+    if tensors is not None and isinstance(value, KerasTensor):
         tensors.append(value)
         return {"tensor": len(tensors) - 1}
+    if isinstance(value, slice):
+        return {"slice": [value.start, value.stop, value.step]}
+    if value is Ellipsis:
+        return {"ellipsis": True}
     if isinstance(value, (list, tuple)):
-        items = [_encode_argument(v, tensors, where) for v in value]
+        items = [_encode(v, tensors, where) for v in value]
         return items if isinstance(value, list) else {"tuple": items}
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return {"dict": {k: _encode_argument(v, tensors, where) for k, v in value.items()}}
+        return {"dict": {k: _encode(v, tensors, where) for k, v in value.items()}}
     if isinstance(value, np.ndarray):
         return {"array": value.tolist(), "dtype": str(value.dtype)}
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.dtype):
         return str(value)
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
+    if tensors is None or value is None or isinstance(value, (bool, int, float, str)):
+        return value  # an index passes as it is (as before: the config check judges it)
     raise TypeError(
         f"{where} on a KerasTensor: expected constant arguments that are numbers, strings, "
         f"lists, tuples, dicts or NumPy arrays, got {type(value).__name__}. Compute it "
@@ -92,17 +77,23 @@ def _encode_argument(value: Any, tensors: list, where: str) -> Any:
     )
 
 
-def _decode_argument(value: Any, tensors: tuple) -> Any:
+def _decode(value: Any, tensors: tuple = ()) -> Any:
+    """The inverse of :func:`_encode`, with ``tensors`` in the ``{"tensor": i}`` places."""
     if isinstance(value, list):
-        return [_decode_argument(v, tensors) for v in value]
+        return [_decode(v, tensors) for v in value]
     if isinstance(value, dict):
-        if set(value) == {"tensor"}:
+        keys = set(value)
+        if keys == {"tensor"}:
             return tensors[value["tensor"]]
-        if set(value) == {"tuple"}:
-            return tuple(_decode_argument(v, tensors) for v in value["tuple"])
-        if set(value) == {"dict"}:
-            return {k: _decode_argument(v, tensors) for k, v in value["dict"].items()}
-        if set(value) == {"array", "dtype"}:
+        if keys == {"slice"}:
+            return slice(*value["slice"])
+        if keys == {"ellipsis"}:
+            return Ellipsis
+        if keys == {"tuple"}:
+            return tuple(_decode(v, tensors) for v in value["tuple"])
+        if keys == {"dict"}:
+            return {k: _decode(v, tensors) for k, v in value["dict"].items()}
+        if keys == {"array", "dtype"}:
             return np.asarray(value["array"], dtype=value["dtype"])
     return value
 
@@ -119,7 +110,7 @@ def record_op(name: str, args: tuple, kwargs: dict) -> Any:
         (None, 3)
     """
     tensors: list = []
-    template = _encode_argument([list(args), kwargs], tensors, f"ops.{name}")
+    template = _encode([list(args), kwargs], tensors, f"ops.{name}")
     return Operation(f"ops.{name}", arguments=template)(*tensors)
 
 
@@ -155,11 +146,11 @@ class Operation(Layer):
             )
         kwargs.setdefault("name", None)
         super().__init__(**kwargs)
-        self.op, self.key, self.arguments = op, _decode_key(key), arguments
+        self.op, self.key, self.arguments = op, _decode(key), arguments
 
     def call(self, x: Any, *args: Any) -> Any:
         if self.op.startswith("ops."):
-            positional, keywords = _decode_argument(self.arguments, (x, *args))
+            positional, keywords = _decode(self.arguments, (x, *args))
             return _OPS[self.op.removeprefix("ops.")](*positional, **keywords)
         if self.op == "getitem":
             return x[self.key]
@@ -168,5 +159,5 @@ class Operation(Layer):
         return _BINARY[self.op](x, args[0])
 
     def get_config(self) -> dict:
-        config = {**super().get_config(), "op": self.op, "key": _encode_key(self.key)}
+        config = {**super().get_config(), "op": self.op, "key": _encode(self.key)}
         return config if self.arguments is None else {**config, "arguments": self.arguments}
