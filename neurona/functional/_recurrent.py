@@ -10,6 +10,7 @@ from neurona.autodiff.forward import jvp
 from neurona.autodiff.graph import no_grad
 from neurona.autodiff.tensor import Tensor
 from neurona.backend import get_array_module
+from neurona.functional import _workspace as workspace
 from neurona.functional import activations
 
 __all__: list[str] = []  # a private module: helpers of the kernels, nothing public
@@ -117,6 +118,53 @@ def weight_grad(inputs, dZ):
     xp = get_array_module(dZ)
     k, m = inputs.shape[-1], dZ.shape[-1]
     return xp.dot(inputs.reshape(-1, k).T, dZ.reshape(-1, m))
+
+
+def stacked_inputs(x, x_mask, go_backwards: bool, rows_after: int, dtype):
+    """The inputs feature-major, one contiguous (features + 1 + rows_after, batch) block per
+    step, in processing order: the rows x_tᵀ (⊙ the dropout mask), a row of ones (the bias's
+    input, so that one product gives x_t W + b) and ``rows_after`` rows left to the kernel (the
+    LSTM writes h_{t−1} there). Shape (time + 1, ·, batch) when ``rows_after`` (block t + 1
+    receives h_t), else (time, ·, batch).
+
+    NOTE: the kernels run feature-major, a gate block (units, batch) being then contiguous:
+    NumPy's ufuncs on contiguous blocks run about 3× faster than on the column slices
+    (batch, units) of a batch-major (batch, gates·units) array."""
+    xp = get_array_module(x)
+    B, T, D = x.shape
+    xs = x[:, ::-1] if go_backwards else x
+    if x_mask is not None:
+        xs = xs * x_mask[:, None, :]
+    out = xp.empty((T + (1 if rows_after else 0), D + 1 + rows_after, B), dtype=dtype)
+    out[:T, :D] = xs.transpose(1, 2, 0)
+    out[:, D] = 1
+    return out
+
+
+def stacked_grad(dZ, inputs):
+    """Σ_t ∂L/∂z_t inputs_tᵀ over all steps and rows in one product, feature-major:
+    dZ (T, m, B) and inputs (T, k, B) → (m, k). Also returns dZ as one (m, T·B) matrix, for
+    ``stacked_grad_input``."""
+    xp = get_array_module(dZ)
+    T, m, B = dZ.shape
+    k = inputs.shape[1]
+    flat = workspace.take((m, T * B), dZ.dtype, xp)  # the caller gives it back
+    flat.reshape(m, T, B)[...] = dZ.transpose(1, 0, 2)
+    rows = workspace.take((k, T * B), inputs.dtype, xp)
+    rows.reshape(k, T, B)[...] = inputs.transpose(1, 0, 2)
+    grad = flat @ rows.T
+    workspace.give(rows)
+    return grad, flat
+
+
+def stacked_grad_input(flat, W, batch: int, x_mask, go_backwards: bool):
+    """∂L/∂x from all steps' gradients flat (m, T·B) and the kernel W (features, m) in one
+    product: ∂L/∂x_t = (W ∂L/∂z_t)ᵀ ⊙ m_x, back in (batch, time, features), in input order."""
+    D = W.shape[0]
+    dx = (W @ flat).reshape(D, -1, batch).transpose(2, 1, 0)  # (B, T, D)
+    if x_mask is not None:
+        dx = dx * x_mask[:, None, :]
+    return dx[:, ::-1] if go_backwards else dx
 
 
 def initial_state(state, batch: int, units: int, like):

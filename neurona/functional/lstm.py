@@ -8,7 +8,7 @@ from typing import Any
 from neurona.autodiff.function import Function
 from neurona.backend import get_array_module
 from neurona.functional import _recurrent as R
-from neurona.functional.linalg import row_sum
+from neurona.functional import _workspace as workspace
 
 __all__ = ["lstm"]
 
@@ -20,13 +20,14 @@ def _sigmoid_first(xp, u: int):
 
 
 class LSTMSequence(Function):
-    """The LSTM recurrence over all steps (see ``lstm`` for the formulas).
+    """The LSTM recurrence over all steps (see ``lstm`` for the formulas), feature-major.
 
-    forward: Zx = x W + b for all steps in one product; per step z_t = Zx_t + h_{t−1} U (one
-    product, four gates), the gates, c_t and h_t into preallocated (time, batch, ·) buffers.
-    backward: per step, in reverse, the gates' pre-activation gradients dz_t and
-    ∂L/∂h_{t−1} = dz_t Uᵀ; after the loop ∂L/∂U = Σ_t h_{t−1}ᵀ dz_t, ∂L/∂W = Σ_t x_tᵀ dz_t and
-    ∂L/∂x are one product each.
+    forward: per step one product z_t = M [x_t; 1; h_{t−1}] with M = [Wᵀ b Uᵀ] (4u, D + 1 + u),
+    rows in the gate order i, f, o, c̃ (the σ gates side by side), into a (4u, batch) block;
+    the gates, c_t and h_t as contiguous (u, batch) blocks; h_t is written straight into the
+    next step's input block. backward: per step, in reverse, the gates' pre-activation
+    gradients δz_t and δh_{t−1} = U δz_t; after the loop ∂L/∂M = Σ_t δz_t [x_t; 1; h_{t−1}]ᵀ
+    (W's, b's and U's gradients at once) and ∂L/∂x are one product each.
     """
 
     def forward(
@@ -46,141 +47,144 @@ class LSTMSequence(Function):
         xp = get_array_module(x, W)
         f_c = R.activation("lstm", activation)
         f_g = R.activation("lstm", recurrent_activation)
-        B, T, _ = x.shape
+        B, T, D = x.shape
         u, s = U.shape[0], 3 * U.shape[0]
         perm = _sigmoid_first(xp, u)
-        xt = R.time_major(x, x_mask, go_backwards)  # (T, B, D)
-        dtype = xp.result_type(xt.dtype, W.dtype)
+        dtype = xp.result_type(x.dtype, W.dtype)
         # NOTE: the default activations take one tanh for all four gates: σ(z) = (1 + tanh(z/2))/2,
-        # the 1/2 folded into the σ columns of the weights (one pass over (batch, 4u) instead of
-        # exp, add and reciprocal for the σ gates and tanh for c̃)
+        # the 1/2 folded into the σ rows of M (one pass over (4u, batch) instead of exp, add and
+        # reciprocal for the σ gates and tanh for c̃)
         fused = f_g.kind == "sigmoid" and f_c.kind == "tanh"
         scale = xp.concatenate([xp.full(s, 0.5 if fused else 1.0), xp.ones(u)]).astype(dtype)
-        Up = U[:, perm] * scale  # columns i, f, o, c̃
-        Z = (xt.reshape(T * B, -1) @ (W[:, perm] * scale)).reshape(T, B, 4 * u)  # input part
-        if b is not None:
-            Z += b[perm] * scale
+        bias = xp.zeros((4 * u, 1), dtype) if b is None else b[perm][:, None]
+        M = xp.concatenate([W[:, perm].T, bias, U[:, perm].T], axis=1) * scale[:, None]
+        XH = R.stacked_inputs(x, x_mask, go_backwards, u, dtype)  # (T + 1, D + 1 + u, B)
+        mask = None if h_mask is None else xp.ascontiguousarray(h_mask.T, dtype=dtype)
+        H = XH[:, D + 1 :] if mask is None else xp.empty((T + 1, u, B), dtype=dtype)
+        H[0] = 0 if h0 is None else h0.T
+        if mask is not None:
+            xp.multiply(H[0], mask, out=XH[0, D + 1 :])  # the products see h_{t−1} ⊙ m_h
         keep_z = f_c.needs_z or f_g.needs_z
-        G = xp.empty_like(Z) if keep_z else Z  # gates i, f, o, c̃ (over Z unless z is needed)
-        H = xp.empty((T + 1, B, u), dtype=dtype)
-        C = xp.empty((T + 1, B, u), dtype=dtype)
-        H[0] = R.initial_state(h0, B, u, Z)
-        C[0] = R.initial_state(c0, B, u, Z)
-        Hm = H if h_mask is None else xp.empty((T, B, u), dtype=dtype)  # h_{t−1} ⊙ m_h
-        TC = xp.empty((T, B, u), dtype=dtype)  # f(c_t)
-        rec = xp.empty((B, 4 * u), dtype=dtype)
-        tmp = xp.empty((B, u), dtype=dtype)
+        G = workspace.take((T, 4 * u, B), dtype, xp)  # gates i, f, o, c̃
+        Z = workspace.take(G.shape, dtype, xp) if keep_z else G  # pre-activations, when needed
+        C = workspace.take((T + 1, u, B), dtype, xp)
+        C[0] = 0 if c0 is None else c0.T
+        TC = workspace.take((T, u, B), dtype, xp)  # f(c_t)
+        tmp = xp.empty((u, B), dtype=dtype)
         with xp.errstate(over="ignore"):  # e^{−z} = inf gives σ = 0 (other activations)
             for t in range(T):
                 z, g = Z[t], G[t]
-                if t or h0 is not None:  # h_0 = 0 adds nothing
-                    h_prev = H[t] if h_mask is None else xp.multiply(H[t], h_mask, out=Hm[t])
-                    xp.dot(h_prev, Up, out=rec)
-                    z += rec  # z_t = x_t W + h_{t−1} U + b, all four gates
-                elif h_mask is not None:
-                    Hm[0] = 0
+                if t or h0 is not None:  # z_t = W x_t + b + U h_{t−1}, all four gates
+                    xp.dot(M, XH[t], out=z)
+                else:  # h_0 = 0 adds nothing
+                    xp.dot(M[:, : D + 1], XH[0, : D + 1], out=z)
                 if fused:
                     xp.tanh(z, out=g)
-                    g[:, :s] *= 0.5
-                    g[:, :s] += 0.5  # i, f, o = σ(·) = (1 + tanh(·/2))/2;  c̃ = tanh(·)
+                    g[:s] *= 0.5
+                    g[:s] += 0.5  # i, f, o = σ(·) = (1 + tanh(·/2))/2;  c̃ = tanh(·)
                 else:
-                    f_g.apply(z[:, :s], g[:, :s])  # i, f, o = σ(·)
-                    f_c.apply(z[:, s:], g[:, s:])  # c̃ = tanh(·)
-                xp.multiply(g[:, u : 2 * u], C[t], out=C[t + 1])  # c_t = f ⊙ c_{t−1} + i ⊙ c̃
-                xp.multiply(g[:, :u], g[:, s:], out=tmp)
+                    f_g.apply(z[:s], g[:s])  # i, f, o = σ(·)
+                    f_c.apply(z[s:], g[s:])  # c̃ = tanh(·)
+                xp.multiply(g[u : 2 * u], C[t], out=C[t + 1])  # c_t = f ⊙ c_{t−1} + i ⊙ c̃
+                xp.multiply(g[:u], g[s:], out=tmp)
                 C[t + 1] += tmp
                 f_c.apply(C[t + 1], TC[t])
-                xp.multiply(g[:, 2 * u : s], TC[t], out=H[t + 1])  # h_t = o ⊙ tanh(c_t)
+                xp.multiply(g[2 * u : s], TC[t], out=H[t + 1])  # h_t = o ⊙ tanh(c_t)
+                if mask is not None:
+                    xp.multiply(H[t + 1], mask, out=XH[t + 1, D + 1 :])
         self.save_for_backward(
-            xt,
+            XH,
             W,
             U,
             perm,
             G,
             Z if keep_z else None,
-            H,
             C,
-            Hm,
             TC,
             (f_c, f_g, fused),
             x.shape,
             x_mask,
-            h_mask,
+            mask,
             go_backwards,
-            h0 is None,
         )
-        return H[1:].transpose(1, 0, 2), H[T], C[T]
+        return H[1:].transpose(2, 0, 1), H[T].T, C[T].T.copy()  # C goes back to the pool
+
+    def release(self) -> None:
+        """Free the saved arrays; the kernel's own buffers go back to the work pool."""
+        if self.saved:
+            _, _, _, _, G, Z, C, TC, *_ = self.saved
+            workspace.give(G, Z, C, TC)
+        super().release()
 
     def fill_zero_grads(self, grads_out: list) -> list:
         """Keep None for an output no path reached: backward skips it (no zeros to add)."""
         return grads_out
 
     def backward(self, grad_hs, grad_hT, grad_cT):
-        (
-            xt,
-            W,
-            U,
-            perm,
-            G,
-            Z,
-            H,
-            C,
-            Hm,
-            TC,
-            (f_c, f_g, fused),
-            x_shape,
-            x_mask,
-            h_mask,
-            go_backwards,
-            zero_start,
-        ) = self.saved
-        xp = get_array_module(H)
-        T, B, u = TC.shape
+        (XH, W, U, perm, G, Z, C, TC, (f_c, f_g, fused), x_shape, x_mask, mask, go_backwards) = (
+            self.saved
+        )
+        xp = get_array_module(G)
+        T, u, B = TC.shape
         s = 3 * u
         need_x, need_h0, need_c0, need_W, need_U, need_b = self.needs_input_grad
-        dH = None if grad_hs is None else grad_hs.transpose(1, 0, 2)  # (T, B, u), in order
-        dZ = xp.empty_like(G)
+        # ∂L/∂h_t from the outputs, (T, u, B) in processing order
+        dH = None if grad_hs is None else xp.ascontiguousarray(grad_hs.transpose(1, 2, 0))
+        dZ = workspace.take(G.shape, G.dtype, xp)
         dh, dc = (
-            xp.zeros((B, u), dtype=G.dtype) if g is None else xp.array(g, dtype=G.dtype)
+            xp.zeros((u, B), dtype=G.dtype) if g is None else xp.array(g.T, G.dtype, order="C")
             for g in (grad_hT, grad_cT)
         )
-        tmp = xp.empty((B, u), dtype=G.dtype)
-        scratch = xp.empty((B, 4 * u), dtype=G.dtype)
-        UpT = xp.ascontiguousarray(U[:, perm].T)  # (U's columns i, f, o, c̃)ᵀ
+        tmp = xp.empty((u, B), dtype=G.dtype)
+        scratch = xp.empty((4 * u, B), dtype=G.dtype)
+        Up = xp.ascontiguousarray(U[:, perm])  # U's columns i, f, o, c̃
         for t in range(T - 1, -1, -1):
             g, d = G[t], dZ[t]
             if dH is not None:
                 dh += dH[t]
-            xp.multiply(dh, TC[t], out=d[:, 2 * u : s])  # ∂L/∂o = ∂L/∂h ⊙ tanh(c_t)
-            xp.multiply(dh, g[:, 2 * u : s], out=tmp)  # ∂L/∂c_t += ∂L/∂h ⊙ o ⊙ tanh'(c_t)
-            f_c.backprop(tmp, C[t + 1], TC[t], scratch[:, :u])
+            xp.multiply(dh, TC[t], out=d[2 * u : s])  # ∂L/∂o = ∂L/∂h ⊙ tanh(c_t)
+            xp.multiply(dh, g[2 * u : s], out=tmp)  # ∂L/∂c_t += ∂L/∂h ⊙ o ⊙ tanh'(c_t)
+            f_c.backprop(tmp, C[t + 1], TC[t], scratch[:u])
             dc += tmp
-            xp.multiply(dc, g[:, s:], out=d[:, :u])  # ∂L/∂i = ∂L/∂c ⊙ c̃
-            xp.multiply(dc, C[t], out=d[:, u : 2 * u])  # ∂L/∂f = ∂L/∂c ⊙ c_{t−1}
-            xp.multiply(dc, g[:, :u], out=d[:, s:])  # ∂L/∂c̃ = ∂L/∂c ⊙ i
-            dc *= g[:, u : 2 * u]  # ∂L/∂c_{t−1} = ∂L/∂c_t ⊙ f
+            xp.multiply(dc, g[s:], out=d[:u])  # ∂L/∂i = ∂L/∂c ⊙ c̃
+            xp.multiply(dc, C[t], out=d[u : 2 * u])  # ∂L/∂f = ∂L/∂c ⊙ c_{t−1}
+            xp.multiply(dc, g[:u], out=d[s:])  # ∂L/∂c̃ = ∂L/∂c ⊙ i
+            dc *= g[u : 2 * u]  # ∂L/∂c_{t−1} = ∂L/∂c_t ⊙ f
             if fused:  # one pass: σ' = a − a² for i, f, o and tanh' = 1 − c̃² for c̃
                 xp.multiply(g, g, out=scratch)
-                xp.subtract(g[:, :s], scratch[:, :s], out=scratch[:, :s])
-                xp.subtract(1, scratch[:, s:], out=scratch[:, s:])
+                xp.subtract(g[:s], scratch[:s], out=scratch[:s])
+                xp.subtract(1, scratch[s:], out=scratch[s:])
                 d *= scratch
             else:
                 z = None if Z is None else Z[t]
-                f_g.backprop(d[:, :s], None if z is None else z[:, :s], g[:, :s], scratch[:, :s])
-                f_c.backprop(d[:, s:], None if z is None else z[:, s:], g[:, s:], scratch[:, s:])
+                f_g.backprop(d[:s], None if z is None else z[:s], g[:s], scratch[:s])
+                f_c.backprop(d[s:], None if z is None else z[s:], g[s:], scratch[s:])
             if t or need_h0:  # ∂L/∂h_0 only when asked for
-                xp.dot(d, UpT, out=dh)  # ∂L/∂h_{t−1} = dz_t Uᵀ
-                if h_mask is not None:
-                    dh *= h_mask
+                xp.dot(Up, d, out=dh)  # ∂L/∂h_{t−1} = U δz_t
+                if mask is not None:
+                    dh *= mask
         inv = xp.argsort(perm)
-        grad_x = R.grad_input(dZ, W[:, perm], x_shape, x_mask, go_backwards) if need_x else None
-        grad_W = R.weight_grad(xt, dZ)[:, inv] if need_W else None
-        grad_U = None
-        if need_U:  # h_0 = 0 adds nothing to Σ_t h_{t−1}ᵀ dz_t
-            first = 1 if zero_start else 0
-            grad_U = R.weight_grad(Hm[first:T], dZ[first:])[:, inv]
-        grad_b = row_sum(dZ.reshape(T * B, -1))[inv] if need_b else None
-        return (grad_x, dh if need_h0 else None, dc if need_c0 else None, grad_W, grad_U, grad_b)
+        D = W.shape[0]
+        grad_W = grad_U = grad_b = grad_x = flat = None
+        if need_W or need_U or need_b:  # h_0 = 0 (rows of zeros) adds nothing
+            grad_M, flat = R.stacked_grad(dZ, XH[:T])  # (4u, D + 1 + u), rows i, f, o, c̃
+            grad_M = grad_M[inv]
+            grad_W = grad_M[:, :D].T if need_W else None
+            grad_b = grad_M[:, D] if need_b else None
+            grad_U = grad_M[:, D + 1 :].T if need_U else None
+        if need_x:
+            if flat is None:
+                flat = xp.ascontiguousarray(dZ.transpose(1, 0, 2)).reshape(4 * u, -1)
+            grad_x = R.stacked_grad_input(flat, W[:, perm], B, x_mask, go_backwards)
+        workspace.give(dZ, flat)
+        return (
+            grad_x,
+            dh.T if need_h0 else None,
+            dc.T if need_c0 else None,
+            grad_W,
+            grad_U,
+            grad_b,
+        )
 
 
 def lstm(
