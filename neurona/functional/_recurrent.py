@@ -141,17 +141,21 @@ def stacked_inputs(x, x_mask, go_backwards: bool, rows_after: int, dtype):
     return out
 
 
+def steps_flat(A):
+    """All steps of a feature-major (T, m, B) array side by side as one (m, T·B) matrix (a copy
+    from the work pool: give it back when done)."""
+    xp = get_array_module(A)
+    T, m, B = A.shape
+    flat = workspace.take((m, T * B), A.dtype, xp)
+    flat.reshape(m, T, B)[...] = A.transpose(1, 0, 2)
+    return flat
+
+
 def stacked_grad(dZ, inputs):
     """Σ_t ∂L/∂z_t inputs_tᵀ over all steps and rows in one product, feature-major:
-    dZ (T, m, B) and inputs (T, k, B) → (m, k). Also returns dZ as one (m, T·B) matrix, for
-    ``stacked_grad_input``."""
-    xp = get_array_module(dZ)
-    T, m, B = dZ.shape
-    k = inputs.shape[1]
-    flat = workspace.take((m, T * B), dZ.dtype, xp)  # the caller gives it back
-    flat.reshape(m, T, B)[...] = dZ.transpose(1, 0, 2)
-    rows = workspace.take((k, T * B), inputs.dtype, xp)
-    rows.reshape(k, T, B)[...] = inputs.transpose(1, 0, 2)
+    dZ (T, m, B) and inputs (T, k, B) → (m, k). Also returns dZ as one (m, T·B) matrix
+    (``steps_flat``), for ``stacked_grad_input``."""
+    flat, rows = steps_flat(dZ), steps_flat(inputs)
     grad = flat @ rows.T
     workspace.give(rows)
     return grad, flat

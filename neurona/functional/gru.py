@@ -10,16 +10,17 @@ from typing import Any
 from neurona.autodiff.function import Function
 from neurona.backend import get_array_module
 from neurona.functional import _recurrent as R
-from neurona.functional.linalg import row_sum
+from neurona.functional import _workspace as workspace
 
 __all__ = ["gru"]
 
 
 class GRUSequence(Function):
-    """The GRU recurrence over all steps (see ``gru`` for the formulas): the input part of the
-    three gates for all steps in one product before the loop, one recurrent product per step
-    (two when ``reset_after=False``), the reverse loop of BPTT, and the weight gradients as one
-    product each after it."""
+    """The GRU recurrence over all steps (see ``gru`` for the formulas), feature-major: the
+    input part of the three gates for all steps before the loop (one batched product into
+    (3u, batch) blocks per step, the bias through a row of ones), one recurrent product per step
+    (two when ``reset_after=False``), the gates and states as contiguous (u, batch) blocks, the
+    reverse loop of BPTT, and the weight gradients as one product each after it."""
 
     def forward(
         self,
@@ -39,197 +40,206 @@ class GRUSequence(Function):
         xp = get_array_module(x, W)
         f_h = R.activation("gru", activation)
         f_g = R.activation("gru", recurrent_activation)
-        B, T, _ = x.shape
+        B, T, D = x.shape
         u = U.shape[0]
-        xt = R.time_major(x, x_mask, go_backwards)  # (T, B, D)
-        dtype = xp.result_type(xt.dtype, W.dtype)
+        dtype = xp.result_type(x.dtype, W.dtype)
         # NOTE: σ for z and r as one tanh, σ(a) = (1 + tanh(a/2))/2, the 1/2 folded into the z, r
-        # columns of W, U and the biases (tanh and two cheap passes instead of four with exp)
+        # rows of the weights and biases (tanh and two cheap passes instead of four with exp)
         fused = f_g.kind == "sigmoid"
         half = xp.concatenate([xp.full(2 * u, 0.5 if fused else 1.0), xp.ones(u)]).astype(dtype)
-        Z = (xt.reshape(T * B, -1) @ (W * half)).reshape(T, B, 3 * u)  # x_t W: gates z, r, h
         b_in, b_rec = (b[0], b[1]) if b is not None and reset_after else (b, None)
-        if b_in is not None:
-            Z += b_in * half
-        if b_rec is not None:  # b'_z, b'_r add to the pre-activations as b_z, b_r do
-            Z[:, :, : 2 * u] += b_rec[: 2 * u] * half[: 2 * u]
-            b_rec = b_rec[2 * u :]  # b'_h sits inside r ⊙ (h U_h + b'_h)
+        b_in = xp.zeros(3 * u, dtype) if b_in is None else b_in
+        X1 = R.stacked_inputs(x, x_mask, go_backwards, 0, dtype)  # (T, D + 1, B): x_t and 1
+        Mx = xp.concatenate([W.T, b_in[:, None]], axis=1) * half[:, None]  # (3u, D + 1)
+        Zx = xp.matmul(Mx, X1, out=workspace.take((T, 3 * u, B), dtype, xp))  # W x_t + b
+        # h_{t−1} (⊙ m_h) as the products see it, with a row of ones for b' when reset_after
+        ones = 1 if reset_after else 0
+        HH = xp.empty((T + 1, u + ones, B), dtype=dtype)
+        if ones:
+            HH[:, u] = 1
+        mask = None if h_mask is None else xp.ascontiguousarray(h_mask.T, dtype=dtype)
+        H = HH[:, :u] if mask is None else xp.empty((T + 1, u, B), dtype=dtype)
+        H[0] = 0 if h0 is None else h0.T
+        if mask is not None:
+            xp.multiply(H[0], mask, out=HH[0, :u])
         keep_z = f_h.needs_z or f_g.needs_z
-        G = xp.empty_like(Z) if keep_z else Z  # z, r, h̃
-        H = xp.empty((T + 1, B, u), dtype=dtype)
-        H[0] = R.initial_state(h0, B, u, Z)
-        Hm = H if h_mask is None else xp.empty((T, B, u), dtype=dtype)  # h_{t−1} ⊙ m_h
-        # h U for every step (after: U_h's part is kept for backward) or r ⊙ h (before)
-        REC = xp.empty((T, B, 3 * u), dtype=dtype) if reset_after else None
-        RH = REC[:, :, 2 * u :] if reset_after else xp.empty((T, B, u), dtype=dtype)
-        rec = xp.empty((B, 2 * u), dtype=dtype)
-        tmp = xp.empty((B, u), dtype=dtype)
-        Uh = U * half  # z, r columns halved
-        U_zr, U_h = xp.ascontiguousarray(Uh[:, : 2 * u]), xp.ascontiguousarray(U[:, 2 * u :])
+        G = workspace.take((T, 3 * u, B), dtype, xp)  # z, r, h̃
+        Z = workspace.take(G.shape, dtype, xp) if keep_z else G  # pre-activations, when needed
+        if reset_after:  # U_r = [Uᵀ b'] (3u, u + 1): h U + b' for every step, kept for backward
+            b_rec = xp.zeros(3 * u, dtype) if b_rec is None else b_rec
+            Ur = xp.concatenate([U.T, b_rec[:, None]], axis=1) * half[:, None]
+            REC = RH = workspace.take((T, 3 * u, B), dtype, xp)
+        else:  # r ⊙ h_{t−1} for every step, kept for backward
+            U_zr, U_h = U[:, : 2 * u].T * half[: 2 * u, None], xp.ascontiguousarray(U[:, 2 * u :].T)
+            REC, RH = workspace.take((2 * u, B), dtype, xp), workspace.take((T, u, B), dtype, xp)
+        tmp = xp.empty((u, B), dtype=dtype)
         with xp.errstate(over="ignore"):
             for t in range(T):
-                z, g = Z[t], G[t]
+                z, g, hp = Z[t], G[t], HH[t]
                 start = t == 0 and h0 is None  # h_0 = 0 adds nothing to the products
-                h_prev = H[t] if h_mask is None else xp.multiply(H[t], h_mask, out=Hm[t])
                 if reset_after:
+                    rec = REC[t]
                     if start:
-                        REC[0] = 0
+                        rec[...] = Ur[:, u:]  # h_0 U + b' = b'
                     else:
-                        xp.dot(h_prev, Uh, out=REC[t])
-                        z[:, : 2 * u] += REC[t, :, : 2 * u]
-                    if b_rec is not None:
-                        RH[t] += b_rec
-                elif not start:
-                    xp.dot(h_prev, U_zr, out=rec)
-                    z[:, : 2 * u] += rec
+                        xp.dot(Ur, hp, out=rec)
+                    xp.add(Zx[t, : 2 * u], rec[: 2 * u], out=z[: 2 * u])
+                elif start:
+                    z[: 2 * u] = Zx[t, : 2 * u]
+                else:
+                    xp.dot(U_zr, hp, out=REC)
+                    xp.add(Zx[t, : 2 * u], REC, out=z[: 2 * u])
                 if fused:
-                    xp.tanh(z[:, : 2 * u], out=g[:, : 2 * u])
-                    g[:, : 2 * u] *= 0.5
-                    g[:, : 2 * u] += 0.5  # z_t, r_t = σ(·)
+                    xp.tanh(z[: 2 * u], out=g[: 2 * u])
+                    g[: 2 * u] *= 0.5
+                    g[: 2 * u] += 0.5  # z_t, r_t = σ(·)
                 else:
-                    f_g.apply(z[:, : 2 * u], g[:, : 2 * u])
-                r = g[:, u : 2 * u]
-                if reset_after:  # h̃ = tanh(x W_h + b_h + r ⊙ (h U_h + b'_h))
-                    xp.multiply(r, RH[t], out=tmp)
-                    z[:, 2 * u :] += tmp
-                elif not start:  # h̃ = tanh(x W_h + (r ⊙ h) U_h + b_h)
-                    xp.multiply(r, h_prev, out=RH[t])
-                    xp.dot(RH[t], U_h, out=tmp)
-                    z[:, 2 * u :] += tmp
+                    f_g.apply(z[: 2 * u], g[: 2 * u])
+                r = g[u : 2 * u]
+                if reset_after:  # h̃ = tanh(W_h x + b_h + r ⊙ (U_h h + b'_h))
+                    xp.multiply(r, RH[t, 2 * u :], out=tmp)
+                elif start:  # h̃ = tanh(W_h x + U_h (r ⊙ h) + b_h), r ⊙ h_0 = 0
+                    RH[0] = 0
+                    tmp[...] = 0
                 else:
-                    RH[t] = 0
-                f_h.apply(z[:, 2 * u :], g[:, 2 * u :])
-                hh = g[:, 2 * u :]
+                    xp.multiply(r, hp, out=RH[t])
+                    xp.dot(U_h, RH[t], out=tmp)
+                xp.add(Zx[t, 2 * u :], tmp, out=z[2 * u :])
+                f_h.apply(z[2 * u :], g[2 * u :])
+                hh = g[2 * u :]
                 # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃  (the course: z ⊙ h̃ + (1 − z) ⊙ h_{t−1})
                 keep, new = (hh, H[t]) if course else (H[t], hh)
                 xp.subtract(keep, new, out=H[t + 1])
-                H[t + 1] *= g[:, :u]
+                H[t + 1] *= g[:u]
                 H[t + 1] += new
+                if mask is not None:
+                    xp.multiply(H[t + 1], mask, out=HH[t + 1, :u])
+        workspace.give(Zx, None if reset_after else REC)
         self.save_for_backward(
-            xt,
+            X1,
             W,
             U,
             G,
             Z if keep_z else None,
             H,
-            Hm,
+            HH,
             RH,
             (f_h, f_g),
             x.shape,
             x_mask,
-            h_mask,
+            mask,
             go_backwards,
             reset_after,
             course,
-            REC,
-            h0 is None,
         )
-        return H[1:].transpose(1, 0, 2), H[T]
+        return H[1:].transpose(2, 0, 1), H[T].T
 
     def fill_zero_grads(self, grads_out: list) -> list:
         """Keep None for an output no path reached: backward skips it (no zeros to add)."""
         return grads_out
 
+    def release(self) -> None:
+        """Free the saved arrays; the kernel's own buffers go back to the work pool."""
+        if self.saved:
+            _, _, _, G, Z, _, _, RH, *_ = self.saved
+            workspace.give(G, Z, RH)
+        super().release()
+
     def backward(self, grad_hs, grad_hT):
         (
-            xt,
+            X1,
             W,
             U,
             G,
             Z,
             H,
-            Hm,
+            HH,
             RH,
             (f_h, f_g),
             x_shape,
             x_mask,
-            h_mask,
+            mask,
             go_backwards,
-            reset_after,
+            after,
             course,
-            REC,
-            zero_start,
         ) = self.saved
-        xp = get_array_module(H)
-        T, B, u = RH.shape
+        xp = get_array_module(G)
+        T, B, u = G.shape[0], G.shape[2], U.shape[0]
         need_x, need_h0, need_W, need_U, need_b = self.needs_input_grad
-        dH = None if grad_hs is None else grad_hs.transpose(1, 0, 2)  # (T, B, u), in order
-        dZ = xp.empty_like(G)  # ∂L/∂(pre-activations) of z, r, h̃
-        dR = xp.empty_like(REC) if reset_after else None  # ∂L/∂(h U + b')
+        # ∂L/∂h_t from the outputs, (T, u, B) in processing order
+        dH = None if grad_hs is None else xp.ascontiguousarray(grad_hs.transpose(1, 2, 0))
+        dZ = workspace.take(G.shape, G.dtype, xp)  # ∂L/∂(pre-activations) of z, r, h̃
+        dR = workspace.take(G.shape, G.dtype, xp) if after else None  # ∂L/∂(U h + b')
         dh = (
-            xp.zeros((B, u), dtype=G.dtype) if grad_hT is None else xp.array(grad_hT, dtype=G.dtype)
+            xp.zeros((u, B), G.dtype)
+            if grad_hT is None
+            else xp.array(grad_hT.T, G.dtype, order="C")
         )
-        direct = xp.empty((B, u), dtype=G.dtype)
-        d_rh = xp.empty((B, u), dtype=G.dtype)
-        scratch = xp.empty((B, 3 * u), dtype=G.dtype)
-        UT = xp.ascontiguousarray(U.T)
-        U_zrT, U_hT = UT[: 2 * u], UT[2 * u :]
+        direct = xp.empty((u, B), dtype=G.dtype)
+        d_rh = xp.empty((u, B), dtype=G.dtype)
+        scratch = xp.empty((2 * u, B), dtype=G.dtype)
+        Uc = xp.ascontiguousarray(U)  # (u, 3u): ∂L/∂h_{t−1} = U δ
+        U_zr, U_h = xp.ascontiguousarray(U[:, : 2 * u]), xp.ascontiguousarray(U[:, 2 * u :])
         for t in range(T - 1, -1, -1):
             g, d = G[t], dZ[t]
-            z, r, hh = g[:, :u], g[:, u : 2 * u], g[:, 2 * u :]
+            z, r, hh = g[:u], g[u : 2 * u], g[2 * u :]
             pre = None if Z is None else Z[t]
-            start = t == 0 and zero_start  # h_0 = 0
             if dH is not None:
                 dh += dH[t]
             # h_t = z ⊙ keep + (1 − z) ⊙ new: keep, new = h_{t−1}, h̃ (Keras) or h̃, h_{t−1}
             keep, new = (hh, H[t]) if course else (H[t], hh)
-            into_keep, into_new = (d[:, 2 * u :], direct) if course else (direct, d[:, 2 * u :])
-            xp.subtract(keep, new, out=d[:, :u])  # ∂L/∂z = ∂L/∂h ⊙ (keep − new)
-            d[:, :u] *= dh
+            into_keep, into_new = (d[2 * u :], direct) if course else (direct, d[2 * u :])
+            xp.subtract(keep, new, out=d[:u])  # ∂L/∂z = ∂L/∂h ⊙ (keep − new)
+            d[:u] *= dh
             xp.multiply(dh, z, out=into_keep)  # ∂L/∂keep = ∂L/∂h ⊙ z
             xp.subtract(1, z, out=into_new)  # ∂L/∂new = ∂L/∂h ⊙ (1 − z)
             into_new *= dh
-            f_h.backprop(
-                d[:, 2 * u :], None if pre is None else pre[:, 2 * u :], hh, scratch[:, :u]
-            )
-            da_h = d[:, 2 * u :]
-            if reset_after:
-                xp.multiply(da_h, RH[t], out=d[:, u : 2 * u])  # ∂L/∂r = δh̃ ⊙ (h U_h + b'_h)
-            elif start:
-                d[:, u : 2 * u] = 0  # r ⊙ h_0 = 0
+            f_h.backprop(d[2 * u :], None if pre is None else pre[2 * u :], hh, scratch[:u])
+            da_h = d[2 * u :]
+            if after:
+                xp.multiply(da_h, RH[t, 2 * u :], out=d[u : 2 * u])  # ∂L/∂r = δh̃ ⊙ (U_h h + b'_h)
             else:
-                xp.dot(da_h, U_hT, out=d_rh)  # ∂L/∂(r ⊙ h) = δh̃ U_hᵀ
-                xp.multiply(d_rh, Hm[t], out=d[:, u : 2 * u])
+                xp.dot(U_h, da_h, out=d_rh)  # ∂L/∂(r ⊙ h) = U_h δh̃
+                xp.multiply(d_rh, HH[t], out=d[u : 2 * u])
             f_g.backprop(
-                d[:, : 2 * u],
-                None if pre is None else pre[:, : 2 * u],
-                g[:, : 2 * u],
-                scratch[:, : 2 * u],
+                d[: 2 * u], None if pre is None else pre[: 2 * u], g[: 2 * u], scratch[: 2 * u]
             )
-            if reset_after:
-                dR[t, :, : 2 * u] = d[:, : 2 * u]
-                xp.multiply(da_h, r, out=dR[t, :, 2 * u :])
+            if after:
+                dR[t, : 2 * u] = d[: 2 * u]
+                xp.multiply(da_h, r, out=dR[t, 2 * u :])
             if t == 0 and not need_h0:
                 break  # ∂L/∂h_0 only when asked for
-            if reset_after:
-                xp.dot(dR[t], UT, out=dh)
+            if after:
+                xp.dot(Uc, dR[t], out=dh)
             else:
-                xp.dot(d[:, : 2 * u], U_zrT, out=dh)
-                if not start:
-                    d_rh *= r
-                    dh += d_rh
-            if h_mask is not None:
-                dh *= h_mask
+                xp.dot(U_zr, d[: 2 * u], out=dh)
+                d_rh *= r
+                dh += d_rh
+            if mask is not None:
+                dh *= mask
             dh += direct
-        first = 1 if zero_start else 0  # h_0 = 0 adds nothing to Σ_t h_{t−1}ᵀ δ_t
-        grad_x = R.grad_input(dZ, W, x_shape, x_mask, go_backwards) if need_x else None
-        grad_W = R.weight_grad(xt, dZ) if need_W else None
-        grad_U = grad_b = None
-        if reset_after:
-            grad_U = R.weight_grad(Hm[first:T], dR[first:]) if need_U else None
-            if need_b:
-                grad_b = xp.stack([row_sum(dZ.reshape(T * B, -1)), row_sum(dR.reshape(T * B, -1))])
-        else:
-            if need_U:
-                grad_U = xp.concatenate(
-                    [
-                        R.weight_grad(Hm[first:T], dZ[first:, :, : 2 * u]),
-                        R.weight_grad(RH[first:], dZ[first:, :, 2 * u :]),
-                    ],
-                    axis=1,
-                )
-            grad_b = row_sum(dZ.reshape(T * B, -1)) if need_b else None
-        return grad_x, dh if need_h0 else None, grad_W, grad_U, grad_b
+        grad_x = grad_W = grad_U = grad_b = None
+        flat = R.steps_flat(dZ)  # (3u, T·B)
+        workspace.give(dZ)
+        if need_W or need_b:
+            rows = R.steps_flat(X1)
+            grad_Wb = flat @ rows.T  # (3u, D + 1): ∂L/∂W, ∂L/∂b
+            workspace.give(rows)
+            grad_W, grad_b = grad_Wb[:, :-1].T, grad_Wb[:, -1]
+        if need_x:
+            grad_x = R.stacked_grad_input(flat, W, B, x_mask, go_backwards)
+        # h_0 = 0 (zeros in HH and RH) adds nothing to the recurrent sums
+        if after and (need_U or need_b):
+            grad_Ub, flat_r = R.stacked_grad(dR, HH[:T])  # (3u, u + 1): ∂L/∂U, ∂L/∂b'
+            workspace.give(flat_r)
+            grad_U = grad_Ub[:, :u].T
+            grad_b = xp.stack([grad_b, grad_Ub[:, u]]) if need_b else None
+        elif need_U:
+            hs, rhs = R.steps_flat(HH[:T]), R.steps_flat(RH)
+            grad_U = xp.concatenate([hs @ flat[: 2 * u].T, rhs @ flat[2 * u :].T], axis=1)
+            workspace.give(hs, rhs)
+        workspace.give(flat, dR)
+        return grad_x, dh.T if need_h0 else None, grad_W, grad_U, grad_b
 
 
 def gru(

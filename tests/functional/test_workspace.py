@@ -48,33 +48,47 @@ def test_the_pool_keeps_at_most_its_limit(monkeypatch):
     assert workspace.held_bytes() == 0
 
 
-def _lstm_inputs(rng, batch=32, steps=12, features=5, units=96):
+KERNELS = {  # name: (gates, bias shape, run)
+    "lstm": (4, lambda g, u: (g * u,), lambda x, W, U, b: F.lstm(x, W, U, b)),
+    "gru": (3, lambda g, u: (2, g * u), lambda x, W, U, b: F.gru(x, W, U, b)),
+    "gru_before": (
+        3,
+        lambda g, u: (g * u,),
+        lambda x, W, U, b: F.gru(x, W, U, b, reset_after=False),
+    ),
+}
+
+
+def _inputs(rng, kernel, batch=32, steps=12, features=5, units=96):
+    gates, bias_shape, run = KERNELS[kernel]
     x = rng.normal(size=(batch, steps, features)).astype(np.float32)
-    W = nr.tensor(rng.normal(size=(features, 4 * units)).astype(np.float32) * 0.3, True)
-    U = nr.tensor(rng.normal(size=(units, 4 * units)).astype(np.float32) * 0.3, True)
-    b = nr.tensor(np.zeros(4 * units, np.float32), True)
-    return x, W, U, b
+    W = nr.tensor(rng.normal(size=(features, gates * units)).astype(np.float32) * 0.3, True)
+    U = nr.tensor(rng.normal(size=(units, gates * units)).astype(np.float32) * 0.3, True)
+    b = nr.tensor(rng.normal(size=bias_shape(gates, units)).astype(np.float32) * 0.1, True)
+    return run, x, W, U, b
 
 
-def test_lstm_outputs_stay_right_when_its_buffers_are_reused(rng):
-    x, W, U, b = _lstm_inputs(rng)
-    first = F.lstm(x, W, U, b)
+@pytest.mark.parametrize("kernel", list(KERNELS))
+def test_outputs_stay_right_when_the_buffers_are_reused(kernel, rng):
+    run, x, W, U, b = _inputs(rng, kernel)
+    first = run(x, W, U, b)
     expected = [o.data.copy() for o in first]
     first[1].sum().backward()  # the node is released: its gate buffers go to the pool
     assert workspace.held_bytes() > 0
-    second = F.lstm(x[::-1] * 2, W, U, b)  # takes the same buffers and overwrites them
+    second = run(x[::-1] * 2, W, U, b)  # takes the same buffers and overwrites them
     second[0].sum().backward()
     for got, want in zip(first, expected):
         np.testing.assert_array_equal(got.data, want)
 
 
-def test_lstm_gradients_equal_across_calls_and_with_a_retained_graph(rng):
-    x, W, U, b = _lstm_inputs(rng)
-    F.lstm(x, W, U, b)[0].sum().backward()
+@pytest.mark.parametrize("kernel", list(KERNELS))
+def test_gradients_equal_across_calls_and_with_a_retained_graph(kernel, rng):
+    run, x, W, U, b = _inputs(rng, kernel)
+    run(x, W, U, b)[0].sum().backward()
     once = [t.grad.copy() for t in (W, U, b)]
     for t in (W, U, b):
         t.grad = None
-    out = F.lstm(x, W, U, b)[0].sum()  # pooled buffers this time
+    out = run(x, W, U, b)[0].sum()  # pooled buffers this time
     out.backward(retain_graph=True)
     out.backward()  # the saved buffers were kept for the second pass
     for t, g in zip((W, U, b), once):
