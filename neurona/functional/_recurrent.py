@@ -1,6 +1,8 @@
 """Floor 2: what the recurrent kernels (``simple_rnn``, ``lstm``, ``gru``) share: activations on
-plain arrays with their derivatives (a fast path for tanh and sigmoid), the time-major input
-with its dropout mask, and the shape checks that run before any arithmetic."""
+plain arrays with their derivatives (a fast path for tanh and sigmoid), the inputs with their
+dropout mask (time-major for ``simple_rnn``; feature-major for the gated cells, whose gate
+blocks are then contiguous) with the products over all steps, and the shape checks that run
+before any arithmetic."""
 
 from __future__ import annotations
 

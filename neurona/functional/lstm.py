@@ -174,7 +174,7 @@ class LSTMSequence(Function):
             grad_U = grad_M[:, D + 1 :].T if need_U else None
         if need_x:
             if flat is None:
-                flat = xp.ascontiguousarray(dZ.transpose(1, 0, 2)).reshape(4 * u, -1)
+                flat = R.steps_flat(dZ)
             grad_x = R.stacked_grad_input(flat, W[:, perm], B, x_mask, go_backwards)
         workspace.give(dZ, flat)
         return (
