@@ -12,6 +12,7 @@ from neurona.autodiff import Tensor, no_grad
 from neurona.backend import blas_threads
 from neurona.layers._structure import flatten, map_structure, pack_like
 from neurona.models._checks import check_call_arguments
+from neurona.models._inference import predict_dense_chain
 from neurona.models._loops import (
     _callback_list,
     _overrides,
@@ -118,6 +119,9 @@ def _predict_one_batch(self: Any, x: np.ndarray, batch_size: int) -> Any:
         return None
     threads = None if _quiet_and_auto() else _threads(self, batch_size, len(x))
     with no_grad(), blas_threads(threads):
+        a = predict_dense_chain(self, x)  # a Sequential of Dense layers: their nodes directly
+        if a is not None:
+            return a
         out = self(x, training=False)
     if type(out) is Tensor and type(out.data) is np.ndarray:
         a = out.data
