@@ -27,6 +27,7 @@ Run (6,000 training images by default; ``--full`` for all 60,000):
     .venv/bin/python benchmarks/bench_fit.py --metric --libs neurona torch keras   # issue 15
     .venv/bin/python benchmarks/bench_fit.py --full --epochs 5 --repeats 1   # the accuracy check
     .venv/bin/python benchmarks/bench_fit.py --latency             # predict on one sample
+    .venv/bin/python benchmarks/bench_fit.py --metric --compete 1  # with another NumPy job running
     .venv/bin/python benchmarks/bench_fit.py --shallow --batch-sizes 32
 
 Times are per epoch (seconds), wall clock and CPU time of the process (the CPU time is the
@@ -46,6 +47,7 @@ import statistics
 import time
 
 import numpy as np
+from _load import competing, describe
 
 import neurona as nr
 from neurona import layers, models, optimizers
@@ -472,6 +474,9 @@ def main() -> None:
     )
     parser.add_argument("--shallow", action="store_true", help="also the course's shallow net")
     parser.add_argument("--shallow-epochs", type=int, default=15)
+    parser.add_argument(
+        "--compete", type=int, default=0, help="N competing NumPy processes (benchmarks/_load.py)"
+    )
     args = parser.parse_args()
     keras = None
     if "keras" in args.libs:
@@ -486,10 +491,11 @@ def main() -> None:
 
         limits = threadpool_limits(args.threads)
         torch.set_num_threads(args.threads)
-    with limits:
+    with limits, competing(args.compete):
         print(
             f"neurona {nr.__version__}, numpy {np.__version__}, torch {torch.__version__}, "
-            f"threads {args.threads or 'default'} (torch {torch.get_num_threads()})"
+            f"threads {args.threads or 'default'} (torch {torch.get_num_threads()}), "
+            f"{describe(args.compete)}"
         )
         data = load_data(None if args.full else args.subset)
         if args.latency:

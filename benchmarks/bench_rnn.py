@@ -25,6 +25,7 @@ Run:
     .venv/bin/python benchmarks/bench_rnn.py --full --repeats 5   # the 10,000 sequences
     .venv/bin/python benchmarks/bench_rnn.py --cells lstm --no-keras
     .venv/bin/python benchmarks/bench_rnn.py --cells gru --profile   # cProfile of one epoch
+    .venv/bin/python benchmarks/bench_rnn.py --compete 1   # with another NumPy job running
 
 Times are per epoch (seconds), wall clock and CPU time of the process, min and median over
 ``--repeats`` runs, after a warm-up, the libraries interleaved (a load from other processes then
@@ -41,6 +42,7 @@ import statistics
 import time
 
 import numpy as np
+from _load import competing, describe
 
 import neurona as nr
 from neurona import layers, models, optimizers
@@ -201,10 +203,9 @@ def bench_cell(torch, keras, cell, data, args) -> None:
     x, y, x_test, y_test = data
     n_warm = 2 * args.batch + len(x) % args.batch  # the epoch's batch shapes, for Keras's jit
     warm = (x[:n_warm], y[:n_warm], x_test[:500], y_test[:500])
-    runs = {
-        "neurona": lambda d, s: run_neurona(cell, weights, d, args.batch, s),
-        "torch": lambda d, s: run_torch(torch, cell, weights, d, args.batch, s),
-    }
+    runs = {"neurona": lambda d, s: run_neurona(cell, weights, d, args.batch, s)}
+    if torch is not None:
+        runs["torch"] = lambda d, s: run_torch(torch, cell, weights, d, args.batch, s)
     if keras is not None:
         runner = keras_runner(keras, cell, weights)
         runs["keras"] = lambda d, s: run_keras(runner, d, args.batch, s)
@@ -255,25 +256,32 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-keras", action="store_true", help="leave Keras/JAX out")
     parser.add_argument("--profile", action="store_true", help="cProfile one neurona epoch")
+    parser.add_argument(
+        "--compete", type=int, default=0, help="N competing NumPy processes (benchmarks/_load.py)"
+    )
     args = parser.parse_args()
     keras = None
     if not (args.no_keras or args.profile):
         from _keras import setup
 
         keras = setup(args.threads)  # before torch: XLA's thread flags must come first
-    import torch
+    try:
+        import torch
+    except ImportError:  # the plain install: neurona's times alone
+        torch = None
 
     limits = contextlib.nullcontext()
     if args.threads:
         from threadpoolctl import threadpool_limits
 
         limits = threadpool_limits(args.threads)
-        torch.set_num_threads(args.threads)
-    with limits:
+        if torch is not None:
+            torch.set_num_threads(args.threads)
+    with limits, competing(args.compete):
         print(
-            f"numpy {np.__version__}, torch {torch.__version__}"
+            f"numpy {np.__version__}, torch {torch.__version__ if torch else 'not installed'}"
             f"{f', keras {keras.__version__}' if keras else ''}, threads "
-            f"{args.threads or 'default'} (torch {torch.get_num_threads()})"
+            f"{args.threads or 'default'}, {describe(args.compete)}"
         )
         data = load_data(10_000 if args.full else args.subset)
         for cell in args.cells:
