@@ -122,6 +122,14 @@ def weight_grad(inputs, dZ):
     return xp.dot(inputs.reshape(-1, k).T, dZ.reshape(-1, m))
 
 
+def common_dtype(*arrays):
+    """The dtype every array of a kernel is computed in (NumPy's promotion over those given),
+    and the arrays in it (None stays None; an array of that dtype is not copied)."""
+    xp = get_array_module(*(a for a in arrays if a is not None))
+    dtype = xp.result_type(*(a.dtype for a in arrays if a is not None))
+    return dtype, [None if a is None else a.astype(dtype, copy=False) for a in arrays]
+
+
 def stacked_inputs(x, x_mask, go_backwards: bool, rows_after: int, dtype):
     """The inputs feature-major, one contiguous (features + 1 + rows_after, batch) block per
     step, in processing order: the rows x_tᵀ (⊙ the dropout mask), a row of ones (the bias's

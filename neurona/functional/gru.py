@@ -42,7 +42,7 @@ class GRUSequence(Function):
         f_g = R.activation("gru", recurrent_activation)
         B, T, D = x.shape
         u = U.shape[0]
-        dtype = xp.result_type(x.dtype, W.dtype)
+        dtype, (x, h0, W, U, b) = R.common_dtype(x, h0, W, U, b)
         # NOTE: σ for z and r as one tanh, σ(a) = (1 + tanh(a/2))/2, the 1/2 folded into the z, r
         # rows of the weights and biases (tanh and two cheap passes instead of four with exp)
         fused = f_g.kind == "sigmoid"

@@ -50,7 +50,7 @@ class LSTMSequence(Function):
         B, T, D = x.shape
         u, s = U.shape[0], 3 * U.shape[0]
         perm = _sigmoid_first(xp, u)
-        dtype = xp.result_type(x.dtype, W.dtype)
+        dtype, (x, h0, c0, W, U, b) = R.common_dtype(x, h0, c0, W, U, b)
         # NOTE: the default activations take one tanh for all four gates: σ(z) = (1 + tanh(z/2))/2,
         # the 1/2 folded into the σ rows of M (one pass over (4u, batch) instead of exp, add and
         # reciprocal for the σ gates and tanh for c̃)

@@ -23,6 +23,7 @@ class SimpleRNNSequence(Function):
     ):
         xp = get_array_module(x, W)
         f = R.activation("simple_rnn", activation)
+        _, (x, h0, W, U, b) = R.common_dtype(x, h0, W, U, b)
         B, T, _ = x.shape
         u = U.shape[0]
         xt = R.time_major(x, x_mask, go_backwards)  # (T, B, D)

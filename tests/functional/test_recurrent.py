@@ -304,6 +304,21 @@ def test_float32_stays_float32(rng):
     assert all(a.grad.dtype == np.float32 for a in args)
 
 
+@pytest.mark.parametrize("kernel", ["simple_rnn", "lstm", "gru_after", "gru_before"])
+@pytest.mark.parametrize("float64", ["x", "U", "b"])
+def test_mixed_dtypes_compute_in_the_wider_one(kernel, float64, rng):
+    gates, bias_shape, run = KERNELS[kernel]
+    arrays = {"x": rng.normal(size=(B, 4, D)), **dict(zip("WUb", _weights(rng, gates, bias_shape)))}
+    arrays = {k: a if k == float64 else a.astype(np.float32) for k, a in arrays.items()}
+    args = {k: nr.tensor(a, requires_grad=True) for k, a in arrays.items()}
+    outputs = run(args["x"], args["W"], args["U"], args["b"], None, None)
+    assert outputs[0].dtype == np.float64
+    outputs[0].sum().backward()
+    wide = run(*(nr.tensor(arrays[k].astype(np.float64)) for k in "xWUb"), None, None)
+    np.testing.assert_allclose(outputs[0].data, wide[0].data, rtol=1e-6)
+    assert all(t.grad is not None and t.grad.shape == t.shape for t in args.values())
+
+
 # ----- errors ----------------------------------------------------------------------------------
 def test_a_2d_input_says_it_expects_batch_time_features():
     with pytest.raises(ValueError, match=r"expected x of shape \(batch, time, features\)"):
