@@ -28,7 +28,14 @@ class Conv(Function):
     convolution of bench_cnn.py (64×26×26×32 outputs) ~0.5 ms a step faster.
 
     A 3-D x (n, steps, c_in) with a 3-D kernel (k, c_in, filters) is a 1-D convolution, run as an
-    image of height 1."""
+    image of height 1.
+
+    With f = relu, ``relu_output`` is True: a max pooling that consumes a, and only it, may hand
+    back ∂L/∂a with relu' = [a > 0] already applied (on its pooled maxima, a quarter of a); it
+    leaves that array in ``relu_applied``, and δ is then ∂L/∂a itself."""
+
+    relu_output = False
+    relu_applied = None
 
     def forward(
         self, x, W, b=None, strides=(1, 1), pads=((0, 0), (0, 0)), dilation=(1, 1), activation=None
@@ -49,6 +56,7 @@ class Conv(Function):
         z = self.dense.forward(cols, W2, None, activation)  # (n·oh·ow, f)
         self.plan = (x_pad.shape, kernel, out, strides, dilation, pads, W.shape, one_d)
         self.biased = b is not None
+        self.relu_output = activation == "relu"
         out_shape = (x.shape[0], *out, filters)
         return z.reshape(out_shape[:1] + out_shape[2:] if one_d else out_shape)
 
@@ -56,7 +64,9 @@ class Conv(Function):
         x_pad_shape, kernel, out, strides, dilation, pads, W_shape, one_d = self.plan
         need_x, need_W, need_b = self.needs_input_grad
         cols, W2, a = self.dense.saved[:3]  # the dense node's [X 1], [W₂; b] and output a
-        delta = self.dense._delta(a, grad_out.reshape(a.shape))  # (n·oh·ow, f)
+        g = grad_out.reshape(a.shape)
+        delta = g if grad_out is self.relu_applied else self.dense._delta(a, g)  # (n·oh·ow, f)
+        self.relu_applied = None
         xp = get_array_module(delta)
         k = W2.shape[0] - self.biased  # the rows of W₂
         grad_W = grad_b = None
@@ -77,7 +87,7 @@ class Conv(Function):
 
     def release(self) -> None:
         super().release()
-        self.dense = None  # its saved X (the im2col buffer) is the node's largest array
+        self.dense = self.relu_applied = None  # the saved X (im2col) is the largest array
 
     def jvp(self, x_dot, W_dot, b_dot=None):
         x_pad_shape, kernel, out, strides, dilation, pads, W_shape, one_d = self.plan

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import neurona as nr
 from neurona import functional as F
+from neurona.functional._windows import plan
 
 POOLS = [  # pool_size, strides, padding
     (2, None, "valid"),
@@ -176,3 +177,90 @@ def test_errors_say_what_was_expected():
         F.max_pool2d(np.ones((1, 4, 4, 1)), 0)
     with pytest.raises(ValueError, match="output would be empty"):
         F.max_pool2d(np.ones((1, 1, 4, 1)), 2)
+
+
+# A max pooling fed by a convolution with a fused ReLU applies relu' = [z > 0] on its pooled
+# maxima and the convolution skips its own mask: the same numbers as unfused, ties included.
+RELU_POOLS = [  # input (h, w), pool, strides, padding
+    ((8, 8), 2, None, "valid"),  # windows that tile the image
+    ((9, 9), 2, None, "valid"),  # pixels left over: per-offset masks
+    ((8, 9), 3, 2, "valid"),  # overlapping windows
+    ((7, 7), 2, None, "same"),  # −∞ padding at the bottom/right
+]
+
+
+def integer_relu_conv(rng, hw, shape_x=None):
+    """Integer x, kernel and bias: the ReLU outputs hold dead zeros and positive ties."""
+    x = rng.integers(-1, 2, size=shape_x or (2, *hw, 2)).astype(float)
+    W = rng.integers(-1, 2, size=(3, 3, 2, 3)[-x.ndim :]).astype(float)
+    return x, W, np.array([0.0, -1.0, 1.0])
+
+
+@pytest.mark.parametrize("hw, pool, strides, padding", RELU_POOLS)
+def test_max_pool_of_relu_conv_matches_torch_with_ties(hw, pool, strides, padding, rng, torch):
+    x, W, b = integer_relu_conv(rng, (hw[0] + 2, hw[1] + 2))
+    xt, Wt, bt = (nr.tensor(a, requires_grad=True) for a in (x, W, b))
+    out = F.max_pool2d(F.conv2d(xt, Wt, bt, activation="relu"), pool, strides, padding)
+    g = rng.integers(1, 4, size=out.shape).astype(float)
+    out.backward(g)
+    X, K, B = (torch.tensor(a, requires_grad=True) for a in (x.transpose(0, 3, 1, 2), W, b))
+    A = torch.relu(torch.nn.functional.conv2d(X, K.permute(3, 2, 0, 1), B))
+    if padding == "same":
+        s = pool if strides is None else strides
+        _, ((top, bottom), (left, right)) = plan("", hw, (pool,) * 2, (s, s), (1, 1), "same")
+        A = torch.nn.functional.pad(A, (left, right, top, bottom), value=-float("inf"))
+    theirs = torch.nn.functional.max_pool2d(A, pool, strides).permute(0, 2, 3, 1)
+    theirs.backward(torch.tensor(g))
+    np.testing.assert_array_equal(out.numpy(), theirs.detach().numpy())
+    assert np.any(xt.grad != 0)
+    np.testing.assert_array_equal(xt.grad, X.grad.permute(0, 2, 3, 1).numpy())
+    np.testing.assert_array_equal(Wt.grad, K.grad.numpy())
+    np.testing.assert_array_equal(bt.grad, B.grad.numpy())
+
+
+@pytest.mark.parametrize("hw, pool, strides, padding", RELU_POOLS[:3])
+def test_max_pool_of_relu_conv_gradients_match_central_differences(hw, pool, strides, padding, rng):
+    x, W, b = (
+        rng.normal(size=(2, hw[0] + 2, hw[1] + 2, 2)),
+        rng.normal(size=(3, 3, 2, 3)),
+        rng.normal(size=3),
+    )
+
+    def f(x, W, b):
+        return F.max_pool2d(F.conv2d(x, W, b, activation="relu"), pool, strides, padding)
+
+    report = nr.gradcheck(f, [x, W, b])
+    assert report.ok, report
+
+
+def test_max_pool1d_of_relu_conv1d_matches_the_unfused_gradient(rng):
+    x, W, b = integer_relu_conv(rng, None, (2, 11, 2))
+    grads = []
+    for fused in (True, False):
+        xt, Wt, bt = (nr.tensor(a, requires_grad=True) for a in (x, W, b))
+        a = F.conv1d(xt, Wt, bt, activation="relu" if fused else None)
+        out = F.max_pool1d(a if fused else F.relu(a), 2)
+        out.backward(np.arange(out.size, dtype=float).reshape(out.shape) + 1)
+        grads.append([xt.grad, Wt.grad, bt.grad])
+    for ours, unfused in zip(*grads):
+        np.testing.assert_array_equal(ours, unfused)
+
+
+def test_relu_conv_read_elsewhere_or_retaining_its_grad_keeps_the_plain_gradient(rng):
+    x, W, b = integer_relu_conv(rng, (10, 10))
+    for case in ("second reader", "retain_grad"):
+        grads = []
+        for fused in (True, False):
+            xt, Wt = nr.tensor(x, requires_grad=True), nr.tensor(W, requires_grad=True)
+            a = F.conv2d(xt, Wt, b, activation="relu" if fused else None)
+            a = a if fused else F.relu(a)
+            if case == "retain_grad":
+                a.retain_grad()
+            loss = (F.max_pool2d(a) * 3.0).sum()
+            if case == "second reader":
+                loss = loss + (a * a).sum()
+            loss.backward()
+            grads.append([xt.grad, Wt.grad] + ([a.grad] if case == "retain_grad" else []))
+        for ours, unfused in zip(*grads):
+            np.testing.assert_array_equal(ours, unfused)
+    assert np.any((a.grad != 0) & (a.numpy() == 0))  # ∂L/∂a itself, before relu'
