@@ -191,8 +191,11 @@ def im2col(x, kernel, out, strides, dilation, extra=None):
     return cols
 
 
-def col2im(cols, x_shape, kernel, out, strides, dilation):
+def col2im(cols, x_shape, kernel, out, strides, dilation, into=None):
     """The adjoint of ``im2col``: each window's entries added back to the pixels they came from.
+
+    ``into``: an array of ``x_shape`` to add into (a zeroed one is made when None; its shape is
+    then the one used, and ``x_shape`` may be None).
 
     ``cols`` is offset-major, (kh·kw, n·oh·ow, c): cols[k] holds what kernel offset k = i·kw + j
     sends back to its pixels. One vectorised add of a contiguous block per offset (kh·kw of
@@ -209,8 +212,8 @@ def col2im(cols, x_shape, kernel, out, strides, dilation):
                [1., 2., 1.]])
     """
     xp = get_array_module(cols)
-    grad = xp.zeros(x_shape, dtype=cols.dtype)
-    block = (x_shape[0], *out, x_shape[3])
+    grad = xp.zeros(x_shape, dtype=cols.dtype) if into is None else into
+    block = (grad.shape[0], *out, grad.shape[3])
     for i in range(kernel[0]):
         for j in range(kernel[1]):
             offset_view(grad, i, j, out, strides, dilation)[...] += cols[i * kernel[1] + j].reshape(

@@ -77,10 +77,9 @@ class Conv(Function):
         elif need_b:
             grad_b = row_sum(delta)
         grad_x = None
-        if need_x:  # δ W₂ᵀ, offset-major: (kh·kw, n·oh·ow, c) = δ (kh·kw, f, c)
+        if need_x:  # col2im(δ W₂ᵀ), W₂ᵀ offset-major: (kh·kw, f, c)
             W3 = W2[:k].reshape(kernel[0] * kernel[1], x_pad_shape[3], W_shape[-1])
-            cols_grad = xp.matmul(delta, W3.transpose(0, 2, 1))
-            grad_x = win.col2im(cols_grad, x_pad_shape, kernel, out, strides, dilation)
+            grad_x = _input_gradient(delta, W3.transpose(0, 2, 1), self.plan)
             grad_x = win.crop_image(grad_x, pads)
             grad_x = grad_x[:, 0] if one_d else grad_x
         return grad_x, grad_W, grad_b
@@ -97,6 +96,43 @@ class Conv(Function):
         cols_dot = win.im2col(win.pad_image(x_dot, pads), kernel, out, strides, dilation, zero)
         a_dot = self.dense.jvp(cols_dot, _with_bias(W_dot.reshape(-1, W_shape[3]), b_dot))
         return a_dot.reshape((x_pad_shape[0], *out[one_d:], W_shape[3]))
+
+
+CHUNK_BYTES = 512 * 2**10  # a chunk's δ W₂ᵀ products, sized to stay in a core's L2 cache
+
+
+def _input_gradient(delta, W3t, plan):
+    """∂L/∂x_pad = col2im(δ W₂ᵀ) a few images at a time: each chunk's products, offset-major
+    (kh·kw, rows, c) = δ_chunk (kh·kw, f, c), go into one reused buffer of ≤ ``CHUNK_BYTES``
+    and are added back (col2im) into that chunk's images while still in the cache.
+
+    NOTE: the whole batch's products at once (9 MiB for bench_cnn's 3×3, 32 → 64 convolution)
+    were written out to memory and read back nine times by col2im's adds: 4.0 ms; chunks of
+    3–4 images (~0.5 MiB): 3.4 ms.
+
+    Example:
+        >>> import numpy as np
+        >>> plan = ((1, 3, 3, 1), (2, 2), (2, 2), (1, 1), (1, 1), None, None, False)
+        >>> _input_gradient(np.ones((4, 1)), np.ones((4, 1, 1)), plan)[0, :, :, 0]
+        array([[1., 2., 1.],
+               [2., 4., 2.],
+               [1., 2., 1.]])
+    """
+    x_pad_shape, kernel, out, strides, dilation = plan[:5]
+    xp = get_array_module(delta)
+    n, per = x_pad_shape[0], out[0] * out[1]  # images, rows (windows) per image
+    step = max(1, CHUNK_BYTES // (W3t.shape[0] * per * W3t.shape[2] * delta.itemsize))
+    step = min(step, n)
+    W3t = xp.ascontiguousarray(W3t)
+    buffer = xp.empty((W3t.shape[0], step * per, W3t.shape[2]), dtype=delta.dtype)
+    grad = xp.zeros(x_pad_shape, dtype=delta.dtype)
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        cols = xp.matmul(
+            delta[start * per : stop * per], W3t, out=buffer[:, : (stop - start) * per]
+        )
+        win.col2im(cols, None, kernel, out, strides, dilation, into=grad[start:stop])
+    return grad
 
 
 def _with_bias(W2, b):

@@ -119,6 +119,26 @@ def test_conv1d_matches_torch_with_causal_padding(rng, torch, oracle_close):
     oracle_close(Wt.grad, K.grad.permute(2, 1, 0))
 
 
+@pytest.mark.parametrize("chunk_bytes", [1, 20_000])  # 1 or 2 images a chunk (of 5)
+def test_input_gradient_in_chunks_of_images_matches_torch(chunk_bytes, rng, torch, monkeypatch):
+    from neurona.functional import conv
+
+    monkeypatch.setattr(conv, "CHUNK_BYTES", chunk_bytes)  # 3·3·(5·6 rows)·4 ch·8 B = 8640 B/image
+    x, W, b = rng.normal(size=(5, 7, 8, 4)), rng.normal(size=(3, 3, 4, 6)), rng.normal(size=6)
+    xt, Wt = nr.tensor(x, requires_grad=True), nr.tensor(W, requires_grad=True)
+    out = F.conv2d(xt, Wt, b, activation="tanh")
+    g = rng.normal(size=out.shape)
+    out.backward(g)
+    X = torch.tensor(x.transpose(0, 3, 1, 2), requires_grad=True)
+    K = torch.tensor(W.transpose(3, 2, 0, 1), requires_grad=True)
+    Z = torch.tanh(torch.nn.functional.conv2d(X, K, torch.tensor(b)))
+    Z.permute(0, 2, 3, 1).backward(torch.tensor(g))
+    np.testing.assert_allclose(xt.grad, X.grad.permute(0, 2, 3, 1).numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(Wt.grad, K.grad.permute(2, 3, 1, 0).numpy(), rtol=1e-10)
+    report = nr.gradcheck(lambda x: F.conv2d(x, W[:, :, :, :2], strides=2), [x[:3, :5, :6]])
+    assert report.ok, report
+
+
 def test_float32_stays_float32_and_first_layer_skips_the_input_gradient(rng):
     x = rng.normal(size=(2, 6, 6, 1)).astype(np.float32)
     W = nr.tensor(rng.normal(size=(3, 3, 1, 4)).astype(np.float32), requires_grad=True)
