@@ -135,8 +135,9 @@ class MaxPool(_Pool):
 
         NOTE: 1.91 → 1.58 ms for 64×26×26×32 ReLU outputs against per-offset masks and writes;
         with pixels left over (64×11×11×64) it was 0.48 → 0.55 ms, so those keep them. The
-        first-maximum pass over the offsets runs only when a window holds its maximum twice
-        (the hits outnumber the windows that have one)."""
+        first-maximum pass over the offsets (~0.4 ms there) runs only when a window holds its
+        maximum twice (the hits outnumber the windows that have one); bench_cnn's first layer
+        has such windows every step (its blank background is a plateau of ReLU(bias))."""
         x_pad = self.saved[0]
         xp = get_array_module(z)
         hits = self._tiles(x_pad) == z[:, :, None, :, None]
