@@ -1,8 +1,11 @@
-"""The course's update rules (docs/course.md O1, O3–O6, O8) written exactly as the decks write them,
-on one flat parameter vector θ, for the hand-written neurons of ``neurona.classic``."""
+"""The course's update rules (docs/course.md O1, O3–O6, O8) on one flat parameter vector θ, for the
+hand-written neurons of ``neurona.classic``: each docstring writes the rule as the decks do, and
+the arithmetic is the one ``model.compile`` runs (``neurona.optimizers.Course…``'s
+``update_step``), so each rule is written once."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -52,15 +55,34 @@ class CourseOptimizer:
     def reset(self) -> None:
         """Forget the state (moving averages, step count): the next step is step 1."""
         self.t = 0
+        self._slots: dict | None = None  # the rule's state (p, s, m, v), shaped like θ
+        self._rule: tuple | None = None  # (settings, the optimiser that does the arithmetic)
 
     def step(self, theta: np.ndarray, grad_fn: GradFn) -> np.ndarray:
         """Apply one update to θ in place and return θ."""
         self.t += 1
-        theta -= self._delta(theta, grad_fn)
+        rule = self._arithmetic()
+        if self._slots is None:
+            self._slots = rule.build_slots(theta)
+        rule.iterations = self.t - 1  # Adam's bias correction reads the step number
+        rule.update_step(self._gradient(theta, grad_fn), theta, rule.learning_rate, self._slots)
         return theta
 
-    def _delta(self, theta: np.ndarray, grad_fn: GradFn) -> np.ndarray:
-        raise NotImplementedError
+    def _gradient(self, theta: np.ndarray, grad_fn: GradFn) -> np.ndarray:
+        """g = ∇J(θ): where the rule takes its gradient."""
+        return grad_fn(theta)
+
+    def _arithmetic(self) -> Any:
+        """The optimiser whose ``update_step`` computes this rule, with the current settings."""
+        settings = self._settings()
+        if self._rule is None or self._rule[0] != settings:
+            self._rule = (settings, self._arithmetic_class()(**settings))
+        return self._rule[1]
+
+    def _arithmetic_class(self) -> type:
+        from neurona import optimizers
+
+        return getattr(optimizers, f"Course{type(self).__name__}")
 
     def as_optimizer(self) -> Any:
         """The same rule and settings as an optimiser that ``model.compile`` takes:
@@ -72,9 +94,16 @@ class CourseOptimizer:
         """
         from neurona import optimizers
 
-        names = inspect.signature(type(self).__init__).parameters
-        settings = {name: getattr(self, name) for name in names if name != "self"}
-        return getattr(optimizers, f"Course{type(self).__name__}")(**settings)
+        return getattr(optimizers, f"Course{type(self).__name__}")(**self._settings())
+
+    def _settings(self) -> dict:
+        return {name: getattr(self, name) for name in _setting_names(type(self))}
+
+
+@functools.cache
+def _setting_names(rule: type) -> tuple[str, ...]:
+    """The hyperparameters of a rule: its constructor's arguments."""
+    return tuple(n for n in inspect.signature(rule.__init__).parameters if n != "self")
 
 
 class GD(CourseOptimizer):
@@ -87,9 +116,6 @@ class GD(CourseOptimizer):
         >>> GD(learning_rate=0.5).step(np.array([2.0]), lambda theta: theta)
         array([1.])
     """
-
-    def _delta(self, theta, grad_fn):
-        return self.learning_rate * grad_fn(theta)
 
 
 class Momentum(CourseOptimizer):
@@ -116,14 +142,6 @@ class Momentum(CourseOptimizer):
         self.momentum = float(momentum)
         super().__init__(learning_rate)
 
-    def reset(self) -> None:
-        super().reset()
-        self.p = 0.0
-
-    def _delta(self, theta, grad_fn):
-        self.p = grad_fn(theta) + self.momentum * self.p
-        return self.learning_rate * self.p
-
 
 class Nesterov(Momentum):
     """Nesterov accelerated gradient in deck [E]'s look-ahead form (O4):
@@ -142,10 +160,13 @@ class Nesterov(Momentum):
         array([0.8])
     """
 
-    def _delta(self, theta, grad_fn):
-        look_ahead = theta - self.learning_rate * self.p
-        self.p = grad_fn(look_ahead) + self.momentum * self.p
-        return self.learning_rate * self.p
+    def _gradient(self, theta, grad_fn):
+        return grad_fn(theta - self.learning_rate * self._slots["p"])  # at x̃ = x − α p
+
+    def _arithmetic_class(self) -> type:
+        from neurona import optimizers
+
+        return optimizers.CourseMomentum  # steps 3–4 are momentum's, with g taken at x̃
 
 
 class Adagrad(CourseOptimizer):
@@ -166,15 +187,6 @@ class Adagrad(CourseOptimizer):
     def __init__(self, learning_rate: float = 0.01, epsilon: float = 1e-8) -> None:
         self.epsilon = float(epsilon)
         super().__init__(learning_rate)
-
-    def reset(self) -> None:
-        super().reset()
-        self.s = 0.0
-
-    def _delta(self, theta, grad_fn):
-        g = grad_fn(theta)
-        self.s = self.s + g * g
-        return self.learning_rate / (self.epsilon + np.sqrt(self.s)) * g
 
 
 class RMSProp(CourseOptimizer):
@@ -198,15 +210,6 @@ class RMSProp(CourseOptimizer):
     ) -> None:
         self.rho, self.epsilon = float(rho), float(epsilon)
         super().__init__(learning_rate)
-
-    def reset(self) -> None:
-        super().reset()
-        self.s = 0.0
-
-    def _delta(self, theta, grad_fn):
-        g = grad_fn(theta)
-        self.s = self.rho * self.s + (1.0 - self.rho) * g * g
-        return self.learning_rate / (self.epsilon + np.sqrt(self.s)) * g
 
 
 class Adam(CourseOptimizer):
@@ -236,18 +239,6 @@ class Adam(CourseOptimizer):
     ) -> None:
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         super().__init__(learning_rate)
-
-    def reset(self) -> None:
-        super().reset()
-        self.m, self.v = 0.0, 0.0
-
-    def _delta(self, theta, grad_fn):
-        g = grad_fn(theta)
-        self.m = self.beta_1 * self.m + (1.0 - self.beta_1) * g
-        self.v = self.beta_2 * self.v + (1.0 - self.beta_2) * g * g
-        m_hat = self.m / (1.0 - self.beta_1**self.t)
-        v_hat = self.v / (1.0 - self.beta_2**self.t)
-        return self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
 
 
 OPTIMIZERS: dict[str, type[CourseOptimizer]] = {
