@@ -7,18 +7,24 @@ peak, the rise of the process's max RSS and the outcome (loaded or the ModelFile
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fuzz"))
-from _hostile import members, npz, small_model, with_config, write_members  # noqa: E402
+from _hostile import (  # noqa: E402
+    activation_layers,
+    huge_npy_header,
+    members,
+    npz,
+    small_model,
+    with_config,
+    write_members,
+)
 
 LOAD = r"""
 import resource, sys, time, tracemalloc
@@ -39,11 +45,11 @@ print(f"{seconds:.3f}\t{peak / 2**20:.1f}\t{rss / 1024:.1f}\t{outcome}")
 """
 
 
-def _layers(n: int) -> list:
-    return [
-        {"class_name": "Activation", "config": {"activation": "linear", "name": f"a{i}"}}
-        for i in range(n)
-    ]
+def _deeper(n: int):
+    def edit(config: dict) -> None:
+        config["config"]["layers"][1:1] = activation_layers(n)
+
+    return edit
 
 
 def _wide(units: int):
@@ -52,22 +58,6 @@ def _wide(units: int):
         config["config"]["layers"][1]["config"]["units"] = units
 
     return edit
-
-
-def _huge_npy_header(items: dict) -> bytes:
-    header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (10000000000,), }"
-    header += b" " * (118 - len(header)) + b"\n"
-    buffer = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(items["weights.npz"])) as weights,
-        zipfile.ZipFile(buffer, "w") as out,
-    ):
-        for name in weights.namelist():
-            data = weights.read(name)
-            if name == "dense/kernel.npy":
-                data = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header
-            out.writestr(name, data)
-    return buffer.getvalue()
 
 
 def hostile_files(folder: str) -> dict:
@@ -80,12 +70,8 @@ def hostile_files(folder: str) -> dict:
     items = members(base)
     zeros = npz(**{"dense/kernel": np.zeros(2**24, "float32")})
     return {
-        "12000 layers": tampered(
-            "l12k.neurona", lambda c: c["config"]["layers"].__setitem__(slice(1, 1), _layers(12000))
-        ),
-        "20000 layers": tampered(
-            "l20k.neurona", lambda c: c["config"]["layers"].__setitem__(slice(1, 1), _layers(20000))
-        ),
+        "12000 layers": tampered("l12k.neurona", _deeper(12000)),
+        "20000 layers": tampered("l20k.neurona", _deeper(20000)),
         "Dense(8000) on 8000 inputs": tampered("d8k.neurona", _wide(8000)),
         "Dense(20000) on 20000 inputs": tampered("d20k.neurona", _wide(20000)),
         "batch_shape (None, 10**12)": tampered(
@@ -94,7 +80,8 @@ def hostile_files(folder: str) -> dict:
         ),
         "'['*100000 config": tampered("deep.neurona", lambda c: "[" * 100000),
         "npy header shape (10**10,)": write_members(
-            os.path.join(folder, "npy.neurona"), {**items, "weights.npz": _huge_npy_header(items)}
+            os.path.join(folder, "npy.neurona"),
+            {**items, "weights.npz": huge_npy_header(items["weights.npz"])},
         ),
         "deflated 64 MB of zero weights": write_members(
             os.path.join(folder, "bomb.neurona"),

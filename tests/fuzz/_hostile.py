@@ -64,6 +64,27 @@ def npz(**arrays) -> bytes:
     return buffer.getvalue()
 
 
+def activation_layers(n: int) -> list:
+    """n linear Activation layers as config entries (a model made very deep)."""
+    entry = {"class_name": "Activation", "config": {"activation": "linear"}}
+    return [{**entry, "config": {**entry["config"], "name": f"a{i}"}} for i in range(n)]
+
+
+def huge_npy_header(weights_npz: bytes, member: str = "dense/kernel.npy") -> bytes:
+    """weights.npz with ``member``'s .npy header declaring 10,000,000,000 float32 values (and
+    no data)."""
+    header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (10000000000,), }"
+    header += b" " * (118 - len(header)) + b"\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(weights_npz)) as weights, zipfile.ZipFile(buffer, "w") as out:
+        for name in weights.namelist():
+            data = weights.read(name)
+            if name == member:
+                data = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header
+            out.writestr(name, data)
+    return buffer.getvalue()
+
+
 def timed_load(path: Path, **kwargs) -> tuple[str, float, int, object]:
     """(outcome, CPU seconds, peak traced bytes, model or error): outcome is 'loaded' or
     'refused' (a ModelFileError); anything else propagates and fails the caller."""

@@ -15,6 +15,8 @@ import pytest
 from _hostile import (
     MEMORY_BUDGET,
     TIME_BUDGET_S,
+    activation_layers,
+    huge_npy_header,
     members,
     npz,
     small_model,
@@ -44,14 +46,9 @@ def _refused(path, match, **kwargs):
     return seconds, peak
 
 
-def _layers(n: int) -> list:
-    entry = {"class_name": "Activation", "config": {"activation": "linear"}}
-    return [{**entry, "config": {**entry["config"], "name": f"a{i}"}} for i in range(n)]
-
-
 def test_twelve_thousand_layers_are_refused_fast(saved, tmp_path):
     def change(config):
-        config["config"]["layers"][1:1] = _layers(12_000)
+        config["config"]["layers"][1:1] = activation_layers(12_000)
 
     path = with_config(saved, tmp_path / "x.neurona", change)
     assert os.path.getsize(path) < 100_000
@@ -60,7 +57,7 @@ def test_twelve_thousand_layers_are_refused_fast(saved, tmp_path):
 
 def test_the_layer_budget_is_overridable(saved, tmp_path):
     def change(config):
-        config["config"]["layers"][1:1] = _layers(2500)
+        config["config"]["layers"][1:1] = activation_layers(2500)
 
     path = with_config(saved, tmp_path / "x.neurona", change)
     _refused(path, "budget={'layers'")
@@ -68,13 +65,13 @@ def test_the_layer_budget_is_overridable(saved, tmp_path):
     assert len(model.layers) == 2502
 
 
-def test_sequential_from_config_is_linear_in_its_layers(saved, tmp_path):
+def test_sequential_from_config_is_linear_in_itsactivation_layers(saved, tmp_path):
     import time
 
     times = []
     for n in (500, 2000):
         config = json.loads(members(saved)["config.json"])["config"]
-        config["layers"][1:1] = _layers(n)
+        config["layers"][1:1] = activation_layers(n)
         best = math.inf
         for _ in range(2):  # CPU time, best of two: other processes on the machine do not count
             start = time.process_time()
@@ -110,19 +107,7 @@ def test_a_huge_fixed_batch_size_costs_nothing(saved, tmp_path):
 
 def test_npy_header_declaring_ten_billion_values_is_refused(saved, tmp_path):
     items = members(saved)
-    inner = io.BytesIO()
-    header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (10000000000,), }"
-    header += b" " * (118 - len(header)) + b"\n"
-    with (
-        zipfile.ZipFile(io.BytesIO(items["weights.npz"])) as zf,
-        zipfile.ZipFile(inner, "w") as out,
-    ):
-        for name in zf.namelist():
-            data = zf.read(name)
-            if name == "dense/kernel.npy":
-                data = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header
-            out.writestr(name, data)
-    items["weights.npz"] = inner.getvalue()
+    items["weights.npz"] = huge_npy_header(items["weights.npz"])
     _refused(write_members(tmp_path / "x.neurona", items), "declares shape")
 
 
