@@ -71,7 +71,7 @@ class GRUSequence(Function):
             REC = RH = workspace.take((T, 3 * u, B), dtype, xp)
         else:  # r ⊙ h_{t−1} for every step, kept for backward
             U_zr, U_h = U[:, : 2 * u].T * half[: 2 * u, None], xp.ascontiguousarray(U[:, 2 * u :].T)
-            REC, RH = workspace.take((2 * u, B), dtype, xp), workspace.take((T, u, B), dtype, xp)
+            REC, RH = xp.empty((2 * u, B), dtype=dtype), workspace.take((T, u, B), dtype, xp)
         tmp = xp.empty((u, B), dtype=dtype)
         with xp.errstate(over="ignore"):
             for t in range(T):
@@ -114,7 +114,7 @@ class GRUSequence(Function):
                 H[t + 1] += new
                 if mask is not None:
                     xp.multiply(H[t + 1], mask, out=HH[t + 1, :u])
-        workspace.give(Zx, None if reset_after else REC)
+        workspace.give(Zx)
         self.save_for_backward(
             X1,
             W,
@@ -178,8 +178,10 @@ class GRUSequence(Function):
         direct = xp.empty((u, B), dtype=G.dtype)
         d_rh = xp.empty((u, B), dtype=G.dtype)
         scratch = xp.empty((2 * u, B), dtype=G.dtype)
-        Uc = xp.ascontiguousarray(U)  # (u, 3u): ∂L/∂h_{t−1} = U δ
-        U_zr, U_h = xp.ascontiguousarray(U[:, : 2 * u]), xp.ascontiguousarray(U[:, 2 * u :])
+        if after:  # ∂L/∂h_{t−1} = U δ_R
+            Uc = xp.ascontiguousarray(U)
+        else:  # ∂L/∂h_{t−1} = U_zr δ_zr + (U_h δh̃) ⊙ r
+            U_zr, U_h = xp.ascontiguousarray(U[:, : 2 * u]), xp.ascontiguousarray(U[:, 2 * u :])
         for t in range(T - 1, -1, -1):
             g, d = G[t], dZ[t]
             z, r, hh = g[:u], g[u : 2 * u], g[2 * u :]
